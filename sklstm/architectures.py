@@ -1,0 +1,106 @@
+"""One short Keras builder per tutorial architecture.
+
+Every builder takes ``meta`` (the fitted estimator's metadata: the encoded
+input shape ``input_shape_``, ``n_steps_out_`` and ``n_targets_``) plus its
+hyperparameters, and returns an uncompiled ``keras.Model`` whose output is
+``(samples, n_steps_out_ * n_targets_)``, flattened step-major.
+Keras is imported only when a model is built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "build_vanilla",
+    "build_stacked",
+    "build_bidirectional",
+    "build_cnn_lstm",
+    "build_conv_lstm",
+    "build_encoder_decoder",
+]
+
+
+def _io(meta: dict[str, Any]):
+    from ._tf import keras
+
+    inputs = keras.Input(shape=meta["input_shape_"])
+    n_outputs = meta["n_steps_out_"] * meta["n_targets_"]
+    return keras, inputs, n_outputs
+
+
+def _model(keras, inputs, outputs, meta):
+    return keras.Model(inputs, outputs, name=meta.get("model_name", None))
+
+
+def build_vanilla(meta: dict[str, Any], units: int = 50, activation: str = "relu"):
+    """``LSTM(units) -> Dense``: the tutorial's vanilla model."""
+    keras, inputs, n_out = _io(meta)
+    hidden = keras.layers.LSTM(units, activation=activation)(inputs)
+    return _model(keras, inputs, keras.layers.Dense(n_out)(hidden), meta)
+
+
+def build_stacked(
+    meta: dict[str, Any], units: int = 50, n_layers: int = 2, activation: str = "relu"
+):
+    """``n_layers`` LSTMs, all but the last returning sequences, then Dense."""
+    keras, inputs, n_out = _io(meta)
+    hidden = inputs
+    for layer in range(n_layers):
+        hidden = keras.layers.LSTM(
+            units, activation=activation, return_sequences=layer < n_layers - 1
+        )(hidden)
+    return _model(keras, inputs, keras.layers.Dense(n_out)(hidden), meta)
+
+
+def build_bidirectional(
+    meta: dict[str, Any], units: int = 50, activation: str = "relu", merge_mode: str = "concat"
+):
+    """``Bidirectional(LSTM(units)) -> Dense``."""
+    keras, inputs, n_out = _io(meta)
+    layer = keras.layers.LSTM(units, activation=activation)
+    hidden = keras.layers.Bidirectional(layer, merge_mode=merge_mode)(inputs)
+    return _model(keras, inputs, keras.layers.Dense(n_out)(hidden), meta)
+
+
+def build_cnn_lstm(
+    meta: dict[str, Any],
+    units: int = 50,
+    filters: int = 64,
+    kernel_size: int = 1,
+    pool_size: int = 2,
+    activation: str = "relu",
+):
+    """TimeDistributed ``Conv1D -> MaxPooling1D -> Flatten`` over sub-sequences, then LSTM."""
+    keras, inputs, n_out = _io(meta)
+    td = keras.layers.TimeDistributed
+    hidden = td(
+        keras.layers.Conv1D(filters, kernel_size, activation=activation, padding="same")
+    )(inputs)
+    hidden = td(keras.layers.MaxPooling1D(pool_size, padding="same"))(hidden)
+    hidden = td(keras.layers.Flatten())(hidden)
+    hidden = keras.layers.LSTM(units, activation=activation)(hidden)
+    return _model(keras, inputs, keras.layers.Dense(n_out)(hidden), meta)
+
+
+def build_conv_lstm(
+    meta: dict[str, Any],
+    filters: int = 64,
+    kernel_size: tuple[int, int] = (1, 2),
+    activation: str = "relu",
+):
+    """``ConvLSTM2D -> Flatten -> Dense`` over ``(n_seq, 1, steps // n_seq)`` frames."""
+    keras, inputs, n_out = _io(meta)
+    hidden = keras.layers.ConvLSTM2D(filters, tuple(kernel_size), activation=activation)(inputs)
+    hidden = keras.layers.Flatten()(hidden)
+    return _model(keras, inputs, keras.layers.Dense(n_out)(hidden), meta)
+
+
+def build_encoder_decoder(meta: dict[str, Any], units: int = 100, activation: str = "relu"):
+    """Encoder LSTM, ``RepeatVector(n_steps_out)``, decoder LSTM, TimeDistributed Dense."""
+    keras, inputs, n_out = _io(meta)
+    hidden = keras.layers.LSTM(units, activation=activation)(inputs)
+    hidden = keras.layers.RepeatVector(meta["n_steps_out_"])(hidden)
+    hidden = keras.layers.LSTM(units, activation=activation, return_sequences=True)(hidden)
+    hidden = keras.layers.TimeDistributed(keras.layers.Dense(meta["n_targets_"]))(hidden)
+    return _model(keras, inputs, keras.layers.Reshape((n_out,))(hidden), meta)

@@ -1,0 +1,470 @@
+"""The one scikit-learn / scikeras adapter every sklstm estimator inherits.
+
+scikeras 0.13.0 is its last release. Its ``KerasRegressor`` puts
+``RegressorMixin`` on the wrong side of the base class and declares tags only
+through ``_more_tags``, so scikit-learn >= 1.6 does not see it as a
+regressor. This module keeps scikeras' machinery (routed ``model__`` /
+``optimizer__`` / ``compile__`` parameters, the build function that receives
+``meta``, feature and target encoders, pickling of Keras models) and fixes
+the rest in one place:
+
+* ``class LSTMRegressorBase(RegressorMixin, BaseWrapper)``: mixin on the left;
+* ``__sklearn_tags__`` (and ``_more_tags`` for scikit-learn 1.6.x);
+* data validation through :func:`sklearn.utils.validation.validate_data`;
+* parameter validation that lists every problem, with "did you mean" hints;
+* training through :mod:`sklstm.training` (compiled loop or ``model.fit``).
+
+Replacing scikeras means replacing this module only; the architectures and
+estimators do not import it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.pipeline import Pipeline
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    validate_parameter_constraints,
+)
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _tf  # noqa: F401  (quiet TensorFlow before scikeras imports it)
+from .reshaping import SequenceReshaper, to_sequences
+from .scaling import TargetScaler, WindowScaler
+
+from scikeras._utils import route_params  # noqa: E402  isort: skip
+from scikeras.wrappers import BaseWrapper  # noqa: E402  isort: skip
+
+__all__ = ["LSTMRegressorBase"]
+
+_ROUTING_PREFIXES = ("model", "fit", "compile", "predict", "optimizer", "loss", "metrics", "callbacks")
+
+
+def _base_wrapper_sklearn_tags(self):
+    return super(BaseWrapper, self).__sklearn_tags__()
+
+
+# scikeras' BaseWrapper only has the legacy ``_more_tags``; give it the
+# scikit-learn >= 1.6 protocol as well (it inherits BaseEstimator's tags).
+if "__sklearn_tags__" not in vars(BaseWrapper):
+    BaseWrapper.__sklearn_tags__ = _base_wrapper_sklearn_tags
+
+
+COMMON_DEFAULTS: dict[str, Any] = {
+    "n_steps_out": 1,
+    "epochs": 200,
+    "batch_size": None,
+    "optimizer": "adam",
+    "loss": "mse",
+    "metrics": None,
+    "scaling": "minmax",
+    "validation_split": 0.0,
+    "shuffle": True,
+    "callbacks": None,
+    "fit_loop": "auto",
+    "warm_start": False,
+    "random_state": None,
+    "verbose": 0,
+}
+
+COMMON_CONSTRAINTS: dict[str, list] = {
+    "n_steps_out": [Interval(numbers.Integral, 1, None, closed="left")],
+    "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+    "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "optimizer": "no_validation",
+    "loss": "no_validation",
+    "metrics": [list, None],
+    "scaling": [StrOptions({"minmax", "standard"}), None],
+    "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
+    "shuffle": ["boolean"],
+    "callbacks": [list, None],
+    "fit_loop": [StrOptions({"auto", "compiled", "keras"})],
+    "warm_start": ["boolean"],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+    "units": [Interval(numbers.Integral, 1, None, closed="left")],
+    "n_layers": [Interval(numbers.Integral, 1, None, closed="left")],
+    "filters": [Interval(numbers.Integral, 1, None, closed="left")],
+    "pool_size": [Interval(numbers.Integral, 1, None, closed="left")],
+    "n_seq": [Interval(numbers.Integral, 1, None, closed="left")],
+    "activation": [str, callable],
+    "merge_mode": [StrOptions({"concat", "sum", "mul", "ave"})],
+}
+
+_MAX_RETRIES = 2
+
+
+class LSTMRegressorBase(RegressorMixin, BaseWrapper):
+    """Shared behaviour of the sklstm estimators; subclasses set ``_builder``.
+
+    Subclasses declare ``_builder`` (a function of :mod:`sklstm.architectures`)
+    and ``_defaults`` (their hyperparameters and the tutorial's values). The
+    constructor signature is generated from ``_defaults`` and
+    :data:`COMMON_DEFAULTS`, so every estimator has the same training
+    parameters and ``__init__`` only stores keyword arguments. Extra keyword
+    arguments are routed parameters (``model__``, ``optimizer__``, ...).
+    """
+
+    _builder: Callable[..., Any]
+    _defaults: dict[str, Any] = {}
+    _reshaper: type = SequenceReshaper
+    _parameter_constraints: dict = COMMON_CONSTRAINTS
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        defaults = {**cls._defaults, **{k: v for k, v in COMMON_DEFAULTS.items() if k not in cls._defaults}}
+        cls._all_defaults = defaults
+        cls.__init__ = _make_init(defaults)
+
+    # ----------------------------------------------------------------- params
+    @classmethod
+    def _signature_names(cls) -> list[str]:
+        return sorted(cls._all_defaults)
+
+    def _get_param_names(self) -> list[str]:
+        routed = [
+            k for k in vars(self) if not k.startswith("_") and not k.endswith("_") and k not in self._all_defaults
+        ]
+        return self._signature_names() + sorted(routed)
+
+    def _architecture_params(self) -> dict[str, Any]:
+        names = [n for n in self._builder_params() if n != "meta"]
+        return {n: getattr(self, n) for n in names if n in self._all_defaults}
+
+    def _builder_params(self) -> list[str]:
+        import inspect
+
+        return list(inspect.signature(type(self)._builder).parameters)
+
+    def _validate_params(self) -> None:
+        """Validate every parameter; raise one error that lists every problem."""
+        params = self.get_params(deep=False)
+        problems = []
+        for name, constraint in self._parameter_constraints.items():
+            if name not in params:
+                continue
+            try:
+                validate_parameter_constraints(
+                    {name: constraint}, {name: params[name]}, caller_name=type(self).__name__
+                )
+            except InvalidParameterError as exc:
+                problems.append(str(exc))
+        known = set(self._all_defaults)
+        for name in params:
+            if name in known:
+                continue
+            prefix = name.split("__", 1)[0]
+            if "__" in name and prefix in _ROUTING_PREFIXES:
+                continue
+            candidates = sorted(known) + [name.replace("_", "__", 1)]
+            guess = [
+                g
+                for g in difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+                if g in known or g.split("__", 1)[0] in _ROUTING_PREFIXES
+            ]
+            hint = f" Did you mean {guess[0]!r}?" if guess else ""
+            problems.append(
+                f"Unknown parameter {name!r} for {type(self).__name__}.{hint} Routed parameters "
+                f"start with one of {', '.join(p + '__' for p in _ROUTING_PREFIXES)}."
+            )
+        if problems:
+            raise InvalidParameterError(
+                f"{type(self).__name__} got {len(problems)} invalid parameter(s):\n- "
+                + "\n- ".join(problems)
+            )
+
+    def set_params(self, **params) -> LSTMRegressorBase:
+        """Set parameters, including routed ones such as ``optimizer__learning_rate``."""
+        for name, value in params.items():
+            if "__" in name and name.split("__", 1)[0] in _ROUTING_PREFIXES:
+                setattr(self, name, value)
+            else:
+                BaseEstimator.set_params(self, **{name: value})
+        return self
+
+    __repr__ = BaseEstimator.__repr__
+
+    # ------------------------------------------------------------------ tags
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        tags.target_tags.required = True
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = True
+        tags.regressor_tags.poor_score = True
+        tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = False
+        return tags
+
+    def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
+        return {"multioutput": True, "poor_score": True, "requires_y": True}
+
+    # ------------------------------------------------------------------ data
+    def _validate_X(self, X: Any, *, reset: bool) -> np.ndarray:
+        X = validate_data(self, X, reset=reset, allow_nd=True, dtype=[np.float64, np.float32])
+        return self._check_windows(X, reset=reset)
+
+    def _check_windows(self, X: np.ndarray, *, reset: bool) -> np.ndarray:
+        if X.ndim not in (2, 3):
+            raise ValueError(
+                f"X must be 2-D windows (samples, steps) or 3-D windows (samples, steps, features); "
+                f"got an array of shape {X.shape}."
+            )
+        seq = to_sequences(X)
+        if reset:
+            self.n_steps_in_, self.n_series_in_ = seq.shape[1], seq.shape[2]
+        elif seq.shape[2] != self.n_series_in_:
+            raise ValueError(
+                f"X has {seq.shape[2]} features per time step, but {type(self).__name__} "
+                f"was fitted with {self.n_series_in_}."
+            )
+        return seq
+
+    def _validate_Xy(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        if y is not None and np.ndim(y) > 2:
+            raise ValueError(
+                f"y must be 1-D or 2-D (samples, n_steps_out * n_targets); got shape {np.shape(y)}. "
+                "Flatten multi-step targets with y.reshape(len(y), -1)."
+            )
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=True,
+            allow_nd=True,
+            multi_output=True,
+            y_numeric=True,
+            dtype=[np.float64, np.float32],
+        )
+        seq = self._check_windows(X, reset=True)
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if n_outputs % self.n_steps_out:
+            raise ValueError(
+                f"y has {n_outputs} columns, which is not n_steps_out={self.n_steps_out} "
+                "steps of whole targets; y's columns must be n_steps_out * n_targets."
+            )
+        self.y_ndim_ = y.ndim
+        self.n_targets_ = n_outputs // self.n_steps_out
+        return seq, np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
+
+    def _make_feature_encoder(self) -> Pipeline:
+        scaler = "passthrough" if self.scaling is None else WindowScaler(method=self.scaling)
+        return Pipeline([("scale", scaler), ("reshape", self._make_reshaper())])
+
+    def _make_reshaper(self):
+        if "n_seq" in self._all_defaults:
+            return self._reshaper(n_seq=self.n_seq)
+        return self._reshaper()
+
+    # ------------------------------------------------------------ build/fit
+    def _build_keras_model(self):
+        params = self._architecture_params()
+        params.update(route_params(self.get_params(), destination="model", pass_filter=set(), strict=True))
+        meta = {
+            "input_shape_": self.input_shape_,
+            "n_steps_out_": self.n_steps_out,
+            "n_targets_": self.n_targets_,
+            "n_steps_in_": self.n_steps_in_,
+            "n_series_in_": self.n_series_in_,
+        }
+        try:
+            model = type(self)._builder(meta, **params)
+        except ValueError as exc:
+            raise ValueError(
+                f"{type(self).__name__} cannot build its model for windows of shape "
+                f"{self.input_shape_} with {params}: {exc}"
+            ) from exc
+        model.compile(**self._get_compile_kwargs())
+        return model
+
+    def _training_seed(self) -> int | None:
+        if self.random_state is None:
+            return None
+        return int(check_random_state(self.random_state).randint(2**31 - 1))
+
+    def _choose_loop(self) -> tuple[str, Any, list]:
+        from ._tf import keras
+        from .training import EarlyStop
+
+        callbacks = list(self.callbacks or []) + list(getattr(self, "fit__callbacks", None) or [])
+        if self.fit_loop == "keras" or keras.backend.backend() != "tensorflow":
+            return "keras", None, callbacks
+        early = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
+        others = [cb for cb in callbacks if not isinstance(cb, keras.callbacks.EarlyStopping)]
+        if others or len(early) > 1 or any(getattr(cb, "mode", "min") == "max" for cb in early):
+            if self.fit_loop == "compiled":
+                raise ValueError(
+                    "fit_loop='compiled' supports only a single EarlyStopping callback; "
+                    f"got {callbacks}. Use fit_loop='auto' or 'keras'."
+                )
+            return "keras", None, callbacks
+        return "compiled", (EarlyStop.from_callback(early[0]) if early else None), []
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, **kwargs) -> LSTMRegressorBase:
+        """Fit the network on windows ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps) or (n_samples, n_steps, n_features)
+            Input windows; 2-D is read as univariate windows.
+        y : array-like of shape (n_samples,) or (n_samples, n_steps_out * n_targets)
+            Targets, flattened step-major as :func:`sklstm.make_windows` returns them.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs : dict
+            Overrides of ``epochs`` for this call only.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._validate_params()
+        warm = self.warm_start and hasattr(self, "model_")
+        seq, y2 = self._validate_Xy(X, y)
+        if sample_weight is not None:
+            from sklearn.utils.validation import _check_sample_weight
+
+            sample_weight = _check_sample_weight(sample_weight, seq, dtype=np.float64)
+            if not np.any(sample_weight):
+                raise ValueError("sample_weight is zero for every sample; there is nothing to fit.")
+        if not warm:
+            self.feature_encoder_ = self._make_feature_encoder().fit(seq)
+            self.target_encoder_ = TargetScaler(self.scaling, self.n_targets_).fit(y2)
+        Xe = np.asarray(self.feature_encoder_.transform(seq), dtype=np.float32)
+        ye = np.asarray(self.target_encoder_.transform(y2), dtype=np.float32)
+        self.input_shape_ = tuple(Xe.shape[1:])
+        epochs = int(kwargs.pop("epochs", self.epochs))
+        if kwargs:
+            raise TypeError(f"fit() got unexpected keyword arguments {sorted(kwargs)}.")
+        self._train(Xe, ye, sample_weight, epochs=epochs, warm=warm)
+        return self
+
+    def _train(self, Xe, ye, sample_weight, *, epochs: int, warm: bool) -> None:
+        from .training import fit_compiled, fit_keras, quiet_tf_logger, seeded
+
+        loop, early, callbacks = self._choose_loop()
+        seed = self._training_seed()
+        initial_epoch = len(self.history_["loss"]) if warm and hasattr(self, "history_") else 0
+        factor = 1.0
+        for attempt in range(_MAX_RETRIES + 1):
+            with quiet_tf_logger(self.verbose), seeded(seed):
+                if not warm or attempt:
+                    self.model_ = self._build_keras_model()
+                    self._predict_fn = None
+                    initial_epoch = 0
+                if factor != 1.0:
+                    lr = self.model_.optimizer.learning_rate
+                    self.model_.optimizer.learning_rate = float(np.asarray(lr)) * factor
+                common = dict(
+                    epochs=epochs,
+                    batch_size=self.batch_size,
+                    shuffle=self.shuffle,
+                    validation_split=self.validation_split,
+                    sample_weight=sample_weight,
+                    verbose=self.verbose,
+                    initial_epoch=initial_epoch,
+                )
+                if loop == "compiled":
+                    result = fit_compiled(
+                        self.model_, Xe, ye, early_stop=early, seed=seed or 0, **common
+                    )
+                else:
+                    result = fit_keras(self.model_, Xe, ye, callbacks=callbacks, **common)
+            if not result.diverged:
+                break
+            lr_now = float(np.asarray(self.model_.optimizer.learning_rate))
+            if attempt == _MAX_RETRIES:
+                raise RuntimeError(
+                    f"{type(self).__name__}: training diverged (loss became NaN or inf) "
+                    f"{_MAX_RETRIES + 1} times, last with learning rate {lr_now:g}. Check the data "
+                    "for extreme values, keep scaling='minmax', or lower optimizer__learning_rate."
+                )
+            factor /= 10.0
+            warnings.warn(
+                f"{type(self).__name__}: loss became non-finite at epoch "
+                f"{len(result.history['loss'])}; retrying with learning rate {lr_now / 10:g}.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        if warm and initial_epoch and hasattr(self, "history_"):
+            for key, values in result.history.items():
+                self.history_.setdefault(key, []).extend(values)
+        else:
+            self.history_ = result.history
+        self.fit_loop_ = loop
+        self.stopped_epoch_ = result.stopped_epoch
+
+    # --------------------------------------------------------------- predict
+    def _encode(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "model_")
+        seq = self._validate_X(X, reset=False)
+        return np.asarray(self.feature_encoder_.transform(seq), dtype=np.float32)
+
+    def _predict_encoded(self, Xe: np.ndarray) -> np.ndarray:
+        from ._tf import tf
+
+        if getattr(self, "_predict_fn", None) is None:
+            model = self.model_
+            self._predict_fn = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+        batch = 8192
+        outs = [
+            self._predict_fn(tf.convert_to_tensor(Xe[i : i + batch])).numpy()
+            for i in range(0, len(Xe), batch)
+        ]
+        out = np.concatenate(outs) if outs else np.empty((0, self.n_steps_out * self.n_targets_))
+        return np.asarray(out, dtype=np.float64)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predict the targets of windows ``X``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_steps_out * n_targets)
+            Same layout as the ``y`` passed to :meth:`fit`; use
+            :meth:`predict_steps` for ``(n_samples, n_steps_out, n_targets)``.
+        """
+        out = self.target_encoder_.inverse_transform(self._predict_encoded(self._encode(X)))
+        if not np.all(np.isfinite(out)):
+            raise RuntimeError(
+                f"{type(self).__name__} produced non-finite predictions; the input windows are "
+                "probably far outside the training range."
+            )
+        return out[:, 0] if self.y_ndim_ == 1 else out
+
+    def predict_steps(self, X: Any) -> np.ndarray:
+        """Predict as a ``(n_samples, n_steps_out, n_targets)`` array."""
+        out = self.predict(X)
+        return out.reshape(len(out), self.n_steps_out, self.n_targets_)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_predict_fn", None)
+        return state
+
+
+def _make_init(defaults: dict[str, Any]):
+    """Build an ``__init__`` that stores keyword arguments only (scikit-learn's rule)."""
+    import inspect
+
+    def __init__(self, **kwargs):
+        for name, value in defaults.items():
+            setattr(self, name, kwargs.pop(name, value))
+        for name, value in kwargs.items():  # routed (or misspelt) parameters, checked in fit
+            setattr(self, name, value)
+
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=v) for n, v in defaults.items()]
+    params.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
+    __init__.__signature__ = inspect.Signature(params)
+    return __init__

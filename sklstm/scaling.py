@@ -1,0 +1,142 @@
+"""Per-feature affine scaling of windows and of multi-step targets.
+
+scikit-learn's ``StandardScaler`` refuses 3-D input. :class:`WindowScaler`
+scales each feature (the last axis) of ``(samples, steps, features)``
+windows with one mean and spread across every sample and step, so that the
+same value means the same thing at every step. The estimators use the same
+class internally (and :class:`TargetScaler` for ``y``) so that raw, unscaled
+numbers of any magnitude train well. numpy and scikit-learn only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+__all__ = ["WindowScaler", "TargetScaler"]
+
+
+def _affine_stats(values: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
+    """Offset and scale per column of a 2-D array; constant columns get scale 1."""
+    if method == "standard":
+        offset = values.mean(axis=0)
+        scale = values.std(axis=0)
+    else:  # minmax onto [0, 1]
+        offset = values.min(axis=0)
+        scale = values.max(axis=0) - offset
+    scale = np.where(scale > 1e-12 * np.maximum(1.0, np.abs(offset)), scale, 1.0)
+    return offset, scale
+
+
+class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Scale each feature of 3-D windows with statistics shared across steps.
+
+    A 2-D input is read as univariate windows ``(samples, steps)`` and scaled
+    with one offset and scale for all its values.
+
+    Parameters
+    ----------
+    method : {"standard", "minmax"}, default="standard"
+        ``"standard"`` subtracts the mean and divides by the standard
+        deviation; ``"minmax"`` maps the training range onto ``[0, 1]``
+        (values outside the range extrapolate linearly).
+
+    Attributes
+    ----------
+    offset_ : ndarray of shape (n_series,)
+        Mean (or minimum) of each series.
+    scale_ : ndarray of shape (n_series,)
+        Standard deviation (or range) of each series; 1 where constant.
+    n_features_in_ : int
+        ``X.shape[1]`` seen during fit (the steps, for windows).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import WindowScaler
+    >>> X = np.array([[[10.0], [20.0], [30.0]], [[20.0], [30.0], [40.0]]])
+    >>> WindowScaler(method="minmax").fit_transform(X)[:, :, 0]
+    array([[0.        , 0.33333333, 0.66666667],
+           [0.33333333, 0.66666667, 1.        ]])
+    """
+
+    _parameter_constraints: dict = {"method": [StrOptions({"standard", "minmax"})]}
+
+    def __init__(self, method: str = "standard"):
+        self.method = method
+
+    def fit(self, X: Any, y: Any = None) -> WindowScaler:
+        """Compute each series' offset and scale across samples and steps."""
+        self._validate_params()
+        X = validate_data(self, X, allow_nd=True, dtype=np.float64)
+        self._check_ndim(X)
+        self.offset_, self.scale_ = _affine_stats(self._flat(X), self.method)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Scale ``X``; same shape as the input."""
+        check_is_fitted(self)
+        X = validate_data(self, X, allow_nd=True, dtype=np.float64, reset=False)
+        self._check_ndim(X)
+        return (X - self._stat(self.offset_, X)) / self._stat(self.scale_, X)
+
+    def inverse_transform(self, X: Any) -> np.ndarray:
+        """Undo :meth:`transform`."""
+        check_is_fitted(self)
+        X = np.asarray(X, dtype=np.float64)
+        return X * self._stat(self.scale_, X) + self._stat(self.offset_, X)
+
+    @staticmethod
+    def _check_ndim(X: np.ndarray) -> None:
+        if X.ndim not in (2, 3):
+            raise ValueError(
+                "X must be 2-D windows (samples, steps) or 3-D windows "
+                f"(samples, steps, features); got shape {X.shape}."
+            )
+
+    @staticmethod
+    def _flat(X: np.ndarray) -> np.ndarray:
+        return X.reshape(-1, X.shape[2]) if X.ndim == 3 else X.reshape(-1, 1)
+
+    @staticmethod
+    def _stat(stat: np.ndarray, X: np.ndarray) -> np.ndarray:
+        return stat if X.ndim == 3 else stat[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64"]
+        return tags
+
+
+class TargetScaler:
+    """Affine scaling of flattened multi-step targets, one offset/scale per target.
+
+    ``y`` has ``n_steps * n_targets`` columns ordered step-major; every step
+    of a target shares its statistics so the steps stay comparable.
+    Internal helper of the estimators (not a scikit-learn estimator).
+    """
+
+    def __init__(self, method: str | None, n_targets: int):
+        self.method = method
+        self.n_targets = n_targets
+
+    def fit(self, y: np.ndarray) -> TargetScaler:
+        per_target = y.reshape(-1, self.n_targets)
+        if self.method is None:
+            self.offset_ = np.zeros(self.n_targets)
+            self.scale_ = np.ones(self.n_targets)
+        else:
+            self.offset_, self.scale_ = _affine_stats(per_target, self.method)
+        return self
+
+    def transform(self, y: np.ndarray) -> np.ndarray:
+        shape = y.shape
+        return ((y.reshape(-1, self.n_targets) - self.offset_) / self.scale_).reshape(shape)
+
+    def inverse_transform(self, y: np.ndarray) -> np.ndarray:
+        shape = y.shape
+        return (y.reshape(-1, self.n_targets) * self.scale_ + self.offset_).reshape(shape)

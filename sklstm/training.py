@@ -1,0 +1,314 @@
+"""The compiled training loop, and its plain ``model.fit`` fallback.
+
+On small data a Keras ``fit`` spends almost all its time in per-epoch Python
+and data-iterator overhead. :func:`fit_compiled` instead runs many epochs
+inside one ``tf.function``: full mini-batch steps, per-epoch shuffling from
+a stateless seed, a validation split, early stopping with patience and
+best-weight restoration, and a stop on a non-finite loss, all in the graph.
+Python only regains control between chunks of epochs, to move the progress
+bar. :func:`fit_keras` is the plain ``model.fit`` path, used when callbacks
+need Python every epoch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ._tf import keras, tf
+
+__all__ = ["EarlyStop", "FitResult", "fit_compiled", "fit_keras", "seeded"]
+
+
+@dataclass
+class EarlyStop:
+    """Early-stopping settings understood by the compiled loop."""
+
+    monitor: str = "loss"
+    patience: int = 0
+    min_delta: float = 0.0
+    restore_best_weights: bool = False
+
+    @classmethod
+    def from_callback(cls, callback: Any) -> EarlyStop:
+        """Translate a ``keras.callbacks.EarlyStopping`` (mode min only)."""
+        return cls(
+            monitor=callback.monitor,
+            patience=int(callback.patience),
+            min_delta=abs(float(callback.min_delta)),
+            restore_best_weights=bool(callback.restore_best_weights),
+        )
+
+
+@dataclass
+class FitResult:
+    """What a training run reports back to the estimator."""
+
+    history: dict[str, list[float]] = field(default_factory=dict)
+    diverged: bool = False
+    stopped_epoch: int | None = None
+
+
+@contextlib.contextmanager
+def seeded(seed: int | None):
+    """Seed Python, numpy, TensorFlow and Keras; restore Python's and numpy's state after.
+
+    Keras draws weight-initialiser seeds from Python's ``random``, so a seeded
+    build is repeatable. TensorFlow op determinism is *not* switched on: the
+    compiled loop uses stateless random ops only.
+    """
+    if seed is None:
+        yield
+        return
+    py_state, np_state = random.getstate(), np.random.get_state()
+    try:
+        keras.utils.set_random_seed(int(seed))
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+
+
+@contextlib.contextmanager
+def quiet_tf_logger(verbose: int):
+    """Hide TensorFlow's Python-side warnings (retracing notices) when ``verbose == 0``."""
+    logger = tf.get_logger()
+    old = logger.level
+    if not verbose:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(old)
+
+
+def _split_validation(X, y, sw, validation_split: float):
+    """Keras' semantics: the last ``validation_split`` fraction, taken before shuffling."""
+    if not validation_split:
+        return (X, y, sw), None
+    n_train = int(math.floor(len(X) * (1.0 - validation_split)))
+    if n_train < 1 or n_train >= len(X):
+        raise ValueError(
+            f"validation_split={validation_split} leaves no training or no validation "
+            f"samples out of {len(X)}."
+        )
+    val_sw = None if sw is None else sw[n_train:]
+    train_sw = None if sw is None else sw[:n_train]
+    return (X[:n_train], y[:n_train], train_sw), (X[n_train:], y[n_train:], val_sw)
+
+
+class _CompiledLoop:
+    """Holds the graph function and the early-stopping state across chunks."""
+
+    def __init__(self, model, train, val, *, batch_size, shuffle, seed, early_stop):
+        self.model = model
+        X, y, sw = train
+        self.X = tf.convert_to_tensor(X, tf.float32)
+        self.y = tf.convert_to_tensor(y, tf.float32)
+        self.sw = None if sw is None else tf.convert_to_tensor(sw, tf.float32)
+        self.val = None
+        if val is not None:
+            Xv, yv, swv = val
+            self.val = (
+                tf.convert_to_tensor(Xv, tf.float32),
+                tf.convert_to_tensor(yv, tf.float32),
+                None if swv is None else tf.convert_to_tensor(swv, tf.float32),
+            )
+        self.n = int(X.shape[0])
+        self.batch_size = min(int(batch_size), self.n)
+        self.n_batches = -(-self.n // self.batch_size)
+        self.shuffle = bool(shuffle) and self.n_batches > 1
+        self.seed = int(seed)
+        self.early_stop = early_stop
+        if early_stop is not None and early_stop.monitor not in ("loss", "val_loss"):
+            raise ValueError(
+                f"EarlyStopping monitor={early_stop.monitor!r} is not supported by the "
+                "compiled loop; use 'loss' or 'val_loss', or fit_loop='keras'."
+            )
+        if early_stop is not None and early_stop.monitor == "val_loss" and self.val is None:
+            raise ValueError(
+                "EarlyStopping(monitor='val_loss') needs validation data: set validation_split."
+            )
+        self.weights = model.trainable_variables
+        model.optimizer.build(self.weights)
+        self.best = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
+        self.wait = tf.Variable(0, dtype=tf.int32, trainable=False)
+        self.best_epoch = tf.Variable(-1, dtype=tf.int32, trainable=False)
+        self.status = tf.Variable(0, dtype=tf.int32, trainable=False)  # 1 stop, 2 diverged
+        restore = early_stop is not None and early_stop.restore_best_weights
+        self.best_weights = (
+            [tf.Variable(w, trainable=False) for w in self.weights] if restore else None
+        )
+        self.run = tf.function(self._run)
+
+    def _loss(self, x, y, sw, training):
+        pred = self.model(x, training=training)
+        return self.model.compute_loss(x=x, y=y, y_pred=pred, sample_weight=sw, training=training)
+
+    def _epoch(self, epoch):
+        if self.shuffle:
+            noise = tf.random.stateless_uniform([self.n], seed=tf.stack([self.seed, epoch]))
+            order = tf.argsort(noise)
+        else:
+            order = tf.range(self.n)
+        total = tf.constant(0.0)
+        for b in tf.range(self.n_batches):
+            idx = order[b * self.batch_size : (b + 1) * self.batch_size]
+            xb, yb = tf.gather(self.X, idx), tf.gather(self.y, idx)
+            swb = None if self.sw is None else tf.gather(self.sw, idx)
+            with tf.GradientTape() as tape:
+                loss = self._loss(xb, yb, swb, True)
+            grads = tape.gradient(loss, self.weights)
+            self.model.optimizer.apply(grads, self.weights)
+            total += loss * tf.cast(tf.shape(idx)[0], tf.float32)
+        return total / self.n
+
+    def _run(self, start, count):
+        losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        val_losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        for i in tf.range(count):
+            epoch = start + i
+            loss = self._epoch(epoch)
+            val_loss = loss if self.val is None else self._loss(*self.val, False)
+            losses = losses.write(i, loss)
+            val_losses = val_losses.write(i, val_loss)
+            if not tf.math.is_finite(loss):
+                self.status.assign(2)
+                break
+            if self.early_stop is not None:
+                current = val_loss if self.early_stop.monitor == "val_loss" else loss
+                if current < self.best - self.early_stop.min_delta:
+                    self.best.assign(current)
+                    self.wait.assign(0)
+                    self.best_epoch.assign(epoch)
+                    if self.best_weights is not None:
+                        for saved, weight in zip(self.best_weights, self.weights):
+                            saved.assign(weight)
+                else:
+                    self.wait.assign_add(1)
+                    if self.wait >= max(self.early_stop.patience, 1):
+                        self.status.assign(1)
+                        break
+        return losses.stack(), val_losses.stack()
+
+
+def fit_compiled(
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    validation_split: float = 0.0,
+    sample_weight: np.ndarray | None = None,
+    early_stop: EarlyStop | None = None,
+    seed: int = 0,
+    verbose: int = 0,
+    initial_epoch: int = 0,
+) -> FitResult:
+    """Train a compiled Keras ``model`` for ``epochs`` epochs inside one ``tf.function``.
+
+    Returns the per-epoch history (``loss`` and, with a validation split,
+    ``val_loss``), whether the loss became non-finite, and the epoch at which
+    early stopping fired. Weights are restored to the best epoch when
+    ``early_stop.restore_best_weights`` is set.
+    """
+    train, val = _split_validation(X, y, sample_weight, validation_split)
+    loop = _CompiledLoop(
+        model,
+        train,
+        val,
+        batch_size=batch_size or 32,
+        shuffle=shuffle,
+        seed=seed,
+        early_stop=early_stop,
+    )
+    history: dict[str, list[float]] = {"loss": []}
+    if val is not None:
+        history["val_loss"] = []
+    bar = keras.utils.Progbar(epochs, unit_name="epoch") if verbose else None
+    chunk = epochs if not verbose else max(1, math.ceil(epochs / 50))
+    done = 0
+    while done < epochs:
+        count = min(chunk, epochs - done)
+        losses, val_losses = loop.run(
+            tf.constant(initial_epoch + done, tf.int32), tf.constant(count, tf.int32)
+        )
+        losses = losses.numpy().tolist()
+        history["loss"] += losses
+        if val is not None:
+            history["val_loss"] += val_losses.numpy().tolist()
+        done += len(losses)
+        if bar is not None:
+            values = [(key, history[key][-1]) for key in history]
+            bar.update(done, values=values, finalize=bool(loop.status.numpy()) or done >= epochs)
+        if int(loop.status.numpy()):
+            break
+    status = int(loop.status.numpy())
+    if loop.best_weights is not None and int(loop.best_epoch.numpy()) >= 0:
+        for saved, weight in zip(loop.best_weights, loop.weights):
+            weight.assign(saved)
+    return FitResult(
+        history=history,
+        diverged=status == 2,
+        stopped_epoch=initial_epoch + done - 1 if status == 1 else None,
+    )
+
+
+class _EpochProgress(keras.callbacks.Callback):
+    """One progress bar over the whole ``model.fit``, one tick per epoch."""
+
+    def __init__(self, epochs: int):
+        super().__init__()
+        self.bar = keras.utils.Progbar(epochs, unit_name="epoch")
+
+    def on_epoch_end(self, epoch, logs=None):
+        values = [(k, v) for k, v in (logs or {}).items() if k in ("loss", "val_loss")]
+        self.bar.update(epoch + 1, values=values)
+
+
+def fit_keras(
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    validation_split: float = 0.0,
+    sample_weight: np.ndarray | None = None,
+    callbacks: list | None = None,
+    verbose: int = 0,
+    initial_epoch: int = 0,
+) -> FitResult:
+    """Plain ``model.fit``, with a NaN guard and a whole-fit progress bar."""
+    callbacks = list(callbacks or []) + [keras.callbacks.TerminateOnNaN()]
+    if verbose:
+        callbacks.append(_EpochProgress(epochs))
+    hist = model.fit(
+        X,
+        y,
+        epochs=initial_epoch + epochs,
+        initial_epoch=initial_epoch,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        validation_split=validation_split,
+        sample_weight=sample_weight,
+        callbacks=callbacks,
+        verbose=0,
+    )
+    history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
+    diverged = not all(math.isfinite(v) for v in history.get("loss", []))
+    stopped = getattr(model, "stop_training", False) and not diverged
+    return FitResult(
+        history=history,
+        diverged=diverged,
+        stopped_epoch=initial_epoch + len(history.get("loss", [])) - 1 if stopped else None,
+    )
