@@ -30,7 +30,7 @@ def check_finite_numeric(array: Any, name: str) -> np.ndarray:
         except (TypeError, ValueError):
             bad = _first_non_numeric(arr)
             raise ValueError(
-                f"{name} must be numeric; found non-numeric value {bad!r} "
+                f"{name} must be numeric; found non-numeric value {str(bad)!r} "
                 f"(dtype {arr.dtype})."
             ) from None
     if arr.dtype.kind != "f":

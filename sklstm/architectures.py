@@ -30,7 +30,7 @@ def _io(meta: dict[str, Any]):
 
 
 def _model(keras, inputs, outputs, meta):
-    return keras.Model(inputs, outputs, name=meta.get("model_name", None))
+    return keras.Model(inputs, outputs)
 
 
 def build_vanilla(meta: dict[str, Any], units: int = 50, activation: str = "relu"):

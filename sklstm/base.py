@@ -68,6 +68,7 @@ COMMON_DEFAULTS: dict[str, Any] = {
     "loss": "mse",
     "metrics": None,
     "scaling": "minmax",
+    "linear_baseline": True,
     "validation_split": 0.0,
     "shuffle": True,
     "callbacks": None,
@@ -85,6 +86,7 @@ COMMON_CONSTRAINTS: dict[str, list] = {
     "loss": "no_validation",
     "metrics": [list, None],
     "scaling": [StrOptions({"minmax", "standard"}), None],
+    "linear_baseline": ["boolean"],
     "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
     "shuffle": ["boolean"],
     "callbacks": [list, None],
@@ -342,13 +344,31 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             self.feature_encoder_ = self._make_feature_encoder().fit(seq)
             self.target_encoder_ = TargetScaler(self.scaling, self.n_targets_).fit(y2)
         Xe = np.asarray(self.feature_encoder_.transform(seq), dtype=np.float32)
-        ye = np.asarray(self.target_encoder_.transform(y2), dtype=np.float32)
+        ye = self.target_encoder_.transform(y2)
+        if not warm:
+            self.baseline_ = self._fit_baseline(Xe, ye, sample_weight)
+        ye = np.asarray(ye - self._baseline(Xe), dtype=np.float32)
         self.input_shape_ = tuple(Xe.shape[1:])
         epochs = int(kwargs.pop("epochs", self.epochs))
         if kwargs:
             raise TypeError(f"fit() got unexpected keyword arguments {sorted(kwargs)}.")
         self._train(Xe, ye, sample_weight, epochs=epochs, warm=warm)
         return self
+
+    def _fit_baseline(self, Xe: np.ndarray, ye: np.ndarray, sample_weight: Any):
+        """Ridge regression (alpha by leave-one-out) on the scaled windows, or None."""
+        if not self.linear_baseline:
+            return None
+        from sklearn.linear_model import RidgeCV
+
+        ridge = RidgeCV(alphas=np.logspace(-6, 2, 9))
+        return ridge.fit(Xe.reshape(len(Xe), -1).astype(np.float64), ye, sample_weight=sample_weight)
+
+    def _baseline(self, Xe: np.ndarray) -> np.ndarray:
+        if getattr(self, "baseline_", None) is None:
+            return 0.0
+        pred = self.baseline_.predict(Xe.reshape(len(Xe), -1).astype(np.float64))
+        return pred.reshape(len(Xe), -1)
 
     def _train(self, Xe, ye, sample_weight, *, epochs: int, warm: bool) -> None:
         from .training import fit_compiled, fit_keras, quiet_tf_logger, seeded
@@ -413,15 +433,17 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
 
     def _predict_encoded(self, Xe: np.ndarray) -> np.ndarray:
         from ._tf import tf
+        from .training import quiet_tf_logger
 
         if getattr(self, "_predict_fn", None) is None:
             model = self.model_
             self._predict_fn = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
         batch = 8192
-        outs = [
-            self._predict_fn(tf.convert_to_tensor(Xe[i : i + batch])).numpy()
-            for i in range(0, len(Xe), batch)
-        ]
+        with quiet_tf_logger(self.verbose):
+            outs = [
+                self._predict_fn(tf.convert_to_tensor(Xe[i : i + batch])).numpy()
+                for i in range(0, len(Xe), batch)
+            ]
         out = np.concatenate(outs) if outs else np.empty((0, self.n_steps_out * self.n_targets_))
         return np.asarray(out, dtype=np.float64)
 
@@ -434,7 +456,8 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             Same layout as the ``y`` passed to :meth:`fit`; use
             :meth:`predict_steps` for ``(n_samples, n_steps_out, n_targets)``.
         """
-        out = self.target_encoder_.inverse_transform(self._predict_encoded(self._encode(X)))
+        Xe = self._encode(X)
+        out = self.target_encoder_.inverse_transform(self._predict_encoded(Xe) + self._baseline(Xe))
         if not np.all(np.isfinite(out)):
             raise RuntimeError(
                 f"{type(self).__name__} produced non-finite predictions; the input windows are "

@@ -147,9 +147,14 @@ class _CompiledLoop:
         )
         self.run = tf.function(self._run)
 
+    @tf.autograph.experimental.do_not_convert
     def _loss(self, x, y, sw, training):
         pred = self.model(x, training=training)
         return self.model.compute_loss(x=x, y=y, y_pred=pred, sample_weight=sw, training=training)
+
+    @tf.autograph.experimental.do_not_convert
+    def _apply(self, grads):
+        self.model.optimizer.apply(grads, self.weights)
 
     def _epoch(self, epoch):
         if self.shuffle:
@@ -164,8 +169,7 @@ class _CompiledLoop:
             swb = None if self.sw is None else tf.gather(self.sw, idx)
             with tf.GradientTape() as tape:
                 loss = self._loss(xb, yb, swb, True)
-            grads = tape.gradient(loss, self.weights)
-            self.model.optimizer.apply(grads, self.weights)
+            self._apply(tape.gradient(loss, self.weights))
             total += loss * tf.cast(tf.shape(idx)[0], tf.float32)
         return total / self.n
 

@@ -1,0 +1,38 @@
+import numpy as np
+import pytest
+
+from sklstm import WindowScaler, make_windows
+from sklstm.scaling import TargetScaler
+from sklstm.tutorial import tutorial_data
+
+
+def test_standard_scaling_per_feature_across_steps():
+    X, _ = make_windows(tutorial_data(True), 3)
+    Xs = WindowScaler().fit_transform(X)
+    flat = Xs.reshape(-1, 3)
+    np.testing.assert_allclose(flat.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(flat.std(axis=0), 1)
+
+
+def test_inverse_round_trip_and_2d():
+    X = np.random.default_rng(0).normal(5, 3, size=(10, 4))
+    s = WindowScaler(method="minmax").fit(X)
+    assert s.transform(X).min() == 0 and s.transform(X).max() == 1
+    np.testing.assert_allclose(s.inverse_transform(s.transform(X)), X)
+
+
+def test_constant_feature_does_not_divide_by_zero():
+    X = np.ones((4, 3, 2))
+    assert np.isfinite(WindowScaler().fit_transform(X)).all()
+
+
+def test_rejects_4d():
+    with pytest.raises(ValueError, match="X must be 2-D windows"):
+        WindowScaler().fit(np.zeros((2, 2, 2, 2)))
+
+
+def test_target_scaler_shares_stats_across_steps():
+    y = np.array([[1.0, 10.0, 2.0, 20.0], [3.0, 30.0, 4.0, 40.0]])  # 2 steps x 2 targets
+    t = TargetScaler("minmax", 2).fit(y)
+    np.testing.assert_allclose(t.offset_, [1, 10])
+    np.testing.assert_allclose(t.inverse_transform(t.transform(y)), y)
