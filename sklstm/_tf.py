@@ -43,7 +43,7 @@ def _muted_c_stderr(enabled: bool):
 
 
 with _muted_c_stderr(not _USER_SET_LOG_LEVEL):
-    import tensorflow as tf
     import keras
+    import tensorflow as tf
 
 __all__ = ["keras", "tf"]

@@ -168,7 +168,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             prefix = name.split("__", 1)[0]
             if "__" in name and prefix in _ROUTING_PREFIXES:
                 continue
-            candidates = sorted(known) + [name.replace("_", "__", 1)]
+            candidates = sorted(known) + [c for c in [name.replace("_", "__", 1)] if c != name]
             guess = [
                 g
                 for g in difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)

@@ -1,0 +1,171 @@
+import numpy as np
+import pytest
+from sklearn.base import clone, is_regressor
+from sklearn.exceptions import NotFittedError
+
+import sklstm
+from sklstm import make_windows
+from sklstm.tutorial import tutorial_data
+
+ESTIMATORS = [
+    sklstm.VanillaLSTMRegressor,
+    sklstm.StackedLSTMRegressor,
+    sklstm.BidirectionalLSTMRegressor,
+    sklstm.CNNLSTMRegressor,
+    sklstm.ConvLSTMRegressor,
+    sklstm.EncoderDecoderLSTMRegressor,
+]
+TINY = {"epochs": 3, "random_state": 0}
+SMALL_ARCH = {
+    "VanillaLSTMRegressor": {"units": 4},
+    "StackedLSTMRegressor": {"units": 4},
+    "BidirectionalLSTMRegressor": {"units": 4},
+    "CNNLSTMRegressor": {"units": 4, "filters": 4},
+    "ConvLSTMRegressor": {"filters": 4},
+    "EncoderDecoderLSTMRegressor": {"units": 4},
+}
+
+
+def tiny(cls, **kw):
+    return cls(**{**TINY, **SMALL_ARCH[cls.__name__], **kw})
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_is_regressor(cls):
+    assert is_regressor(cls())
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_single_multi_target_and_multi_step(cls):
+    data = tutorial_data(True)
+    X, y = make_windows(data, 4, 2)  # 3 targets x 2 steps
+    est = tiny(cls, n_steps_out=2).fit(X, y)
+    assert est.predict(X).shape == (len(X), 6)
+    steps = est.predict_steps(X)
+    assert steps.shape == (len(X), 2, 3)
+    np.testing.assert_allclose(steps.reshape(len(X), 6), est.predict(X))
+    X1, y1 = make_windows(data[:, 0], 4)
+    assert tiny(cls).fit(X1, y1).predict(X1).shape == (len(X1),)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_2d_windows_are_univariate(cls):
+    X, y = make_windows(np.arange(10.0, 200.0, 10.0), 4)
+    est = tiny(cls).fit(X[:, :, 0], y)
+    assert est.n_series_in_ == 1 and est.n_steps_in_ == 4
+    np.testing.assert_allclose(est.predict(X[:, :, 0]), est.predict(X))
+
+
+def test_clone_keeps_routed_params():
+    est = sklstm.VanillaLSTMRegressor(units=7, optimizer__learning_rate=0.01)
+    copy = clone(est)
+    assert copy.get_params()["optimizer__learning_rate"] == 0.01
+    assert copy.units == 7
+
+
+def test_routed_learning_rate_reaches_optimizer():
+    X, y = make_windows(tutorial_data(), 3)
+    est = tiny(sklstm.VanillaLSTMRegressor, optimizer__learning_rate=0.0123).fit(X, y)
+    assert float(est.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.0123)
+
+
+def test_model_params_route_to_builder():
+    X, y = make_windows(tutorial_data(), 3)
+    est = tiny(sklstm.StackedLSTMRegressor, model__n_layers=3).fit(X, y)
+    assert sum("lstm" in layer.name for layer in est.model_.layers) == 3
+
+
+# ---------------------------------------------------------------- bad input
+X_UNI, Y_UNI = make_windows(tutorial_data(), 3)
+
+
+def test_predict_before_fit():
+    with pytest.raises(NotFittedError):
+        sklstm.VanillaLSTMRegressor().predict(X_UNI)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_or_inf_in_X(bad):
+    X = np.array(X_UNI)
+    X[0, 0, 0] = bad
+    with pytest.raises(ValueError, match="Input X contains (NaN|infinity)"):
+        tiny(sklstm.VanillaLSTMRegressor).fit(X, Y_UNI)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_or_inf_in_y(bad):
+    y = np.array(Y_UNI)
+    y[1] = bad
+    with pytest.raises(ValueError, match="Input y contains (NaN|infinity)"):
+        tiny(sklstm.VanillaLSTMRegressor).fit(X_UNI, y)
+
+
+def test_non_numeric_X():
+    X = np.array(X_UNI, dtype=object)
+    X[0, 0, 0] = "ten"
+    with pytest.raises(ValueError, match="(could not convert|Unable to convert)"):
+        tiny(sklstm.VanillaLSTMRegressor).fit(X, Y_UNI)
+
+
+@pytest.mark.parametrize("shape", [(6,), (6, 3, 1, 1)])
+def test_X_with_wrong_dimensions(shape):
+    X = np.ones(shape)
+    with pytest.raises(ValueError, match=r"(Expected 2D array|X must be 2-D windows .* got an array of shape \(6, 3, 1, 1\))"):
+        tiny(sklstm.VanillaLSTMRegressor).fit(X, Y_UNI)
+
+
+def test_y_with_three_dimensions():
+    with pytest.raises(ValueError, match=r"y must be 1-D or 2-D .* got shape \(6, 1, 1\)"):
+        tiny(sklstm.VanillaLSTMRegressor).fit(X_UNI, Y_UNI.reshape(6, 1, 1))
+
+
+def test_feature_count_differs_at_predict():
+    X, y = make_windows(tutorial_data(True), 3, features=[0, 1], targets=[2], lead=0)
+    est = tiny(sklstm.VanillaLSTMRegressor).fit(X, y)
+    with pytest.raises(ValueError, match="X has 3 features per time step, but VanillaLSTMRegressor was fitted with 2"):
+        est.predict(np.ones((1, 3, 3)))
+    with pytest.raises(ValueError, match="X has 4 features, but VanillaLSTMRegressor is expecting 3 features"):
+        est.predict(np.ones((1, 4, 2)))
+
+
+def test_y_columns_not_multiple_of_n_steps_out():
+    X, y = make_windows(tutorial_data(True), 3)
+    with pytest.raises(ValueError, match="y has 3 columns, which is not n_steps_out=2 steps"):
+        tiny(sklstm.VanillaLSTMRegressor, n_steps_out=2).fit(X, y)
+
+
+@pytest.mark.parametrize("param", ["n_steps_out", "epochs", "units"])
+def test_non_positive_parameters(param):
+    with pytest.raises(ValueError, match=f"The '{param}' parameter of VanillaLSTMRegressor must be"):
+        tiny(sklstm.VanillaLSTMRegressor, **{param: 0}).fit(X_UNI, Y_UNI)
+
+
+@pytest.mark.parametrize("cls", [sklstm.CNNLSTMRegressor, sklstm.ConvLSTMRegressor])
+def test_n_seq_must_divide_steps(cls):
+    X, y = make_windows(tutorial_data(), 4)
+    with pytest.raises(ValueError, match=r"n_seq=3 does not divide the window's 4 time steps"):
+        tiny(cls, n_seq=3).fit(X, y)
+    with pytest.raises(ValueError, match="The 'n_seq' parameter"):
+        tiny(cls, n_seq=0).fit(X, y)
+
+
+def test_convlstm_kernel_wider_than_frame():
+    X, y = make_windows(tutorial_data(), 4)
+    with pytest.raises(ValueError, match=r"ConvLSTMRegressor cannot build its model for windows of shape \(4, 1, 1, 1\)"):
+        tiny(sklstm.ConvLSTMRegressor, n_seq=4).fit(X, y)
+
+
+def test_every_bad_parameter_listed_with_hint():
+    est = sklstm.VanillaLSTMRegressor(epochs=-1, optimizer_learning_rate=0.1, unitz=3)
+    with pytest.raises(ValueError) as info:
+        est.fit(X_UNI, Y_UNI)
+    msg = str(info.value)
+    assert "got 3 invalid parameter(s)" in msg
+    assert "'epochs' parameter" in msg
+    assert "Did you mean 'optimizer__learning_rate'?" in msg
+    assert "Unknown parameter 'unitz'" in msg and "Did you mean 'units'?" in msg
+
+
+def test_short_series_message():
+    with pytest.raises(ValueError, match="data has 3 time steps, but n_steps_in=3"):
+        make_windows([1, 2, 3], 3)
