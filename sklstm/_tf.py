@@ -15,7 +15,6 @@ import contextlib
 import os
 import sys
 
-_USER_SET_LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL" in os.environ
 for _name, _value in (("TF_CPP_MIN_LOG_LEVEL", "3"), ("TF_ENABLE_ONEDNN_OPTS", "0")):
     os.environ.setdefault(_name, _value)
 
@@ -42,8 +41,10 @@ def _muted_c_stderr(enabled: bool):
         os.close(devnull)
 
 
-with _muted_c_stderr(not _USER_SET_LOG_LEVEL):
+with _muted_c_stderr(os.environ.get("TF_CPP_MIN_LOG_LEVEL") in ("2", "3")):
     import keras
     import tensorflow as tf
+
+    tf.constant(0.0)  # initialise the eager context (and its CUDA probing) while muted
 
 __all__ = ["keras", "tf"]

@@ -286,7 +286,14 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                 f"{type(self).__name__} cannot build its model for windows of shape "
                 f"{self.input_shape_} with {params}: {exc}"
             ) from exc
-        model.compile(**self._get_compile_kwargs())
+        try:
+            compile_kwargs = self._get_compile_kwargs()
+        except (ValueError, TypeError) as exc:
+            routed = {
+                k: v for k, v in self.get_params().items() if k.split("__", 1)[0] in ("optimizer", "loss", "compile", "metrics")
+            }
+            raise ValueError(f"{type(self).__name__}: invalid optimizer, loss or compile parameters {routed}: {exc}") from exc
+        model.compile(**compile_kwargs)
         return model
 
     def _training_seed(self) -> int | None:

@@ -84,7 +84,8 @@ _COMMON_DOC = """
 
 
 def _doc(summary: str, params: str, example: str, epochs: int) -> str:
-    return f"{summary}\n\n    Parameters\n    ----------\n{params}{_COMMON_DOC.format(epochs=epochs)}\n    Examples\n    --------\n{example}"
+    common = _COMMON_DOC.format(epochs=epochs)
+    return f"{summary}\n\n    Parameters\n    ----------\n{params}{common}\n    Examples\n    --------\n{example}"
 
 
 class VanillaLSTMRegressor(LSTMRegressorBase):

@@ -1,0 +1,133 @@
+"""The compiled loop against plain model.fit, determinism, divergence and progress output."""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import sklstm
+from sklstm import make_windows
+from sklstm.tutorial import tutorial_data
+
+X, Y = make_windows(tutorial_data(), 3)
+
+
+def _vanilla(**kw):
+    return sklstm.VanillaLSTMRegressor(**{"units": 8, "epochs": 30, "random_state": 0, **kw})
+
+
+def test_compiled_loop_matches_model_fit_trajectory():
+    fast = _vanilla(fit_loop="compiled").fit(X, Y)
+    slow = _vanilla(fit_loop="keras").fit(X, Y)
+    assert fast.fit_loop_ == "compiled" and slow.fit_loop_ == "keras"
+    np.testing.assert_allclose(fast.history_["loss"], slow.history_["loss"], rtol=1e-3)
+    np.testing.assert_allclose(fast.predict(X), slow.predict(X), rtol=1e-4)
+
+
+def test_validation_split_matches_model_fit():
+    Xl, Yl = make_windows(np.sin(np.arange(60) / 3.0), 5)
+    kw = {"validation_split": 0.25, "shuffle": False, "batch_size": 8}
+    fast = _vanilla(fit_loop="compiled", **kw).fit(Xl, Yl)
+    slow = _vanilla(fit_loop="keras", **kw).fit(Xl, Yl)
+    assert len(fast.history_["val_loss"]) == 30
+    np.testing.assert_allclose(fast.history_["loss"], slow.history_["loss"], rtol=1e-3)
+    np.testing.assert_allclose(fast.history_["val_loss"], slow.history_["val_loss"], rtol=1e-3)
+
+
+def test_early_stopping_patience_and_restore_best_weights():
+    from sklstm._tf import keras
+
+    Xl, Yl = make_windows(np.sin(np.arange(80) / 3.0), 5)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
+    est = _vanilla(epochs=2000, validation_split=0.3, callbacks=[stop], optimizer__learning_rate=0.05)
+    est.fit(Xl, Yl)
+    assert est.fit_loop_ == "compiled"
+    val = est.history_["val_loss"]
+    assert len(val) < 2000 and est.stopped_epoch_ == len(val) - 1
+    best = int(np.argmin(val))
+    assert len(val) - 1 - best == 3  # stopped after `patience` epochs without improvement
+
+
+def test_other_callbacks_fall_back_to_model_fit():
+    from sklstm._tf import keras
+
+    seen = []
+    cb = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(epoch))
+    est = _vanilla(epochs=4, callbacks=[cb]).fit(X, Y)
+    assert est.fit_loop_ == "keras" and seen == [0, 1, 2, 3]
+
+
+def test_shuffled_minibatches_are_deterministic():
+    Xl, Yl = make_windows(np.sin(np.arange(100) / 3.0), 5)
+    a = _vanilla(batch_size=16).fit(Xl, Yl)
+    b = _vanilla(batch_size=16).fit(Xl, Yl)
+    np.testing.assert_array_equal(a.predict(Xl), b.predict(Xl))
+    c = _vanilla(batch_size=16, random_state=1).fit(Xl, Yl)
+    assert not np.array_equal(a.predict(Xl), c.predict(Xl))
+
+
+_SCRIPT = """
+import numpy as np, sklstm
+from sklstm import make_windows
+X, y = make_windows(np.sin(np.arange(60) / 3.0), 5)
+est = sklstm.StackedLSTMRegressor(units=8, epochs=20, batch_size=8, random_state=3).fit(X, y)
+print(repr(est.predict(X[:3]).tolist()))
+"""
+
+
+def test_bit_identical_across_processes():
+    outs = [
+        subprocess.run([sys.executable, "-c", _SCRIPT], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert outs[0].stdout == outs[1].stdout
+    assert outs[0].stderr == "" == outs[1].stderr  # verbose=0: nothing, not even TensorFlow's chatter
+
+
+def test_verbose_one_shows_one_progress_bar(capfd):
+    _vanilla(epochs=50, verbose=1).fit(X, Y)
+    out = capfd.readouterr().out
+    assert "50/50" in out and "loss" in out
+
+
+def _fit_recording(est, X, y):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            est.fit(X, y)
+            error = None
+        except RuntimeError as exc:
+            error = exc
+    return [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)], error
+
+
+def test_divergence_retries_then_raises_clear_error():
+    est = _vanilla(epochs=20, optimizer="sgd", optimizer__learning_rate=1e6)
+    messages, error = _fit_recording(est, X, Y)
+    assert sum("retrying with learning rate" in m for m in messages) == 2
+    assert error is not None and "training diverged (loss became NaN or inf) 3 times" in str(error)
+    assert not hasattr(est, "history_")
+
+
+def test_divergence_recovers_when_retry_helps():
+    est = _vanilla(epochs=20, optimizer="sgd", optimizer__learning_rate=100.0)
+    messages, error = _fit_recording(est, X, Y)
+    assert error is None
+    assert any("loss became non-finite" in m for m in messages)
+    assert np.isfinite(est.predict(X)).all()
+
+
+def test_integer_learning_rate_gets_clear_error():
+    with pytest.raises(ValueError, match="invalid optimizer, loss or compile parameters .*optimizer__learning_rate"):
+        _vanilla(optimizer__learning_rate=1).fit(X, Y)
+
+
+@pytest.mark.parametrize("scale, shift", [(1000.0, 0.0), (1.0, -5000.0), (1e-3, 0.0)])
+def test_raw_data_of_any_magnitude(scale, shift):
+    data = tutorial_data() * scale + shift
+    Xs, Ys = make_windows(data, 3)
+    est = sklstm.VanillaLSTMRegressor(random_state=0).fit(Xs, Ys)
+    pred = est.predict(np.array([[70.0, 80.0, 90.0]]) * scale + shift)[0]
+    assert abs(pred - (100 * scale + shift)) < 0.02 * abs(100 * scale)
