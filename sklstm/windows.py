@@ -186,6 +186,11 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         "n_steps_in": [Interval(numbers.Integral, 1, None, closed="left")],
         "fill_value": [numbers.Real],
     }
+    # A raw series is usually 1-D; accepting it is the point of this transformer.
+    _expected_failed_checks = {
+        "check_fit1d": "accepts a raw 1-D series (read as one column) by design",
+        "check_fit2d_predict1d": "accepts a raw 1-D series (read as one column) by design",
+    }
 
     def __init__(self, n_steps_in: int = 3, fill_value: float = np.nan):
         self.n_steps_in = n_steps_in
