@@ -162,16 +162,21 @@ class _CompiledLoop:
             order = tf.argsort(noise)
         else:
             order = tf.range(self.n)
+        if self.n_batches == 1:  # full batch: no inner loop to trace
+            return self._step(self.X, self.y, self.sw)
         total = tf.constant(0.0)
         for b in tf.range(self.n_batches):
             idx = order[b * self.batch_size : (b + 1) * self.batch_size]
-            xb, yb = tf.gather(self.X, idx), tf.gather(self.y, idx)
             swb = None if self.sw is None else tf.gather(self.sw, idx)
-            with tf.GradientTape() as tape:
-                loss = self._loss(xb, yb, swb, True)
-            self._apply(tape.gradient(loss, self.weights))
+            loss = self._step(tf.gather(self.X, idx), tf.gather(self.y, idx), swb)
             total += loss * tf.cast(tf.shape(idx)[0], tf.float32)
         return total / self.n
+
+    def _step(self, xb, yb, swb):
+        with tf.GradientTape() as tape:
+            loss = self._loss(xb, yb, swb, True)
+        self._apply(tape.gradient(loss, self.weights))
+        return loss
 
     def _run(self, start, count):
         losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)

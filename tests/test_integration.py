@@ -1,0 +1,101 @@
+"""sklstm estimators inside scikit-learn's pipelines, searches, cross-validation and persistence."""
+
+import pickle
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
+from sklearn.pipeline import make_pipeline
+
+import sklstm
+from sklstm import WindowScaler, make_windows
+from sklstm.tutorial import tutorial_data
+
+LONG = 50 + 10 * np.sin(np.arange(120) / 4.0) + np.arange(120) * 0.5
+
+
+def small(cls=sklstm.VanillaLSTMRegressor, **kw):
+    return cls(**{"units": 4, "epochs": 5, "random_state": 0, **kw})
+
+
+def test_pipeline_with_window_scaler():
+    X, y = make_windows(LONG, 6)
+    pipe = make_pipeline(WindowScaler(), small()).fit(X, y)
+    assert pipe.predict(X).shape == y.shape
+
+
+def test_grid_search_over_architecture_training_and_reshape_params():
+    X, y = make_windows(LONG, 4)
+    grid = {
+        "n_seq": [1, 2],
+        "units": [2, 4],
+        "epochs": [3],
+        "optimizer__learning_rate": [0.001, 0.01],
+    }
+    search = GridSearchCV(small(sklstm.CNNLSTMRegressor, filters=2), grid, cv=TimeSeriesSplit(3, gap=2))
+    search.fit(X, y)
+    assert set(search.best_params_) == set(grid)
+    assert len(search.cv_results_["params"]) == 8
+
+
+def test_cross_validate_multistep_multitarget_scorers():
+    X, y = make_windows(tutorial_data(True), 3, 2)
+    X = np.concatenate([X, X + 100, X + 200])
+    y = np.concatenate([y, y + 100, y + 200])
+    res = cross_validate(
+        small(sklstm.EncoderDecoderLSTMRegressor, n_steps_out=2),
+        X,
+        y,
+        cv=3,
+        scoring=["neg_mean_absolute_error", "r2"],
+    )
+    assert np.isfinite(res["test_neg_mean_absolute_error"]).all()
+
+
+def test_pickle_and_joblib_round_trip(tmp_path):
+    X, y = make_windows(LONG, 5)
+    est = small().fit(X, y)
+    expected = est.predict(X)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(est)).predict(X), expected)
+    joblib.dump(est, tmp_path / "model.joblib")
+    np.testing.assert_array_equal(joblib.load(tmp_path / "model.joblib").predict(X), expected)
+
+
+def test_clone_is_unfitted_with_equal_params():
+    est = small().fit(*make_windows(LONG, 5))
+    copy = clone(est)
+    assert copy.get_params() == est.get_params()
+    assert not hasattr(copy, "model_")
+
+
+def test_transformed_target_regressor():
+    X, y = make_windows(LONG, 5)
+    ttr = TransformedTargetRegressor(regressor=small(), func=np.log, inverse_func=np.exp).fit(X, y)
+    assert ttr.predict(X).shape == y.shape
+
+
+def test_pandas_dataframe_input():
+    df = pd.DataFrame({"a": LONG, "b": LONG * 2})
+    X, y = make_windows(df, 4, features=["a"], targets="b", lead=0)
+    est = small().fit(pd.DataFrame(X[:, :, 0]), pd.Series(y))
+    assert est.predict(pd.DataFrame(X[:, :, 0])).shape == (len(X),)
+
+
+def test_window_transformer_set_output_pandas():
+    wt = sklstm.WindowTransformer(3).set_output(transform="pandas")
+    out = wt.fit_transform(pd.DataFrame({"a": LONG}))
+    assert isinstance(out, pd.DataFrame) and list(out.columns) == ["a_lag2", "a_lag1", "a_lag0"]
+
+
+@pytest.mark.parametrize("n_jobs", [2])
+def test_grid_search_in_worker_processes_matches_serial(n_jobs):
+    X, y = make_windows(LONG, 4)
+    grid = {"units": [2, 4], "optimizer__learning_rate": [0.001, 0.05]}
+    serial = GridSearchCV(small(), grid, cv=TimeSeriesSplit(2)).fit(X, y)
+    parallel = GridSearchCV(small(), grid, cv=TimeSeriesSplit(2), n_jobs=n_jobs).fit(X, y)
+    assert parallel.best_params_ == serial.best_params_
+    np.testing.assert_allclose(parallel.cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"])
