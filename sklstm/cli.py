@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -69,7 +70,9 @@ def _load_series(args: argparse.Namespace):
         if dates.isna().any():
             row = int(np.flatnonzero(dates.isna())[0])
             raise CLIError(f"--date-col {args.date_col!r} has a value that is not a date in data row {row + 1}")
-        freq = pd.infer_freq(dates) if len(dates) >= 3 else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            freq = pd.infer_freq(dates) if len(dates) >= 3 else None
         if freq is None:
             steps = dates.diff().dropna()
             common = steps.mode().iloc[0] if len(steps) else None
@@ -86,7 +89,7 @@ def _load_series(args: argparse.Namespace):
     if values.isna().any():
         row = int(np.flatnonzero(values.isna())[0])
         raise CLIError(
-            f"column {target!r} has a missing or non-numeric value {df[target].iloc[row]!r} in data row {row + 1}"
+            f"column {target!r} has a missing or non-numeric value {str(df[target].iloc[row])!r} in data row {row + 1}"
         )
     series = values.astype(float)
     if args.date_col is None:

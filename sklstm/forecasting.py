@@ -10,6 +10,7 @@ future dates, :func:`backtest` for a rolling-origin evaluation and
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -56,7 +57,9 @@ def future_index(index: Any, horizon: int) -> Any:
     if isinstance(index, pd.PeriodIndex):
         return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq, name=index.name)
     if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
         if freq is None:
             return None
         return pd.date_range(index[-1], periods=horizon + 1, freq=freq, name=index.name)[1:]
