@@ -53,7 +53,11 @@ def test_forecast_and_backtest_user_csv(user_csv):
     [
         (lambda df: df, ["--target", "revenue"], "--target 'revenue' is not a column"),
         (lambda df: df, ["--date-col", "when"], "--date-col 'when' is not a column"),
-        (lambda df: df.assign(sales=df["sales"].astype(object).where(df.index != 4, "abc")), [], "non-numeric value 'abc' in data row 5"),
+        (
+            lambda df: df.assign(sales=df["sales"].astype(object).where(df.index != 4, "abc")),
+            [],
+            "non-numeric value 'abc' in data row 5",
+        ),
         (lambda df: df.assign(sales=df["sales"].where(df.index != 2)), [], "missing or non-numeric value 'nan' in data row 3"),
         (lambda df: df.drop(index=[10, 11]), [], "not regularly spaced"),
         (lambda df: df.head(10), [], "too short for n_steps_in=24"),
