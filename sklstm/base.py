@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
@@ -41,7 +42,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _tf  # noqa: F401  (quiet TensorFlow before scikeras imports it)
 from .reshaping import SequenceReshaper, to_sequences
-from .scaling import TargetScaler, WindowScaler
+from .scaling import TargetScaler, WindowScaler, _affine_stats
 
 from scikeras._utils import route_params  # noqa: E402  isort: skip
 from scikeras.wrappers import BaseWrapper  # noqa: E402  isort: skip
@@ -261,6 +262,10 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             dtype=[np.float64, np.float32],
         )
         seq = self._check_windows(X, reset=reset)
+        return seq, self._check_targets(y, reset)
+
+    def _check_targets(self, y: np.ndarray, reset: bool) -> np.ndarray:
+        """Check y's columns against ``n_steps_out`` (and the fit); return it 2-D float64."""
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if not reset:
             if n_outputs != self.n_steps_out * self.n_targets_:
@@ -268,7 +273,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                     f"y has {n_outputs} columns, but {type(self).__name__} was fitted with "
                     f"{self.n_steps_out * self.n_targets_}."
                 )
-            return seq, np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
+            return np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
         if n_outputs % self.n_steps_out:
             raise ValueError(
                 f"y has {n_outputs} columns, which is not n_steps_out={self.n_steps_out} "
@@ -276,7 +281,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             )
         self.y_ndim_ = y.ndim
         self.n_targets_ = n_outputs // self.n_steps_out
-        return seq, np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
+        return np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
 
     def _make_feature_encoder(self) -> Pipeline:
         scaler = "passthrough" if self.scaling is None else WindowScaler(method=self.scaling)
@@ -368,6 +373,9 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, *, epochs: int, warm: bool) -> LSTMRegressorBase:
         self._validate_params()
+        series = _streamable_series(X)
+        if series is not None and not warm:
+            return self._fit_streaming(X, series, y, sample_weight, epochs=epochs)
         seq, y2 = self._validate_Xy(X, y, reset=not warm)
         if sample_weight is not None:
             from sklearn.utils.validation import _check_sample_weight
@@ -385,6 +393,49 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         ye = np.asarray(ye - self._baseline(Xe), dtype=np.float32)
         self.input_shape_ = tuple(Xe.shape[1:])
         self._train(Xe, ye, sample_weight, epochs=epochs, warm=warm)
+        self.streamed_ = False
+        return self
+
+    def _fit_streaming(self, X: np.ndarray, series: np.ndarray, y: Any, sample_weight: Any, *, epochs: int):
+        """Fit on a long sliding-window view without materialising its windows.
+
+        The scaled series (float32) is the only copy made; windows are gathered
+        per batch inside the compiled loop and per chunk for the linear baseline.
+        """
+        from sklearn.utils import check_array
+
+        n, steps, n_series = X.shape
+        if not np.isfinite(series).all():
+            raise ValueError("Input X contains NaN or infinity.")
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if len(y) != n:
+            raise ValueError(f"X has {n} windows but y has {len(y)} rows.")
+        self.n_features_in_, self.n_steps_in_, self.n_series_in_ = steps, steps, n_series
+        y2 = self._check_targets(y, reset=True)
+        if sample_weight is not None:
+            raise ValueError("sample_weight is not supported for windows streamed from a long series.")
+        self.feature_encoder_ = self._make_feature_encoder().fit(np.asarray(X[:2]))
+        scaler = self.feature_encoder_.named_steps["scale"]
+        offset = np.zeros(n_series)
+        scale = np.ones(n_series)
+        if scaler != "passthrough":
+            offset, scale = _affine_stats(series, self.scaling)
+            scaler.offset_, scaler.scale_ = offset, scale
+        scaled = np.empty(series.shape, dtype=np.float32)
+        for i in range(0, len(series), _CHUNK_ROWS):
+            scaled[i : i + _CHUNK_ROWS] = (series[i : i + _CHUNK_ROWS] - offset) / scale
+        windows = sliding_window_view(scaled, steps, axis=0).transpose(0, 2, 1)
+        self.target_encoder_ = TargetScaler(self.scaling, self.n_targets_).fit(y2)
+        ye = self.target_encoder_.transform(y2)
+        self.baseline_ = _ChunkedRidge().fit(windows, ye) if self.linear_baseline else None
+        for i in range(0, n, _CHUNK_WINDOWS):
+            ye[i : i + _CHUNK_WINDOWS] -= self._baseline(windows[i : i + _CHUNK_WINDOWS])
+        reshaper = self.feature_encoder_.named_steps["reshape"]
+        self.input_shape_ = tuple(reshaper._from_sequences(np.zeros((1, steps, n_series))).shape[1:])
+        self._train(scaled, ye.astype(np.float32), None, epochs=epochs, warm=False, window_steps=steps)
+        self.streamed_ = True
         return self
 
     def _fit_baseline(self, Xe: np.ndarray, ye: np.ndarray, sample_weight: Any):
@@ -402,10 +453,18 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         pred = self.baseline_.predict(Xe.reshape(len(Xe), -1).astype(np.float64))
         return pred.reshape(len(Xe), -1)
 
-    def _train(self, Xe, ye, sample_weight, *, epochs: int, warm: bool) -> None:
+    def _train(self, Xe, ye, sample_weight, *, epochs: int, warm: bool, window_steps: int | None = None) -> None:
         from .training import fit_compiled, fit_keras, quiet_tf_logger, seeded
 
         loop, early, callbacks = self._choose_loop()
+        stream = {}
+        if window_steps is not None:
+            if loop != "compiled":
+                raise ValueError(
+                    "Windows streamed from a long series need the compiled loop: use fit_loop='auto' and at most "
+                    f"one EarlyStopping callback (got fit_loop={self.fit_loop!r}, callbacks={self.callbacks})."
+                )
+            stream = {"window_steps": window_steps, "input_shape": self.input_shape_}
         seed = self._training_seed()
         initial_epoch = len(self.history_["loss"]) if warm and hasattr(self, "history_") else 0
         factor = 1.0
@@ -428,7 +487,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                 )
                 if loop == "compiled":
                     result = fit_compiled(
-                        self.model_, Xe, ye, early_stop=early, seed=seed or 0, **common
+                        self.model_, Xe, ye, early_stop=early, seed=seed or 0, **common, **stream
                     )
                 else:
                     result = fit_keras(self.model_, Xe, ye, callbacks=callbacks, **common)
@@ -489,6 +548,10 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             Same layout as the ``y`` passed to :meth:`fit`; use
             :meth:`predict_steps` for ``(n_samples, n_steps_out, n_targets)``.
         """
+        if _streamable_series(X) is not None:
+            check_is_fitted(self, "model_")
+            chunks = (np.array(X[i : i + _CHUNK_WINDOWS]) for i in range(0, len(X), _CHUNK_WINDOWS))  # copies
+            return np.concatenate([self.predict(chunk) for chunk in chunks])
         Xe = self._encode(X)
         out = self.target_encoder_.inverse_transform(self._predict_encoded(Xe) + self._baseline(Xe))
         if not np.all(np.isfinite(out)):
@@ -502,6 +565,54 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         """Predict as a ``(n_samples, n_steps_out, n_targets)`` array."""
         out = self.predict(X)
         return out.reshape(len(out), self.n_steps_out, self.n_targets_)
+
+
+# Sliding-window views with more values than this are streamed from their series, not copied.
+STREAM_MIN_VALUES = 2**25
+_CHUNK_ROWS = 2**20
+_CHUNK_WINDOWS = 2**14
+
+
+def _streamable_series(X: Any) -> np.ndarray | None:
+    """The ``(n_time, n_features)`` series behind a large sliding-window view, as a zero-copy view.
+
+    ``make_windows`` returns windows whose first two strides are equal (window
+    ``i + 1`` starts one row after window ``i``). For such an array with more
+    than :data:`STREAM_MIN_VALUES` values, return the series it slides over;
+    otherwise None (the array is validated and copied as usual).
+    """
+    if not isinstance(X, np.ndarray) or X.ndim != 3 or X.shape[1] < 2 or X.dtype.kind != "f":
+        return None
+    if X.size < STREAM_MIN_VALUES or X.strides[0] != X.strides[1]:
+        return None
+    n, steps, n_series = X.shape
+    return as_strided(X, shape=(n + steps - 1, n_series), strides=(X.strides[0], X.strides[2]), writeable=False)
+
+
+class _ChunkedRidge:
+    """Ridge regression from normal equations accumulated over chunks of windows (constant memory)."""
+
+    def __init__(self, alpha: float = 1e-3):
+        self.alpha = alpha
+
+    def fit(self, windows: np.ndarray, y: np.ndarray) -> _ChunkedRidge:
+        n = len(windows)
+        p = int(np.prod(windows.shape[1:]))
+        xtx = np.zeros((p + 1, p + 1))
+        xty = np.zeros((p + 1, y.shape[1]))
+        for i in range(0, n, _CHUNK_WINDOWS):
+            chunk = np.asarray(windows[i : i + _CHUNK_WINDOWS], dtype=np.float64).reshape(-1, p)
+            design = np.column_stack([chunk, np.ones(len(chunk))])
+            xtx += design.T @ design
+            xty += design.T @ y[i : i + _CHUNK_WINDOWS]
+        penalty = self.alpha * np.eye(p + 1)
+        penalty[-1, -1] = 0.0
+        solution = np.linalg.solve(xtx + penalty, xty)
+        self.coef_, self.intercept_ = solution[:-1].T, solution[-1]
+        return self
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(X, dtype=np.float64).reshape(len(X), -1) @ self.coef_.T + self.intercept_
 
 
 def _make_init(defaults: dict[str, Any]):

@@ -88,39 +88,45 @@ def quiet_tf_logger(verbose: int):
         logger.setLevel(old)
 
 
-def _split_validation(X, y, sw, validation_split: float):
-    """Keras' semantics: the last ``validation_split`` fraction, taken before shuffling."""
+def _n_train(n: int, validation_split: float) -> int:
+    """Keras' semantics: the last ``validation_split`` fraction is held out, before shuffling."""
     if not validation_split:
-        return (X, y, sw), None
-    n_train = int(math.floor(len(X) * (1.0 - validation_split)))
-    if n_train < 1 or n_train >= len(X):
+        return n
+    n_train = int(math.floor(n * (1.0 - validation_split)))
+    if n_train < 1 or n_train >= n:
         raise ValueError(
             f"validation_split={validation_split} leaves no training or no validation "
-            f"samples out of {len(X)}."
+            f"samples out of {n}."
         )
-    val_sw = None if sw is None else sw[n_train:]
-    train_sw = None if sw is None else sw[:n_train]
-    return (X[:n_train], y[:n_train], train_sw), (X[n_train:], y[n_train:], val_sw)
+    return n_train
+
+
+_EVAL_BATCH = 8192
 
 
 class _CompiledLoop:
-    """Holds the graph function and the early-stopping state across chunks."""
+    """Holds the graph function and the early-stopping state across chunks.
 
-    def __init__(self, model, train, val, *, batch_size, shuffle, seed, early_stop):
+    Samples are addressed by index. With ``window_steps`` set, ``X`` is the
+    scaled series ``(n_time, n_features)`` and sample ``i`` is the window
+    ``X[i : i + window_steps]``, gathered batch by batch inside the graph and
+    reshaped to ``input_shape``: the windows are never materialised.
+    """
+
+    def __init__(self, model, X, y, sw, *, validation_split, batch_size, shuffle, seed, early_stop,
+                 window_steps=None, input_shape=None):
         self.model = model
-        X, y, sw = train
-        self.X = tf.convert_to_tensor(X, tf.float32)
+        self.source = tf.convert_to_tensor(X, tf.float32)
         self.y = tf.convert_to_tensor(y, tf.float32)
         self.sw = None if sw is None else tf.convert_to_tensor(sw, tf.float32)
-        self.val = None
-        if val is not None:
-            Xv, yv, swv = val
-            self.val = (
-                tf.convert_to_tensor(Xv, tf.float32),
-                tf.convert_to_tensor(yv, tf.float32),
-                None if swv is None else tf.convert_to_tensor(swv, tf.float32),
-            )
-        self.n = int(X.shape[0])
+        self.window_steps = window_steps
+        if window_steps is not None:
+            self.window_offsets = tf.range(window_steps)
+            self.input_shape = [-1, *input_shape]
+        n_all = int(self.y.shape[0])
+        self.n = _n_train(n_all, validation_split)
+        self.n_val = n_all - self.n
+        self.val = self.n_val > 0
         self.batch_size = min(int(batch_size), self.n)
         self.n_batches = -(-self.n // self.batch_size)
         self.shuffle = bool(shuffle) and self.n_batches > 1
@@ -131,7 +137,7 @@ class _CompiledLoop:
                 f"EarlyStopping monitor={early_stop.monitor!r} is not supported by the "
                 "compiled loop; use 'loss' or 'val_loss', or fit_loop='keras'."
             )
-        if early_stop is not None and early_stop.monitor == "val_loss" and self.val is None:
+        if early_stop is not None and early_stop.monitor == "val_loss" and not self.val:
             raise ValueError(
                 "EarlyStopping(monitor='val_loss') needs validation data: set validation_split."
             )
@@ -146,6 +152,25 @@ class _CompiledLoop:
             [tf.Variable(w, trainable=False) for w in self.weights] if restore else None
         )
         self.run = tf.function(self._run)
+
+    def _batch(self, idx):
+        """``(x, y, sample_weight)`` of the samples ``idx``."""
+        if self.window_steps is None:
+            x = tf.gather(self.source, idx)
+        else:
+            rows = idx[:, tf.newaxis] + self.window_offsets[tf.newaxis, :]
+            x = tf.reshape(tf.gather(self.source, rows), self.input_shape)
+        sw = None if self.sw is None else tf.gather(self.sw, idx)
+        return x, tf.gather(self.y, idx), sw
+
+    def _val_loss(self):
+        if self.n_val <= _EVAL_BATCH:
+            return self._loss(*self._batch(tf.range(self.n, self.n + self.n_val)), False)
+        total = tf.constant(0.0)
+        for b in tf.range(-(-self.n_val // _EVAL_BATCH)):
+            idx = tf.range(self.n + b * _EVAL_BATCH, tf.minimum(self.n + (b + 1) * _EVAL_BATCH, self.n + self.n_val))
+            total += self._loss(*self._batch(idx), False) * tf.cast(tf.shape(idx)[0], tf.float32)
+        return total / self.n_val
 
     @tf.autograph.experimental.do_not_convert
     def _loss(self, x, y, sw, training):
@@ -163,12 +188,11 @@ class _CompiledLoop:
         else:
             order = tf.range(self.n)
         if self.n_batches == 1:  # full batch: no inner loop to trace
-            return self._step(self.X, self.y, self.sw)
+            return self._step(*self._batch(order))
         total = tf.constant(0.0)
         for b in tf.range(self.n_batches):
             idx = order[b * self.batch_size : (b + 1) * self.batch_size]
-            swb = None if self.sw is None else tf.gather(self.sw, idx)
-            loss = self._step(tf.gather(self.X, idx), tf.gather(self.y, idx), swb)
+            loss = self._step(*self._batch(idx))
             total += loss * tf.cast(tf.shape(idx)[0], tf.float32)
         return total / self.n
 
@@ -184,7 +208,7 @@ class _CompiledLoop:
         for i in tf.range(count):
             epoch = start + i
             loss = self._epoch(epoch)
-            val_loss = loss if self.val is None else self._loss(*self.val, False)
+            val_loss = self._val_loss() if self.val else loss
             losses = losses.write(i, loss)
             val_losses = val_losses.write(i, val_loss)
             if not tf.math.is_finite(loss):
@@ -221,26 +245,34 @@ def fit_compiled(
     seed: int = 0,
     verbose: int = 0,
     initial_epoch: int = 0,
+    window_steps: int | None = None,
+    input_shape: tuple | None = None,
 ) -> FitResult:
     """Train a compiled Keras ``model`` for ``epochs`` epochs inside one ``tf.function``.
+
+    With ``window_steps``, ``X`` is a series and the windows ``X[i : i + window_steps]``
+    (reshaped to ``input_shape``) are gathered per batch instead of materialised.
 
     Returns the per-epoch history (``loss`` and, with a validation split,
     ``val_loss``), whether the loss became non-finite, and the epoch at which
     early stopping fired. Weights are restored to the best epoch when
     ``early_stop.restore_best_weights`` is set.
     """
-    train, val = _split_validation(X, y, sample_weight, validation_split)
     loop = _CompiledLoop(
         model,
-        train,
-        val,
+        X,
+        y,
+        sample_weight,
+        validation_split=validation_split,
         batch_size=batch_size or 32,
         shuffle=shuffle,
         seed=seed,
         early_stop=early_stop,
+        window_steps=window_steps,
+        input_shape=input_shape,
     )
     history: dict[str, list[float]] = {"loss": []}
-    if val is not None:
+    if loop.val:
         history["val_loss"] = []
     bar = keras.utils.Progbar(epochs, unit_name="epoch") if verbose else None
     chunk = epochs if not verbose else max(1, math.ceil(epochs / 50))
@@ -252,7 +284,7 @@ def fit_compiled(
         )
         losses = losses.numpy().tolist()
         history["loss"] += losses
-        if val is not None:
+        if loop.val:
             history["val_loss"] += val_losses.numpy().tolist()
         done += len(losses)
         if bar is not None:
