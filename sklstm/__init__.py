@@ -23,6 +23,10 @@ _LAZY = {
     "CNNLSTMRegressor": "estimators",
     "ConvLSTMRegressor": "estimators",
     "EncoderDecoderLSTMRegressor": "estimators",
+    "LSTMForecaster": "forecasting",
+    "SeasonalNaiveForecaster": "forecasting",
+    "RollingOriginSplit": "forecasting",
+    "backtest": "forecasting",
 }
 
 __all__ = [
