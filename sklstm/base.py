@@ -320,6 +320,18 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         model.compile(**compile_kwargs)
         return model
 
+    def _cache_key(self) -> tuple | None:
+        """What determines the traced training graph (not data values, seed or epochs), or None."""
+        skip = {"random_state", "verbose", "epochs", "warm_start", "callbacks", "fit_loop"}
+        items = []
+        for name, value in sorted(self.get_params().items()):
+            if name in skip:
+                continue
+            if not isinstance(value, (str, int, float, bool, type(None), tuple)):
+                return None  # e.g. an optimizer instance: no reliable identity
+            items.append((name, value))
+        return (type(self).__qualname__, tuple(items), self.input_shape_, self.n_steps_out, self.n_targets_)
+
     def _training_seed(self) -> int | None:
         if self.random_state is None:
             return None
@@ -487,7 +499,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                 )
                 if loop == "compiled":
                     result = fit_compiled(
-                        self.model_, Xe, ye, early_stop=early, seed=seed or 0, **common, **stream
+                        self.model_, Xe, ye, early_stop=early, seed=seed or 0, cache_key=self._cache_key(), **common, **stream
                     )
                 else:
                     result = fit_keras(self.model_, Xe, ye, callbacks=callbacks, **common)
