@@ -481,9 +481,10 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         initial_epoch = len(self.history_["loss"]) if warm and hasattr(self, "history_") else 0
         factor = 1.0
         for attempt in range(_MAX_RETRIES + 1):
-            with quiet_tf_logger(self.verbose), seeded(seed):
+            with quiet_tf_logger(self.verbose):
                 if not warm or attempt:
-                    self.model_ = self._build_keras_model()
+                    with seeded(seed):  # weight initialisation draws from the global generators
+                        self.model_ = self._build_keras_model()
                     initial_epoch = 0
                 if factor != 1.0:
                     lr = self.model_.optimizer.learning_rate
@@ -502,7 +503,8 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                         self.model_, Xe, ye, early_stop=early, seed=seed or 0, cache_key=self._cache_key(), **common, **stream
                     )
                 else:
-                    result = fit_keras(self.model_, Xe, ye, callbacks=callbacks, **common)
+                    with seeded(seed):  # model.fit shuffles with the global generators
+                        result = fit_keras(self.model_, Xe, ye, callbacks=callbacks, **common)
             if not result.diverged:
                 break
             lr_now = float(np.asarray(self.model_.optimizer.learning_rate))

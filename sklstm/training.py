@@ -16,6 +16,7 @@ import contextlib
 import dataclasses
 import logging
 import math
+import os
 import random
 import threading
 from collections import OrderedDict
@@ -58,24 +59,30 @@ class FitResult:
     stopped_epoch: int | None = None
 
 
+_SEED_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def seeded(seed: int | None):
     """Seed Python, numpy, TensorFlow and Keras; restore Python's and numpy's state after.
 
     Keras draws weight-initialiser seeds from Python's ``random``, so a seeded
-    build is repeatable. TensorFlow op determinism is *not* switched on: the
-    compiled loop uses stateless random ops only.
+    build is repeatable. The global generators are shared by every thread, so
+    seeded sections are serialised with a lock (schedulers such as Dask may
+    run several fits in one process at once). TensorFlow op determinism is
+    *not* switched on: the compiled loop uses stateless random ops only.
     """
-    if seed is None:
-        yield
-        return
-    py_state, np_state = random.getstate(), np.random.get_state()
-    try:
-        keras.utils.set_random_seed(int(seed))
-        yield
-    finally:
-        random.setstate(py_state)
-        np.random.set_state(np_state)
+    with _SEED_LOCK:
+        if seed is None:
+            yield
+            return
+        py_state, np_state = random.getstate(), np.random.get_state()
+        try:
+            keras.utils.set_random_seed(int(seed))
+            yield
+        finally:
+            random.setstate(py_state)
+            np.random.set_state(np_state)
 
 
 @contextlib.contextmanager
@@ -316,7 +323,7 @@ def fit_compiled(
         if loop.model is not model:
             loop.export(model)
         loop.busy.release()
-        if key is not None:
+        if key is not None and _POOL_SIZE > 0:
             _checkin(key, loop)
 
 
@@ -354,13 +361,13 @@ def _run_loop(loop: _CompiledLoop, model: Any, *, epochs: int, verbose: int, ini
 
 
 _POOL: OrderedDict = OrderedDict()
-_POOL_SIZE = 8
+_POOL_SIZE = int(os.environ.get("SKLSTM_TRAINING_POOL", "8"))  # 0 switches pooling off
 _POOL_LOCK = threading.Lock()
 
 
 def _checkout(key: Any) -> _CompiledLoop | None:
     """A pooled loop for ``key``, locked for this fit, or None."""
-    if key is None:
+    if key is None or _POOL_SIZE <= 0:
         return None
     with _POOL_LOCK:
         loop = _POOL.get(key)
@@ -380,7 +387,8 @@ def _checkin(key: Any, loop: _CompiledLoop) -> None:
 
 def _clone_compiled(model: Any) -> Any:
     """A private copy of a compiled model (same layers, loss and optimizer configuration)."""
-    trainer = keras.models.clone_model(model)
+    with _SEED_LOCK:  # the clone's initialisers draw from the global generators
+        trainer = keras.models.clone_model(model)
     optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
     trainer.compile(optimizer=optimizer, loss=model.loss)
     return trainer
