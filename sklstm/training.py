@@ -76,11 +76,21 @@ def seeded(seed: int | None):
         if seed is None:
             yield
             return
+        from keras.src.backend import random as keras_random
+        from keras.src.random import seed_generator
+
+        # Keras draws initialiser seeds from the *global* ``random`` module, which other threads
+        # of the process (a Dask worker's event loop, say) may also draw from mid-build. Give the
+        # build a private generator with the same sequence instead.
+        private = random.Random(int(seed))
+        saved = keras_random.make_default_seed, seed_generator.make_default_seed
         py_state, np_state = random.getstate(), np.random.get_state()
         try:
             keras.utils.set_random_seed(int(seed))
+            keras_random.make_default_seed = seed_generator.make_default_seed = lambda: private.randint(1, int(1e9))
             yield
         finally:
+            keras_random.make_default_seed, seed_generator.make_default_seed = saved
             random.setstate(py_state)
             np.random.set_state(np_state)
 
