@@ -417,7 +417,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         from sklearn.utils import check_array
 
         n, steps, n_series = X.shape
-        if not np.isfinite(series).all():
+        if not all(np.isfinite(series[i : i + _CHUNK_ROWS]).all() for i in range(0, len(series), _CHUNK_ROWS)):
             raise ValueError("Input X contains NaN or infinity.")
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
@@ -440,13 +440,15 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             scaled[i : i + _CHUNK_ROWS] = (series[i : i + _CHUNK_ROWS] - offset) / scale
         windows = sliding_window_view(scaled, steps, axis=0).transpose(0, 2, 1)
         self.target_encoder_ = TargetScaler(self.scaling, self.n_targets_).fit(y2)
-        ye = self.target_encoder_.transform(y2)
-        self.baseline_ = _ChunkedRidge().fit(windows, ye) if self.linear_baseline else None
+        self.baseline_ = _ChunkedRidge().fit(windows, self.target_encoder_, y2) if self.linear_baseline else None
+        ye = np.empty(y2.shape, dtype=np.float32)  # scaled residual targets, filled chunk by chunk
         for i in range(0, n, _CHUNK_WINDOWS):
-            ye[i : i + _CHUNK_WINDOWS] -= self._baseline(windows[i : i + _CHUNK_WINDOWS])
+            part = self.target_encoder_.transform(y2[i : i + _CHUNK_WINDOWS])
+            ye[i : i + _CHUNK_WINDOWS] = part - self._baseline(windows[i : i + _CHUNK_WINDOWS])
+        del windows
         reshaper = self.feature_encoder_.named_steps["reshape"]
         self.input_shape_ = tuple(reshaper._from_sequences(np.zeros((1, steps, n_series))).shape[1:])
-        self._train(scaled, ye.astype(np.float32), None, epochs=epochs, warm=False, window_steps=steps)
+        self._train(scaled, ye, None, epochs=epochs, warm=False, window_steps=steps)
         self.streamed_ = True
         return self
 
@@ -609,7 +611,8 @@ class _ChunkedRidge:
     def __init__(self, alpha: float = 1e-3):
         self.alpha = alpha
 
-    def fit(self, windows: np.ndarray, y: np.ndarray) -> _ChunkedRidge:
+    def fit(self, windows: np.ndarray, target_encoder: Any, y: np.ndarray) -> _ChunkedRidge:
+        """Fit on ``windows`` and the scaled targets ``target_encoder.transform(y)``, chunk by chunk."""
         n = len(windows)
         p = int(np.prod(windows.shape[1:]))
         xtx = np.zeros((p + 1, p + 1))
@@ -618,7 +621,7 @@ class _ChunkedRidge:
             chunk = np.asarray(windows[i : i + _CHUNK_WINDOWS], dtype=np.float64).reshape(-1, p)
             design = np.column_stack([chunk, np.ones(len(chunk))])
             xtx += design.T @ design
-            xty += design.T @ y[i : i + _CHUNK_WINDOWS]
+            xty += design.T @ target_encoder.transform(y[i : i + _CHUNK_WINDOWS])
         penalty = self.alpha * np.eye(p + 1)
         penalty[-1, -1] = 0.0
         solution = np.linalg.solve(xtx + penalty, xty)

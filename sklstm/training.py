@@ -134,12 +134,14 @@ class _CompiledLoop:
     """
 
     def __init__(self, model, X, y, sw, *, validation_split, batch_size, shuffle, seed, early_stop,
-                 window_steps=None, input_shape=None):
+                 window_steps=None, input_shape=None, poolable=False):
         self.model = model
-        # Data and seed live in variables so that a pooled loop can be reused with new values.
-        self.source = tf.Variable(np.asarray(X, dtype=np.float32), trainable=False)
-        self.y = tf.Variable(np.asarray(y, dtype=np.float32), trainable=False)
-        self.sw = None if sw is None else tf.Variable(np.asarray(sw, dtype=np.float32), trainable=False)
+        # A pooled loop keeps data and seed in variables, to be reused with new values; otherwise
+        # plain tensors, which can share the numpy buffers (no copy of a long series).
+        hold = (lambda a: tf.Variable(a, trainable=False)) if poolable else tf.convert_to_tensor
+        self.source = hold(np.asarray(X, dtype=np.float32))
+        self.y = hold(np.asarray(y, dtype=np.float32))
+        self.sw = None if sw is None else hold(np.asarray(sw, dtype=np.float32))
         self.busy = threading.Lock()
         self.window_steps = window_steps
         if window_steps is not None:
@@ -152,7 +154,7 @@ class _CompiledLoop:
         self.batch_size = min(int(batch_size), self.n)
         self.n_batches = -(-self.n // self.batch_size)
         self.shuffle = bool(shuffle) and self.n_batches > 1
-        self.seed = tf.Variable(int(seed), dtype=tf.int32, trainable=False)
+        self.seed = tf.Variable(int(seed), dtype=tf.int32, trainable=False) if poolable else tf.constant(int(seed))
         self.early_stop = early_stop
         if early_stop is not None and early_stop.monitor not in ("loss", "val_loss"):
             raise ValueError(
@@ -316,14 +318,14 @@ def fit_compiled(
         input_shape=input_shape,
     )
     key = None
-    if cache_key is not None:
+    if cache_key is not None and np.asarray(X).nbytes <= _POOL_MAX_BYTES:
         static = {k: v for k, v in config.items() if k != "seed"}
         static["early_stop"] = None if early_stop is None else dataclasses.astuple(early_stop)
         key = (cache_key, np.shape(X), np.shape(y), sample_weight is None, tuple(sorted(static.items())))
     loop = _checkout(key)
     if loop is None:
         trainer = _clone_compiled(model) if key is not None else model
-        loop = _CompiledLoop(trainer, X, y, sample_weight, **config)
+        loop = _CompiledLoop(trainer, X, y, sample_weight, poolable=key is not None, **config)
         loop.busy.acquire()
     if loop.model is not model:
         loop.load(model, X, y, sample_weight, seed)
@@ -373,6 +375,7 @@ def _run_loop(loop: _CompiledLoop, model: Any, *, epochs: int, verbose: int, ini
 _POOL: OrderedDict = OrderedDict()
 _POOL_SIZE = int(os.environ.get("SKLSTM_TRAINING_POOL", "8"))  # 0 switches pooling off
 _POOL_LOCK = threading.Lock()
+_POOL_MAX_BYTES = 2**25  # larger training sets are not pooled: the pool would keep their data alive
 
 
 def _checkout(key: Any) -> _CompiledLoop | None:
