@@ -160,7 +160,7 @@ def _backtest(args: argparse.Namespace) -> int:
         _forecaster(args), series, horizon=args.horizon, n_folds=args.folds, window=args.window,
         season_length=season,
     )
-    print(table.round(3).to_string(index=False))
+    print(table.round({c: 3 for c in ("mae", "rmse", "mape", "mase")}).to_string(index=False))
     print(f"mean MASE {table['mase'].mean():.3f} (season_length={season})")
     if args.output:
         table.to_csv(args.output, index=False)

@@ -9,6 +9,7 @@ future dates, :func:`backtest` for a rolling-origin evaluation and
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import warnings
 from typing import Any
@@ -435,8 +436,8 @@ def backtest(
     ``refit=False`` the forecaster is fitted once, on the first fold's
     training data, and later folds only move the forecast origin.
 
-    Returns a pandas DataFrame (its ``attrs["forecasts"]`` holds each fold's
-    forecast and actual values) when pandas is installed, else a list of dicts.
+    Returns a pandas DataFrame (its ``attrs["forecasts"]`` holds a
+    :class:`FoldForecast` per fold) when pandas is installed, else a list of dicts.
     """
     targets, names = _as_matrix(y, "y")
     exog = None if X is None else _as_matrix(X, "X")[0]
@@ -466,8 +467,17 @@ def backtest(
         return rows
     table = pd.DataFrame(rows)
     table.attrs["forecasts"] = [
-        {"test": (index[f["test"]] if index is not None else f["test"]), "forecast": f["forecast"], "actual": f["actual"],
-         "names": names}
+        FoldForecast(index[f["test"]] if index is not None else f["test"], f["forecast"], f["actual"], names)
         for f in folds
     ]
     return table
+
+
+@dataclasses.dataclass(eq=False)  # compared by identity, so pandas can copy and compare ``attrs``
+class FoldForecast:
+    """One backtest fold's test labels, forecast and actual values ``(horizon, n_targets)``."""
+
+    test: Any
+    forecast: np.ndarray
+    actual: np.ndarray
+    names: list

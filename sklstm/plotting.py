@@ -56,9 +56,8 @@ def plot_backtest(y: Any, table: Any, title: str = "Backtest") -> Any:
     values = np.asarray(y, dtype=float)
     ax.plot(_x(y, len(values)), values, color="0.2", label="actual")
     for k, fold in enumerate(table.attrs["forecasts"]):
-        test = fold["test"]
-        tx = test.to_timestamp() if hasattr(test, "to_timestamp") else test
-        ax.plot(tx, np.asarray(fold["forecast"])[:, 0], marker=".", label=f"fold {k} (MASE {table['mase'][k]:.2f})")
+        tx = fold.test.to_timestamp() if hasattr(fold.test, "to_timestamp") else fold.test
+        ax.plot(tx, np.asarray(fold.forecast)[:, 0], marker=".", label=f"fold {k} (MASE {table['mase'][k]:.2f})")
     ax.legend()
     return fig
 

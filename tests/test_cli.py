@@ -87,3 +87,10 @@ def test_tutorial_table_one_setup():
     line = [row for row in out.stdout.splitlines() if row.startswith("vanilla")][0]
     assert "[100.00]" in line and "[101.67]" in line
     assert sklstm("tutorial", "--setup", "nope").returncode == 2
+
+
+def test_backtest_bundled_airline_data():
+    out = sklstm("backtest", *FAST, "--folds", "2")
+    assert out.returncode == 0, out.stderr
+    assert "1960-12" in out.stdout and "season_length=12" in out.stdout
+    assert out.stderr == ""
