@@ -120,7 +120,7 @@ def tutorial_table(random_state: int = 0, names: list[str] | None = None, out: A
 
     out = out or sys.stdout
     rows = []
-    header = f"{'setup':<24}{'ideal':<34}{'tutorial printed':<44}{'sklstm':<44}{'error %':>8}{'fit s':>8}"
+    header = f"{'setup':<24}{'ideal':<48}{'tutorial printed':<48}{'sklstm':<48}{'error %':>8}{'fit s':>8}"
     print(header, file=out)
     print("-" * len(header), file=out)
     for setup in SETUPS:
@@ -129,8 +129,8 @@ def tutorial_table(random_state: int = 0, names: list[str] | None = None, out: A
         row = run_setup(setup, random_state)
         rows.append(row)
         print(
-            f"{setup.name:<24}{_fmt(setup.ideal):<34}{_fmt(setup.tutorial_output):<44}"
-            f"{_fmt(row['prediction']):<44}{100 * row['error']:>8.2f}{row['seconds']:>8.2f}",
+            f"{setup.name:<24}{_fmt(setup.ideal):<48}{_fmt(setup.tutorial_output):<48}"
+            f"{_fmt(row['prediction']):<48}{100 * row['error']:>8.2f}{row['seconds']:>8.2f}",
             file=out,
             flush=True,
         )
