@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, TimeSeriesSplit, cross_validate
 from sklearn.pipeline import make_pipeline
 
 import sklstm
@@ -40,6 +40,18 @@ def test_grid_search_over_architecture_training_and_reshape_params():
     search.fit(X, y)
     assert set(search.best_params_) == set(grid)
     assert len(search.cv_results_["params"]) == 8
+
+
+def test_randomized_search_with_time_series_split_gap():
+    X, y = make_windows(LONG, 4)
+    space = {"units": [2, 4, 8], "epochs": [3, 5], "n_seq": [1, 2, 4], "optimizer__learning_rate": [0.001, 0.01, 0.05]}
+    search = RandomizedSearchCV(
+        small(sklstm.CNNLSTMRegressor, filters=2), space, n_iter=3, random_state=0, cv=TimeSeriesSplit(2, gap=3),
+        scoring="neg_mean_absolute_error",
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 3
+    assert search.best_estimator_.n_seq in (1, 2, 4)
+    assert np.isfinite(search.best_score_)
 
 
 def test_cross_validate_multistep_multitarget_scorers():
