@@ -14,6 +14,7 @@ of each setup in the process (with tracing) against the same Keras median.
 from __future__ import annotations
 
 import argparse
+import gc
 import time
 
 import numpy as np
@@ -93,7 +94,9 @@ def main() -> None:
             continue
         k_runs, s_runs = [], []
         for seed in range(args.repeats):  # interleaved: keras, sklstm, keras, sklstm, ...
+            gc.collect()  # both sides start from a collected heap (as timeit does)
             k_runs.append(run_tutorial(setup, seed))
+            gc.collect()
             s_runs.append(run_setup(setup, random_state=seed))
         k_t = float(np.median([r["seconds"] for r in k_runs]))
         s_t = float(np.median([r["seconds"] for r in s_runs]))
