@@ -321,6 +321,8 @@ class SeasonalNaiveForecaster(BaseEstimator):
     season_length : int, default=12
     """
 
+    strategy = "direct"  # forecasts every step at once; backtest feeds it no exogenous values
+
     def __init__(self, season_length: int = 12):
         self.season_length = season_length
 
@@ -332,7 +334,6 @@ class SeasonalNaiveForecaster(BaseEstimator):
         self.n_targets_ = values.shape[1]
         self.index_ = y.index if _is_pandas(y) else None
         self.exog_names_ = []
-        self.strategy = "direct"
         return self
 
     def _forecast(self, history: np.ndarray, horizon: int, exog_future: Any = None) -> np.ndarray:
