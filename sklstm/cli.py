@@ -98,16 +98,9 @@ def _load_series(args: argparse.Namespace):
 
 
 def _season_length(series) -> int:
-    freq = getattr(getattr(series, "index", None), "freqstr", None) or ""
-    if freq.startswith("M"):
-        return 12
-    if freq.startswith("Q"):
-        return 4
-    if freq == "D":
-        return 7
-    if freq.startswith("h"):
-        return 24
-    return 1
+    from .forecasting import season_length_from_index
+
+    return season_length_from_index(getattr(series, "index", None))
 
 
 def _forecaster(args: argparse.Namespace):
@@ -116,7 +109,7 @@ def _forecaster(args: argparse.Namespace):
     from .forecasting import LSTMForecaster
 
     cls = getattr(sklstm, MODELS[args.model])
-    params = {"verbose": int(args.verbose)}
+    params = {"verbose": int(args.verbose), "linear_baseline": False}  # the forecaster fits the linear model
     if args.epochs is not None:
         params["epochs"] = args.epochs
     if args.model == "vanilla":
@@ -126,7 +119,7 @@ def _forecaster(args: argparse.Namespace):
     strategy = "direct" if args.model == "encoder-decoder" else "recursive"
     return LSTMForecaster(
         cls(**params),
-        n_steps_in=args.n_steps_in,
+        n_steps_in="auto" if args.n_steps_in is None else args.n_steps_in,
         strategy=strategy,
         horizon=args.horizon,
         n_models=args.n_models,
@@ -179,7 +172,7 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date-col", help="column of dates; they must be regularly spaced")
     p.add_argument("--horizon", type=int, default=12, help="steps to forecast (default 12)")
     p.add_argument("--model", choices=sorted(MODELS), default="vanilla", help="architecture (default vanilla)")
-    p.add_argument("--n-steps-in", type=int, default=24, help="window length (default 24)")
+    p.add_argument("--n-steps-in", type=int, help="window length (default: chosen on the end of the series)")
     p.add_argument("--epochs", type=int, help="training epochs (default: the model's)")
     p.add_argument("--n-models", type=int, default=3, help="seed ensemble size (default 3)")
     p.add_argument("--random-state", type=int, default=0, help="seed (default 0)")

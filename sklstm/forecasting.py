@@ -1,10 +1,12 @@
 """From a raw series to a dated forecast: :class:`LSTMForecaster`, backtesting and intervals.
 
 The estimators answer "given this window, what comes next". The forecaster
-owns the windowing: ``fit(y, X=None)`` on a raw series (with optional
-exogenous columns), ``predict(horizon)`` for the next values with their
-future dates, :func:`backtest` for a rolling-origin evaluation and
-``predict_interval`` for conformal prediction intervals.
+owns the windowing and the choices a careful practitioner makes around the
+network: ``fit(y, X=None, X_past=None)`` on a raw series (with optional
+future-known covariates ``X`` and past-only covariates ``X_past``),
+``predict(horizon, X=None)`` for the next values with their future dates,
+:func:`backtest` for a rolling-origin evaluation and ``predict_interval`` for
+conformal prediction intervals whose width grows with the step.
 """
 
 from __future__ import annotations
@@ -21,9 +23,22 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_finite_numeric
-from .windows import make_windows
+from .lags import TRANSFORMS, LagLayout, SeriesTransform, build_frame, forecast_paths, training_windows
 
-__all__ = ["LSTMForecaster", "SeasonalNaiveForecaster", "RollingOriginSplit", "backtest"]
+__all__ = [
+    "LSTMForecaster",
+    "SeasonalNaiveForecaster",
+    "ForecasterSelection",
+    "RollingOriginSplit",
+    "backtest",
+    "season_length_from_index",
+]
+
+_RIDGE_ALPHAS = np.logspace(-6, 3, 19)
+_RESIDUAL_WEIGHTS = (0.0, 0.5, 1.0)
+_MIN_GAIN = 0.03  # relative validation improvement the network's correction must bring
+_COMBINE = 3  # configurations averaged when the transform or window length is "auto"
+_SEASONS = {"M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4, "D": 7, "B": 5, "h": 24, "H": 24, "W": 52}
 
 
 def _is_pandas(obj: Any) -> bool:
@@ -33,10 +48,10 @@ def _is_pandas(obj: Any) -> bool:
 def _as_matrix(obj: Any, name: str) -> tuple[np.ndarray, list]:
     """``(n_time, n_columns)`` float array and column names of a series/frame/array."""
     if hasattr(obj, "columns"):
-        names = list(obj.columns)
+        names = [str(c) for c in obj.columns]
         values = obj.to_numpy()
     elif _is_pandas(obj):
-        names = [obj.name if obj.name is not None else "y"]
+        names = [str(obj.name) if obj.name is not None else "y"]
         values = obj.to_numpy()
     else:
         values = np.asarray(obj)
@@ -49,6 +64,27 @@ def _as_matrix(obj: Any, name: str) -> tuple[np.ndarray, list]:
     if names is None:
         names = ["y"] if values.shape[1] == 1 and name == "y" else [f"{name}{i}" for i in range(values.shape[1])]
     return values, names
+
+
+def season_length_from_index(index: Any) -> int:
+    """The season length implied by a pandas index's frequency (12 for monthly, 4 quarterly, 7 daily, ...); 1 if none.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm.forecasting import season_length_from_index
+    >>> season_length_from_index(pd.period_range("2020-01", periods=3, freq="M"))
+    12
+    >>> season_length_from_index(pd.RangeIndex(5))
+    1
+    """
+    freq = getattr(index, "freqstr", None)
+    if freq is None and index is not None and len(index) >= 3 and hasattr(index, "inferred_freq"):
+        freq = index.inferred_freq
+    if not freq:
+        return 1
+    base = freq.split("-")[0].lstrip("0123456789")
+    return _SEASONS.get(base, 1)
 
 
 def future_index(index: Any, horizon: int) -> Any:
@@ -70,58 +106,207 @@ def future_index(index: Any, horizon: int) -> Any:
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class _Data:
+    """Targets ``(n, k)``, past-only covariates ``(n, p)`` and future-known covariates ``(n + extra, f)``."""
+
+    y: np.ndarray
+    past: np.ndarray | None = None
+    future: np.ndarray | None = None
+
+    def head(self, stop: int, start: int = 0) -> _Data:
+        past = None if self.past is None else self.past[start:stop]
+        future = None if self.future is None else self.future[start:stop]
+        return _Data(self.y[start:stop], past, future)
+
+    def with_future(self, rows: np.ndarray | None) -> _Data:
+        """The same history with known future covariate ``rows`` appended."""
+        if rows is None or self.future is None:
+            return self
+        return _Data(self.y, self.past, np.concatenate([self.future[: len(self.y)], rows]))
+
+
+@dataclasses.dataclass(frozen=True)
+class ForecasterSelection:
+    """What :class:`LSTMForecaster` chose on the held-out end of the training series.
+
+    ``validation_mase`` is the mean absolute error of the chosen configuration
+    over the validation forecasts, divided by the in-sample seasonal-naive error;
+    ``linear_mase`` is the same without the network. ``combined_with`` lists the
+    other configurations (ridge alone) whose forecasts are averaged with it.
+    """
+
+    transform: str
+    n_steps_in: int
+    epochs: int | None
+    residual_weight: float
+    validation_mase: float
+    linear_mase: float
+    combined_with: tuple = ()
+
+
+@dataclasses.dataclass
+class _LagModel:
+    """A fitted configuration: transform, layout, scaling, ridge and weighted network correction."""
+
+    transform: SeriesTransform
+    layout: LagLayout
+    offset: np.ndarray
+    scale: np.ndarray
+    linear: Any
+    networks: list
+    weight: float
+
+    def predict_scaled(self, windows: np.ndarray) -> np.ndarray:
+        n = len(windows)
+        if self.linear is not None:
+            out = np.asarray(self.linear.predict(windows.reshape(n, -1)), dtype=np.float64).reshape(n, -1)
+        else:
+            out = np.zeros((n, self.layout.n_outputs))
+        if self.weight and self.networks:
+            correction = np.mean([_predict_network(e, windows) for e in self.networks], axis=0)
+            out = out + self.weight * correction
+        return out
+
+    def frame(self, data: _Data, n_rows: int) -> np.ndarray:
+        z = self.transform.forward(data.y)
+        raw = build_frame(z, data.past, data.future, self.layout, self.transform.diff, n_rows)
+        return (raw - self.offset) / self.scale
+
+    def forecast(self, data: _Data, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """Raw forecasts ``(len(origins), horizon, n_targets)`` from each origin (a time index into ``data``)."""
+        origins = np.asarray(origins, dtype=int)
+        d, k = self.transform.diff, self.layout.n_targets
+        frame = self.frame(data, int(origins.max()) - d + horizon)
+        paths = forecast_paths(frame, origins - d, horizon, self.layout, self.predict_scaled)
+        return self.transform.inverse(paths * self.scale[:k] + self.offset[:k], data.y[origins - 1])
+
+
+def _label(transform: SeriesTransform, n_steps_in: int) -> str:
+    return f"{transform.name}, n_steps_in={n_steps_in}"
+
+
+def _predict_network(est: Any, windows: np.ndarray) -> np.ndarray:
+    inputs = windows if hasattr(est, "predict_steps") else windows.reshape(len(windows), -1)
+    return np.asarray(est.predict(inputs), dtype=np.float64).reshape(len(windows), -1)
+
+
+def _scale_stats(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        offset = np.nan_to_num(np.nanmean(frame, axis=0))
+        scale = np.nan_to_num(np.nanstd(frame, axis=0))
+    scale = np.where(scale > 1e-12 * np.maximum(1.0, np.abs(offset)), scale, 1.0)
+    return offset, scale
+
+
+def _mase_scale(y: np.ndarray, season: int) -> np.ndarray:
+    """Per-column in-sample MAE of the seasonal-naive forecast (lag ``season``, or 1 if too short)."""
+    lag = season if len(y) > season else 1
+    scale = np.mean(np.abs(y[lag:] - y[:-lag]), axis=0) if len(y) > lag else np.ones(y.shape[1])
+    return np.where(scale > 0, scale, 1.0)
+
+
 class LSTMForecaster(BaseEstimator):
-    """Forecast a raw series with any sklstm estimator (or any scikit-learn regressor).
+    """Forecast a raw series: a ridge regression on lag windows, corrected by an LSTM where that validates.
+
+    The forecast of each step is a ridge regression on the window of the last
+    ``n_steps_in`` (transformed, standardised) values, plus ``residual_weight``
+    times the correction that ``estimator`` (a network) learns from the
+    ridge's residuals. Every ``"auto"`` parameter is chosen in ``fit`` on the
+    held-out end of the training series (never on data passed later): the
+    transform and window length by the ridge's validation error, then the
+    number of epochs by early stopping and the network's weight by whether it
+    improves the validation forecasts. What was chosen is in ``selection_``.
+    A parameter set explicitly is used exactly.
 
     Parameters
     ----------
     estimator : estimator, default=None
-        The window regressor. ``None`` uses ``VanillaLSTMRegressor(units=32,
-        epochs=300)``. Non-sklstm regressors (e.g. ``Ridge``) receive the
-        windows flattened to 2-D.
-    n_steps_in : int, default=24
-        Time steps in each input window.
+        The network that learns the linear model's residuals. ``None`` uses
+        ``VanillaLSTMRegressor(units=32, epochs=300, linear_baseline=False)``.
+        Any sklstm estimator, or any scikit-learn regressor (which receives
+        the windows flattened to 2-D), works.
+    n_steps_in : int or "auto", default="auto"
+        Time steps in each input window. ``"auto"`` tries 1, 2 and 3 seasons
+        (3, 6 and 12 steps without a season) that the series can afford.
     strategy : {"recursive", "direct"}, default="recursive"
         ``"recursive"`` trains a one-step model and feeds it its own
         predictions; ``"direct"`` trains one multi-output model for all
         ``horizon`` steps (a vector output, or an encoder-decoder when the
         estimator is one).
     horizon : int, default=12
-        Steps the direct model outputs; ``predict`` with the direct strategy
-        may ask for at most this many.
-    transform : {"log"} or None, default="log"
-        ``"log"`` models ``log(y)`` when every target value is positive
-        (multiplicative seasonality becomes additive); otherwise no transform.
+        Steps ahead that the validation scores (and that the direct model
+        outputs; ``predict`` with the direct strategy may ask for at most this
+        many).
+    season_length : int or "auto", default="auto"
+        Season of the series. ``"auto"`` reads it from a pandas index's
+        frequency (12 monthly, 4 quarterly, 7 daily, 24 hourly), else 1.
+    transform : {"auto", "none", "log", "diff", "log-diff"} or None, default="auto"
+        Transform of the targets before windowing. ``"log"`` needs every value
+        positive; ``"diff"`` models first differences. ``"auto"`` tries
+        ``"none"`` and (for positive series) ``"log"``: first differences
+        validated better but forecast worse on the real-data benchmark, so
+        they are available only when asked for.
+    linear_model : bool, default=True
+        Fit the ridge regression under the network. ``False`` leaves the
+        estimator alone on the windows (the tutorial's pure network).
+    residual_weight : float in [0, 1] or "auto", default="auto"
+        Weight of the network's correction. ``"auto"`` picks 0, 0.5 or 1 by
+        the validation error; a weight above 0 must improve it by 3% (0 drops
+        the network: the forecast is the ridge).
+    early_stopping : bool, default=True
+        Choose the number of epochs (up to the estimator's ``epochs``) by
+        early stopping on the held-out windows, then refit on all the data
+        for that many epochs. ``False`` trains the estimator's ``epochs``.
+    nonnegative : bool or "auto", default="auto"
+        Clip forecasts (and interval bounds) at zero. ``"auto"``: when no
+        training value is negative.
     n_models : int, default=3
-        Number of models with different seeds whose forecasts are averaged.
+        Networks with different seeds whose corrections are averaged.
     random_state : int or None, default=0
-        Seed of the first model; model ``i`` uses ``random_state + i``.
+        Seed of the first network; network ``i`` uses ``random_state + i``.
 
     Attributes
     ----------
+    selection_ : ForecasterSelection
+        The transform, window length, epochs and residual weight used, and
+        their validation scores.
+    transform_ : str
+    n_steps_in_ : int
+    epochs_ : int or None
+        Epochs of the final networks (None without networks).
+    residual_weight_ : float
+    season_length_ : int
+    nonnegative_ : bool
+    validation_scores_ : dict
+        Validation MASE of each transform and window length tried (ridge alone).
     estimators_ : list of fitted estimators
+        The final networks (empty when the residual weight is 0).
     n_targets_ : int
-    target_names_ : list of str
-    exog_names_ : list of str
-    log_ : bool
-        Whether the log transform was applied.
+    target_names_, future_names_, past_names_ : list of str
 
     Examples
     --------
     >>> from sklearn.linear_model import Ridge
     >>> from sklstm.forecasting import LSTMForecaster
     >>> y = [10.0, 20, 30, 40, 50, 60, 70, 80, 90]
-    >>> f = LSTMForecaster(Ridge(alpha=1e-6), n_steps_in=3, transform=None, n_models=1).fit(y)
+    >>> f = LSTMForecaster(Ridge(alpha=1e-6), n_steps_in=3, transform=None, residual_weight=0.0).fit(y)
     >>> f.predict(2).round(1).tolist()
     [100.0, 110.0]
     """
 
     _parameter_constraints: dict = {
         "estimator": "no_validation",
-        "n_steps_in": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_steps_in": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "strategy": [StrOptions({"recursive", "direct"})],
         "horizon": [Interval(numbers.Integral, 1, None, closed="left")],
-        "transform": [StrOptions({"log"}), None],
+        "season_length": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "transform": [StrOptions({"auto", *TRANSFORMS}), None],
+        "linear_model": ["boolean"],
+        "residual_weight": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
+        "early_stopping": ["boolean"],
+        "nonnegative": ["boolean", StrOptions({"auto"})],
         "n_models": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
     }
@@ -129,10 +314,15 @@ class LSTMForecaster(BaseEstimator):
     def __init__(
         self,
         estimator: Any = None,
-        n_steps_in: int = 24,
+        n_steps_in: int | str = "auto",
         strategy: str = "recursive",
         horizon: int = 12,
-        transform: str | None = "log",
+        season_length: int | str = "auto",
+        transform: str | None = "auto",
+        linear_model: bool = True,
+        residual_weight: float | str = "auto",
+        early_stopping: bool = True,
+        nonnegative: bool | str = "auto",
         n_models: int = 3,
         random_state: int | None = 0,
     ):
@@ -140,127 +330,310 @@ class LSTMForecaster(BaseEstimator):
         self.n_steps_in = n_steps_in
         self.strategy = strategy
         self.horizon = horizon
+        self.season_length = season_length
         self.transform = transform
+        self.linear_model = linear_model
+        self.residual_weight = residual_weight
+        self.early_stopping = early_stopping
+        self.nonnegative = nonnegative
         self.n_models = n_models
         self.random_state = random_state
 
-    # ------------------------------------------------------------- helpers
+    # ----------------------------------------------------------------- fit
+    def fit(self, y: Any, X: Any = None, X_past: Any = None) -> LSTMForecaster:
+        """Fit on a raw series, choosing every ``"auto"`` setting on its held-out end.
+
+        Parameters
+        ----------
+        y : array-like or pandas Series/DataFrame of shape (n_time,) or (n_time, n_targets)
+            The series; several columns are forecast together.
+        X : array-like or DataFrame of shape (n_time, n_future), default=None
+            Future-known covariates (calendar, prices, planned promotions,
+            weather forecasts): the value of row ``t`` informs the forecast of
+            ``y[t]``. ``predict`` then needs their values for the forecast steps.
+        X_past : array-like or DataFrame of shape (n_time, n_past), default=None
+            Past-only covariates, observed with ``y`` and unknown in the
+            future. The recursive strategy forecasts them alongside ``y``.
+
+        Returns
+        -------
+        self : LSTMForecaster
+        """
+        self._validate_params()
+        self.__dict__.pop("_calibration", None)
+        data = self._check_fit_data(y, X, X_past)
+        self.season_length_ = (
+            season_length_from_index(self.index_) if self.season_length == "auto" else int(self.season_length)
+        )
+        self.nonnegative_ = bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative)
+        self._data = data
+        members, paths, linear_mase = self._select_linear(data)
+        weight, epochs, mase = self._select_network(data, members, paths, linear_mase)
+        (transform, n_steps_in), others = members[0], members[1:]
+        self.transform_, self.n_steps_in_ = transform.name, n_steps_in
+        self.residual_weight_, self.epochs_ = weight, epochs
+        self.selection_ = ForecasterSelection(
+            transform.name, n_steps_in, epochs, weight, mase, linear_mase, tuple(_label(t, L) for t, L in others)
+        )
+        self._members = self._fit_members(data, len(data.y), members, weight, epochs, self.n_models)
+        self.estimators_ = self._members[0].networks
+        return self
+
+    def _fit_members(self, data: _Data, stop: int, members: list, weight: float, epochs: int | None,
+                     n_models: int) -> list[_LagModel]:
+        """The primary configuration (with its networks) and the ridge-only members of the combination."""
+        return [
+            self._fit_model(data, stop, t, L, weight=weight if i == 0 else 0.0, epochs=epochs, n_models=n_models)
+            for i, (t, L) in enumerate(members)
+        ]
+
+    def _check_fit_data(self, y: Any, X: Any, X_past: Any) -> _Data:
+        values, self.target_names_ = _as_matrix(y, "y")
+        self.n_targets_ = values.shape[1]
+        self.index_ = y.index if _is_pandas(y) else None
+        parts = {}
+        for name, obj in (("X", X), ("X_past", X_past)):
+            parts[name], names = (None, []) if obj is None else _as_matrix(obj, name)
+            if obj is not None and len(parts[name]) != len(values):
+                raise ValueError(
+                    f"{name} has {len(parts[name])} rows, but y has {len(values)}; they must be aligned in time."
+                )
+            setattr(self, "future_names_" if name == "X" else "past_names_", names)
+        if self.transform in ("log", "log-diff") and not np.all(values > 0):
+            raise ValueError(f"transform={self.transform!r} needs every value of y to be positive; got min {values.min():g}.")
+        return _Data(values, parts["X_past"], parts["X"])
+
+    def _layout(self, data: _Data, n_steps_in: int) -> LagLayout:
+        recursive = self.strategy == "recursive"
+        past = 0 if data.past is None else data.past.shape[1]
+        future = 0 if data.future is None else data.future.shape[1]
+        return LagLayout(n_steps_in, self.horizon, recursive, data.y.shape[1], past, future)
+
     def _base_estimator(self) -> Any:
         if self.estimator is not None:
             return self.estimator
         from .estimators import VanillaLSTMRegressor
 
-        return VanillaLSTMRegressor(units=32, epochs=300)
+        return VanillaLSTMRegressor(units=32, epochs=300, linear_baseline=False)
 
-    def _forward(self, values: np.ndarray) -> np.ndarray:
-        return np.log(values) if self.log_ else values
+    def _uses_networks(self) -> bool:
+        return not self.linear_model or self.residual_weight == "auto" or self.residual_weight > 0
 
-    def _inverse(self, values: np.ndarray) -> np.ndarray:
-        return np.exp(values) if self.log_ else values
-
-    def _windows_for(self, est: Any, X3: np.ndarray) -> np.ndarray:
-        return X3 if hasattr(est, "predict_steps") else X3.reshape(len(X3), -1)
-
-    # ----------------------------------------------------------------- fit
-    def fit(self, y: Any, X: Any = None) -> LSTMForecaster:
-        """Fit on a raw series ``y`` (n_time,) or (n_time, n_targets), with optional exogenous ``X``."""
-        self._validate_params()
-        values, self.target_names_ = _as_matrix(y, "y")
-        self.n_targets_ = values.shape[1]
-        self.index_ = y.index if _is_pandas(y) else None
-        self.log_ = self.transform == "log" and bool(np.all(values > 0))
-        exog = None
-        self.exog_names_ = []
-        if X is not None:
-            exog, self.exog_names_ = _as_matrix(X, "X")
-            if len(exog) != len(values):
-                raise ValueError(f"X has {len(exog)} rows, but y has {len(values)}; they must be aligned in time.")
-        self._history = self._stack(self._forward(values), exog)
-        steps_out = self.horizon if self.strategy == "direct" else 1
-        needed = self.n_steps_in + steps_out
-        if len(values) < needed + 1:
-            raise ValueError(
-                f"y has {len(values)} time steps, too short for n_steps_in={self.n_steps_in} and "
-                f"{steps_out} step(s) out: at least {needed + 1} are needed."
-            )
-        Xw, yw = make_windows(self._history, self.n_steps_in, steps_out, targets=list(range(self.n_targets_)))
-        self.estimators_ = []
-        base = self._base_estimator()
-        for i in range(self.n_models):
-            est = clone(base)
-            params = est.get_params()
-            if "random_state" in params and self.random_state is not None:
-                est.set_params(random_state=self.random_state + i)
-            if "n_steps_out" in params:
-                est.set_params(n_steps_out=steps_out)
-            self.estimators_.append(est.fit(self._windows_for(est, np.asarray(Xw)), yw))
-        return self
-
-    def _stack(self, targets: np.ndarray, exog: np.ndarray | None) -> np.ndarray:
-        return targets if exog is None else np.column_stack([targets, exog])
-
-    def _predict_window(self, window: np.ndarray) -> np.ndarray:
-        preds = [np.asarray(e.predict(self._windows_for(e, window[np.newaxis]))) for e in self.estimators_]
-        return np.mean(preds, axis=0).reshape(-1)
-
-    def _forecast(self, history: np.ndarray, horizon: int, exog_future: np.ndarray | None) -> np.ndarray:
-        """Transformed-space forecast ``(horizon, n_targets)`` from ``history`` rows."""
-        nt = self.n_targets_
-        if self.strategy == "direct":
-            if horizon > self.horizon:
-                raise ValueError(
-                    f"horizon={horizon} exceeds the direct model's horizon={self.horizon}; refit with a larger "
-                    "horizon or use strategy='recursive'."
-                )
-            out = self._predict_window(history[-self.n_steps_in :]).reshape(self.horizon, nt)
-            return out[:horizon]
-        rows = list(history[-self.n_steps_in :])
-        out = []
-        for h in range(horizon):
-            step = self._predict_window(np.asarray(rows[-self.n_steps_in :]))
-            out.append(step)
-            if exog_future is not None:
-                step = np.concatenate([step, exog_future[h]])
-            rows.append(step)
-        return np.asarray(out)
-
-    def _check_exog_future(self, X: Any, horizon: int) -> np.ndarray | None:
-        if not self.exog_names_:
-            if X is not None:
-                raise ValueError("X was given to predict, but the forecaster was fitted without exogenous columns.")
+    # ---------------------------------------------------------- selection
+    def _validation_plan(self, n: int) -> tuple[int, np.ndarray] | None:
+        """Validation horizon and forecast origins (every step of the last stretch) of a series of length ``n``."""
+        steps = min(self.horizon, n // 6)
+        if steps < 1:
             return None
-        if self.strategy == "direct":
-            return None  # the direct model uses past exogenous values only
-        if X is None:
-            raise ValueError(
-                f"The forecaster was fitted with exogenous columns {self.exog_names_}; the recursive strategy "
-                f"needs their future values: pass X with {horizon} rows."
-            )
-        exog, _ = _as_matrix(X, "X")
-        if exog.shape != (horizon, len(self.exog_names_)):
-            raise ValueError(
-                f"X must have shape ({horizon}, {len(self.exog_names_)}) (horizon rows of {self.exog_names_}); "
-                f"got {exog.shape}."
-            )
-        return exog
+        return steps, np.arange(n - 2 * steps, n - steps + 1)
 
-    def predict(self, horizon: int | None = None, X: Any = None) -> Any:
-        """Forecast the next ``horizon`` values (default: the ``horizon`` parameter).
+    def _transform_candidates(self, y: np.ndarray) -> list[SeriesTransform]:
+        if self.transform != "auto":
+            return [SeriesTransform(self.transform or "none")]
+        names = ["none", "log"] if np.all(y > 0) else ["none"]
+        return [SeriesTransform(n) for n in names]
 
-        Returns a pandas Series (one target) or DataFrame with the future index
-        when ``y`` had a Period, Datetime or Range index; otherwise an array of
-        shape (horizon,) or (horizon, n_targets).
+    def _window_candidates(self, stop: int, layout_steps: int, lost: int) -> list[int]:
+        """Window lengths that leave at least ``max(8, L)`` training windows before ``stop``."""
+        if self.n_steps_in != "auto":
+            return [int(self.n_steps_in)]
+        m = self.season_length_
+        base = [m, 2 * m, 3 * m] if m > 1 else [3, 6, 12]
+        fits = [L for L in base if stop - lost - L - layout_steps + 1 >= max(8, L)]
+        return fits or [max(1, min(base[0], (stop - lost - layout_steps) // 3))]
+
+    def _select_linear(self, data: _Data) -> tuple[list, list, float]:
+        """The configurations to combine, best first, with their validation forecasts, and the combination's MASE.
+
+        Every transform and window length is scored by the validation MASE of
+        its ridge alone; the best ``_COMBINE`` are averaged (a combination is
+        more robust than the single best of a noisy validation).
         """
-        check_is_fitted(self, "estimators_")
-        horizon = self._check_horizon(horizon)
-        out = self._inverse(self._forecast(self._history, horizon, self._check_exog_future(X, horizon)))
-        return self._wrap(out)
+        n = len(data.y)
+        transforms = self._transform_candidates(data.y)
+        plan = self._validation_plan(n)
+        self.validation_scores_ = {}
+        steps_out = self.horizon if self.strategy == "direct" else 1
+        if plan is None:
+            t = transforms[0] if self.transform != "auto" or not np.all(data.y > 0) else SeriesTransform("log")
+            return [(t, self._window_candidates(n, steps_out, t.diff)[-1])], [], float("nan")
+        steps, origins = plan
+        self._plan = (steps, origins, _mase_scale(data.y[: origins[0]], self.season_length_))
+        ranked = []
+        for t in transforms:
+            for L in self._window_candidates(int(origins[0]), steps_out, t.diff):
+                try:
+                    model = self._fit_model(data, n, t, L, weight=0.0, val_start=int(origins[0]))
+                    paths = self._validation_forecast(model, data)
+                except ValueError:
+                    continue
+                score = self._validation_mase([paths])
+                self.validation_scores_[_label(t, L)] = score
+                if np.isfinite(score):
+                    ranked.append((score, len(ranked), t, L, paths))
+        if not ranked:
+            raise ValueError(
+                f"y has {n} time steps, too short to fit any window length with horizon={self.horizon} "
+                f"({'direct' if steps_out > 1 else 'recursive'} strategy)."
+            )
+        top = sorted(ranked, key=lambda r: r[:2])[:_COMBINE]
+        paths = [r[4] for r in top]
+        return [(r[2], r[3]) for r in top], paths, self._validation_mase(paths)
 
+    def _validation_forecast(self, model: _LagModel, data: _Data) -> np.ndarray:
+        steps, origins, _ = self._plan
+        paths = model.forecast(data, origins, steps)
+        return np.maximum(paths, 0.0) if self.nonnegative_ else paths
+
+    def _validation_mase(self, member_paths: list) -> float:
+        """Validation MASE of the average of the members' validation forecasts."""
+        steps, origins, scale = self._plan
+        actual = self._data.y[origins[:, np.newaxis] + np.arange(steps)]
+        err = np.abs(np.mean(member_paths, axis=0) - actual) / scale
+        return float(np.mean(err)) if np.all(np.isfinite(err)) else float("inf")
+
+    def _select_network(self, data: _Data, members: list, member_paths: list,
+                        linear_mase: float) -> tuple[float, int | None, float]:
+        """Residual weight and epochs of the primary member: early stopping and forecasts on the held-out end."""
+        fixed = None if self.residual_weight == "auto" else float(self.residual_weight)
+        if not self.linear_model:
+            fixed = 1.0
+        if fixed == 0.0:
+            return 0.0, None, linear_mase
+        base = self._base_estimator()
+        early = self.early_stopping and "epochs" in base.get_params() and "callbacks" in base.get_params()
+        if not member_paths or (fixed is not None and not early):
+            return (1.0 if fixed is None else fixed), None, float("nan")
+        (transform, n_steps_in), origins = members[0], self._plan[1]
+        model = self._fit_model(data, len(data.y), transform, n_steps_in, weight=1.0, val_start=int(origins[0]),
+                                n_models=1, early=early)
+        epochs = int(np.argmin(model.networks[0].history_["val_loss"])) + 1 if early else None
+        scores = {}
+        for w in [fixed] if fixed is not None else _RESIDUAL_WEIGHTS:
+            model.weight = w
+            scores[w] = self._validation_mase([self._validation_forecast(model, data), *member_paths[1:]])
+        # The network must earn its place: a weight above 0 needs a validation gain of _MIN_GAIN.
+        weight = min(scores, key=lambda w: (scores[w] if w == 0 else scores[w] / (1 - _MIN_GAIN), w))
+        return weight, (epochs if weight > 0 else None), scores[weight]
+
+    def _fit_model(self, data: _Data, stop: int, transform: SeriesTransform, n_steps_in: int, *, weight: float,
+                   epochs: int | None = None, n_models: int = 1, val_start: int | None = None,
+                   early: bool = False) -> _LagModel:
+        """Fit one configuration on ``data[:stop]``; with ``val_start``, windows whose targets start
+        there are held out (from the ridge, and as the networks' early-stopping validation set)."""
+        layout = self._layout(data, n_steps_in)
+        d = transform.diff
+        history = data.head(stop)
+        z = transform.forward(history.y)
+        frame = build_frame(z, history.past, data.future, layout, d, stop - d)
+        fit_stop = stop - d if val_start is None else val_start - d
+        offset, scale = _scale_stats(frame[:fit_stop])
+        frame = (frame - offset) / scale
+        Xw, yw = training_windows(frame, layout, 0, fit_stop)
+        if len(Xw) < 2:
+            raise ValueError(
+                f"y has {stop} time steps, too short for n_steps_in={n_steps_in} and {layout.steps_out} step(s) "
+                f"out: at least {n_steps_in + layout.steps_out + d + 1} are needed."
+            )
+        linear = None
+        if self.linear_model:
+            from sklearn.linear_model import RidgeCV
+
+            linear = RidgeCV(alphas=_RIDGE_ALPHAS).fit(Xw.reshape(len(Xw), -1), yw)
+        model = _LagModel(transform, layout, offset, scale, linear, [], weight)
+        if weight == 0.0 and not early:
+            return model
+        X_all, y_all = training_windows(frame, layout, 0, stop - d)
+        residual = y_all - (0.0 if linear is None else linear.predict(X_all.reshape(len(X_all), -1)).reshape(y_all.shape))
+        n_val = len(X_all) - len(Xw)
+        for i in range(n_models):
+            model.networks.append(self._fit_network(X_all, residual, layout, i, epochs=epochs, n_val=n_val if early else 0))
+        return model
+
+    def _fit_network(self, X: np.ndarray, y: np.ndarray, layout: LagLayout, i: int, *, epochs: int | None,
+                     n_val: int) -> Any:
+        est = clone(self._base_estimator())
+        params = est.get_params()
+        settings = {"random_state": None if self.random_state is None else self.random_state + i,
+                    "n_steps_out": layout.steps_out, "epochs": epochs}
+        est.set_params(**{k: v for k, v in settings.items() if k in params and v is not None})
+        if n_val:
+            from ._tf import keras
+
+            patience = max(10, int(params["epochs"]) // 10)
+            stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+            est.set_params(validation_split=(n_val - 0.5) / len(X), callbacks=[stop])
+        inputs = X if hasattr(est, "predict_steps") else X.reshape(len(X), -1)
+        return est.fit(inputs, y if y.shape[1] > 1 or hasattr(est, "predict_steps") else y[:, 0])
+
+    # ------------------------------------------------------------- predict
     def _check_horizon(self, horizon: int | None) -> int:
         horizon = self.horizon if horizon is None else horizon
         if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral) or horizon < 1:
             raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
+        if self.strategy == "direct" and horizon > self.horizon:
+            raise ValueError(
+                f"horizon={horizon} exceeds the direct model's horizon={self.horizon}; refit with a larger "
+                "horizon or use strategy='recursive'."
+            )
         return int(horizon)
+
+    def _check_future(self, X: Any, horizon: int) -> np.ndarray | None:
+        """Validate the future covariates for a forecast of ``horizon`` steps."""
+        if not self.future_names_:
+            if X is not None:
+                raise ValueError("X was given to predict, but the forecaster was fitted without future covariates X.")
+            return None
+        rows = horizon if self.strategy == "recursive" else self.horizon
+        need = f"their values for the next {rows} steps: pass X with {rows} rows of {self.future_names_}"
+        if self.strategy == "direct":
+            need += f" (the direct model reads all {self.horizon} steps of its horizon)"
+        if X is None:
+            raise ValueError(f"The forecaster was fitted with future covariates X; predict needs {need}.")
+        if hasattr(X, "columns"):
+            names = [str(c) for c in X.columns]
+            if sorted(names) != sorted(self.future_names_):
+                raise ValueError(f"X has columns {names}, but the forecaster was fitted with X columns {self.future_names_}.")
+            X = X[[c for n in self.future_names_ for c in X.columns if str(c) == n]]
+        values, _ = _as_matrix(X, "X")
+        if values.shape != (rows, len(self.future_names_)):
+            raise ValueError(f"X must have shape ({rows}, {len(self.future_names_)}): predict needs {need}; got {values.shape}.")
+        return values
+
+    def _forecast_from(self, history: _Data, horizon: int, future: np.ndarray | None) -> np.ndarray:
+        """Raw forecast ``(horizon, n_targets)`` from the end of ``history`` (aligned as in fit)."""
+        data, origin = history.with_future(future), np.array([len(history.y)])
+        return self._clip(np.mean([m.forecast(data, origin, horizon)[0] for m in self._members], axis=0))
+
+    def _clip(self, values: np.ndarray) -> np.ndarray:
+        if not np.all(np.isfinite(values)):
+            raise RuntimeError(
+                "The forecast is not finite (it overflowed); try transform='none' or a shorter horizon."
+            )
+        return np.maximum(values, 0.0) if self.nonnegative_ else values
+
+    def predict(self, horizon: int | None = None, X: Any = None) -> Any:
+        """Forecast the next ``horizon`` values (default: the ``horizon`` parameter).
+
+        Parameters
+        ----------
+        horizon : int, default=None
+            Steps to forecast.
+        X : array-like or DataFrame of shape (horizon, n_future), default=None
+            The future-known covariates of the forecast steps, required when
+            ``fit`` had ``X`` (the direct strategy needs all ``self.horizon``
+            rows). DataFrame columns are matched by name.
+
+        Returns
+        -------
+        Series, DataFrame or ndarray
+            A pandas Series (one target) or DataFrame with the future index
+            when ``y`` had a Period, Datetime or Range index; otherwise an
+            array of shape (horizon,) or (horizon, n_targets).
+        """
+        check_is_fitted(self, "selection_")
+        horizon = self._check_horizon(horizon)
+        return self._wrap(self._forecast_from(self._data, horizon, self._check_future(X, horizon)))
 
     def _wrap(self, out: np.ndarray, suffix: str = "") -> Any:
         index = None if self.index_ is None else future_index(self.index_, len(out))
@@ -272,13 +645,20 @@ class LSTMForecaster(BaseEstimator):
             return pd.Series(out[:, 0], index=index, name=f"{self.target_names_[0]}{suffix}")
         return pd.DataFrame(out, index=index, columns=[f"{n}{suffix}" for n in self.target_names_])
 
+    # ----------------------------------------------------------- intervals
     def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, X: Any = None, n_folds: int = 3) -> Any:
-        """Point forecast with split-conformal intervals from backtest residuals.
+        """Point forecast with split-conformal intervals whose width depends on the step.
 
-        The absolute errors of a ``n_folds``-fold rolling-origin backtest on the
-        training series (refitting a clone each fold) give, per target, the
-        ``coverage`` quantile (with the finite-sample correction) that is added
-        to and subtracted from the forecast.
+        The chosen configuration (no new selection) is refitted at ``n_folds``
+        cut-offs ``horizon, 2 * horizon, ...`` steps before the end of the
+        training series, with one network each, and forecasts ``horizon``
+        steps from every origin after its cut-off. The ``coverage`` quantile
+        (with the finite-sample correction) of the absolute errors at each step
+        gives that step's half-width; errors are log ratios, and the interval
+        multiplicative, when the forecaster models ``log(y)``. The refits are
+        cached, so later calls with the same ``horizon`` and ``n_folds`` cost
+        only the forecast. Costs ``n_folds`` fits of one network (none when
+        the residual weight is 0).
 
         Returns
         -------
@@ -286,31 +666,60 @@ class LSTMForecaster(BaseEstimator):
             Columns ``<target>``, ``<target>_lower``, ``<target>_upper`` (or an
             array of shape (horizon, 3 * n_targets) in that order).
         """
-        check_is_fitted(self, "estimators_")
+        check_is_fitted(self, "selection_")
         if not 0 < coverage < 1:
             raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
         horizon = self._check_horizon(horizon)
-        point = self._inverse(self._forecast(self._history, horizon, self._check_exog_future(X, horizon)))
-        width = self._conformal_width(horizon, coverage, n_folds)
-        lower, upper = point - width, point + width
+        if isinstance(n_folds, bool) or not isinstance(n_folds, numbers.Integral) or n_folds < 1:
+            raise ValueError(f"n_folds must be a positive integer, got {n_folds!r}.")
+        point = self._forecast_from(self._data, horizon, self._check_future(X, horizon))
+        errors = self._calibration_errors(horizon, int(n_folds))
+        n = len(errors)
+        level = min(1.0, np.ceil((n + 1) * coverage) / n)
+        width = np.quantile(np.abs(errors), level, axis=0, method="higher")  # (horizon, n_targets)
+        if self._multiplicative():
+            lower, upper = point * np.exp(-width), point * np.exp(width)
+        else:
+            lower, upper = point - width, point + width
+        lower, upper = self._clip(lower), self._clip(upper)
         if self.index_ is None:
             return np.concatenate([point, lower, upper], axis=1)
         import pandas as pd
 
         return pd.concat([self._wrap(point), self._wrap(lower, "_lower"), self._wrap(upper, "_upper")], axis=1)
 
-    def _conformal_width(self, horizon: int, coverage: float, n_folds: int) -> np.ndarray:
-        key = (horizon, n_folds)
-        cache = self.__dict__.setdefault("_residual_cache", {})
-        if key not in cache:
-            targets = self._inverse(self._history[:, : self.n_targets_])
-            exog = self._history[:, self.n_targets_ :] if self.exog_names_ else None
-            result = _run_backtest(self, targets, exog, horizon=horizon, n_folds=n_folds, refit=True)
-            cache[key] = np.concatenate([np.abs(r["actual"] - r["forecast"]) for r in result])
-        residuals = cache[key]
-        n = len(residuals)
-        level = min(1.0, np.ceil((n + 1) * coverage) / n)
-        return np.quantile(residuals, level, axis=0, method="higher")
+    def _multiplicative(self) -> bool:
+        """Intervals as log ratios when every member models ``log(y)``."""
+        return all(m.transform.log for m in self._members)
+
+    def _member_configs(self) -> list:
+        return [(m.transform, m.layout.n_steps_in) for m in self._members]
+
+    def _calibration_errors(self, horizon: int, n_folds: int) -> np.ndarray:
+        """Out-of-sample errors ``(n_origins, horizon, n_targets)`` of refits at ``n_folds`` cut-offs."""
+        cache = self.__dict__.setdefault("_calibration", {})
+        if (horizon, n_folds) in cache:
+            return cache[horizon, n_folds]
+        data, n = self._data, len(self._data.y)
+        first = max(m.layout.n_steps_in + m.transform.diff for m in self._members)
+        errors = []
+        for j in range(n_folds):
+            cut = n - (j + 1) * horizon
+            try:
+                members = self._fit_members(data, cut, self._member_configs(), self.residual_weight_, self.epochs_, 1)
+            except ValueError:
+                break
+            origins = np.arange(max(cut, first), n - horizon + 1)
+            paths = self._clip(np.mean([m.forecast(data, origins, horizon) for m in members], axis=0))
+            actual = data.y[origins[:, np.newaxis] + np.arange(horizon)]
+            errors.append(np.log(actual / paths) if self._multiplicative() else actual - paths)
+        if not errors:
+            raise ValueError(
+                f"y has {n} time steps, too few to calibrate intervals for horizon={horizon}: the first "
+                f"cut-off leaves too little to fit."
+            )
+        cache[horizon, n_folds] = np.concatenate(errors)
+        return cache[horizon, n_folds]
 
 
 class SeasonalNaiveForecaster(BaseEstimator):
@@ -319,40 +728,38 @@ class SeasonalNaiveForecaster(BaseEstimator):
     Parameters
     ----------
     season_length : int, default=12
-    """
 
-    strategy = "direct"  # forecasts every step at once; backtest feeds it no exogenous values
+    Examples
+    --------
+    >>> from sklstm.forecasting import SeasonalNaiveForecaster
+    >>> SeasonalNaiveForecaster(2).fit([1.0, 2, 3, 4]).predict(3).tolist()
+    [3.0, 4.0, 3.0]
+    """
 
     def __init__(self, season_length: int = 12):
         self.season_length = season_length
 
-    def fit(self, y: Any, X: Any = None) -> SeasonalNaiveForecaster:
+    def fit(self, y: Any, X: Any = None, X_past: Any = None) -> SeasonalNaiveForecaster:
+        """Remember the series (covariates are ignored)."""
+        if isinstance(self.season_length, bool) or not isinstance(self.season_length, numbers.Integral) or self.season_length < 1:
+            raise ValueError(f"season_length must be a positive integer, got {self.season_length!r}.")
         values, self.target_names_ = _as_matrix(y, "y")
         if len(values) < self.season_length:
             raise ValueError(f"y has {len(values)} steps, fewer than season_length={self.season_length}.")
-        self._history = values
+        self._data = _Data(values)
         self.n_targets_ = values.shape[1]
         self.index_ = y.index if _is_pandas(y) else None
-        self.exog_names_ = []
         return self
 
-    def _forecast(self, history: np.ndarray, horizon: int, exog_future: Any = None) -> np.ndarray:
-        last = history[-self.season_length :]
+    def _forecast_from(self, history: _Data, horizon: int, future: Any = None) -> np.ndarray:
+        last = history.y[-self.season_length :]
         reps = int(np.ceil(horizon / self.season_length))
         return np.tile(last, (reps, 1))[:horizon]
 
-    def _inverse(self, values: np.ndarray) -> np.ndarray:
-        return values
-
-    def _forward(self, values: np.ndarray) -> np.ndarray:
-        return values
-
-    def _stack(self, targets: np.ndarray, exog: Any) -> np.ndarray:
-        return targets
-
     def predict(self, horizon: int = 12, X: Any = None) -> Any:
-        check_is_fitted(self, "_history")
-        return LSTMForecaster._wrap(self, self._forecast(self._history, horizon))
+        """Repeat the last ``season_length`` values for ``horizon`` steps."""
+        check_is_fitted(self, "_data")
+        return LSTMForecaster._wrap(self, self._forecast_from(self._data, horizon))
 
 
 class RollingOriginSplit(BaseCrossValidator):
@@ -400,21 +807,30 @@ class RollingOriginSplit(BaseCrossValidator):
         return self.n_splits
 
 
-def _run_backtest(forecaster, targets, exog, *, horizon, n_folds, refit, window="expanding", train_size=None):
+
+
+def _run_backtest(forecaster, data: _Data, *, horizon, n_folds, refit, window="expanding", train_size=None, index=None):
     splitter = RollingOriginSplit(n_folds, horizon, window, train_size)
+    template = clone(forecaster)
+    params = template.get_params()
+    if "horizon" in params:
+        template.set_params(horizon=horizon)  # the direct strategy then outputs exactly the fold's steps
+    if params.get("season_length") == "auto" and index is not None:
+        template.set_params(season_length=season_length_from_index(index))  # folds are fitted on plain arrays
     folds = []
     fitted = None
-    for k, (train, test) in enumerate(splitter.split(targets)):
+    for k, (train, test) in enumerate(splitter.split(data.y)):
+        start, end = int(train[0]), int(train[-1]) + 1
+        history = data.head(end, start)
         if refit or fitted is None:
-            fitted = clone(forecaster).fit(targets[train], None if exog is None else exog[train])
-        end = train[-1] + 1
-        if refit:
-            history = fitted._history
-        else:
-            history = fitted._stack(fitted._forward(targets[:end]), None if exog is None else exog[:end])
-        exog_future = None if exog is None or fitted.strategy == "direct" else exog[test]
-        forecast = fitted._inverse(fitted._forecast(history, horizon, exog_future))
-        folds.append({"fold": k, "train": train, "test": test, "forecast": forecast, "actual": targets[test]})
+            kwargs = {name: part for name, part in (("X", history.future), ("X_past", history.past)) if part is not None}
+            fitted = clone(template).fit(history.y, **kwargs)
+        future = None
+        if data.future is not None:
+            rows = horizon if getattr(fitted, "strategy", "recursive") == "recursive" else fitted.horizon
+            future = data.future[end : end + rows]
+        forecast = fitted._forecast_from(history, horizon, future)
+        folds.append({"fold": k, "train": train, "test": test, "forecast": forecast, "actual": data.y[test]})
     return folds
 
 
@@ -422,6 +838,7 @@ def backtest(
     forecaster: Any,
     y: Any,
     X: Any = None,
+    X_past: Any = None,
     *,
     horizon: int = 12,
     n_folds: int = 3,
@@ -432,19 +849,27 @@ def backtest(
 ) -> Any:
     """Rolling-origin evaluation: one row per fold with MAE, RMSE, MAPE (%) and MASE.
 
-    MASE divides the fold's MAE by the in-sample MAE of the seasonal-naive
-    forecast (lag ``season_length``) on the fold's training part. With
-    ``refit=False`` the forecaster is fitted once, on the first fold's
-    training data, and later folds only move the forecast origin.
+    Each fold fits a clone of ``forecaster`` (with its ``horizon`` set to the
+    fold's) on the data before the fold's origin, with the future-known
+    covariates ``X`` and past-only covariates ``X_past`` of that part, and
+    forecasts ``horizon`` steps, reading ``X`` of the fold's steps. MASE
+    divides the fold's MAE by the in-sample MAE of the seasonal-naive forecast
+    (lag ``season_length``) on the fold's training part. With ``refit=False``
+    the forecaster is fitted once, on the first fold's training data, and
+    later folds only move the forecast origin.
 
     Returns a pandas DataFrame (its ``attrs["forecasts"]`` holds a
     :class:`FoldForecast` per fold) when pandas is installed, else a list of dicts.
     """
     targets, names = _as_matrix(y, "y")
-    exog = None if X is None else _as_matrix(X, "X")[0]
-    folds = _run_backtest(forecaster, targets, exog, horizon=horizon, n_folds=n_folds, refit=refit, window=window,
-                          train_size=train_size)
+    future = None if X is None else _as_matrix(X, "X")[0]
+    past = None if X_past is None else _as_matrix(X_past, "X_past")[0]
+    for name, part in (("X", future), ("X_past", past)):
+        if part is not None and len(part) != len(targets):
+            raise ValueError(f"{name} has {len(part)} rows, but y has {len(targets)}; they must be aligned in time.")
     index = y.index if _is_pandas(y) else None
+    folds = _run_backtest(forecaster, _Data(targets, past, future), horizon=horizon, n_folds=n_folds, refit=refit,
+                          window=window, train_size=train_size, index=index)
     rows = []
     for f in folds:
         err = f["actual"] - f["forecast"]

@@ -12,7 +12,13 @@ LINE = np.arange(10.0, 310.0, 10.0)
 
 
 def ridge(**kw):
-    return LSTMForecaster(Ridge(alpha=1e-6), **{"n_steps_in": 3, "transform": None, "n_models": 1, **kw})
+    """The estimator alone on raw windows (no linear model under it, no selection)."""
+    params = {"n_steps_in": 3, "transform": None, "linear_model": False, "n_models": 1, "early_stopping": False}
+    return LSTMForecaster(Ridge(alpha=1e-6), **{**params, **kw})
+
+
+def tiny_lstm():
+    return sklstm.VanillaLSTMRegressor(units=4, epochs=20, linear_baseline=False)
 
 
 def test_recursive_and_direct_on_a_line():
@@ -38,12 +44,12 @@ def test_several_target_series():
     np.testing.assert_allclose(out.to_numpy(), [[310, 620], [320, 640]], rtol=1e-4)
 
 
-def test_exogenous_past_and_future_values():
+def test_future_covariates_inform_the_step_they_describe():
     x = np.arange(len(LINE), dtype=float)
     y = 3 * x + 5
     f = ridge().fit(y, X=x)
     np.testing.assert_allclose(f.predict(2, X=[[30.0], [31.0]]), [95, 98], rtol=1e-4)
-    with pytest.raises(ValueError, match="needs their future values: pass X with 2 rows"):
+    with pytest.raises(ValueError, match="predict needs their values for the next 2 steps: pass X with 2 rows"):
         f.predict(2)
     with pytest.raises(ValueError, match=r"X must have shape \(2, 1\)"):
         f.predict(2, X=[[1.0]])
@@ -55,17 +61,18 @@ def test_parameters_reach_the_wrapped_estimator():
     assert clone(f).get_params()["estimator__units"] == 7
 
 
-def test_default_lstm_forecaster_runs_and_ensembles():
+def test_lstm_forecaster_ensembles_seeds():
     y = load_airline()[:60]
-    f = LSTMForecaster(sklstm.VanillaLSTMRegressor(units=4, epochs=5), n_steps_in=12, n_models=2).fit(y)
-    assert len(f.estimators_) == 2 and f.log_
+    f = LSTMForecaster(tiny_lstm(), n_steps_in=12, transform="log", residual_weight=1.0, n_models=2).fit(y)
+    assert len(f.estimators_) == 2 and f.transform_ == "log"
     assert [e.random_state for e in f.estimators_] == [0, 1]
+    assert 1 <= f.epochs_ <= 20 and all(e.epochs == f.epochs_ for e in f.estimators_)
     assert np.isfinite(f.predict(12)).all()
 
 
 def test_direct_strategy_with_encoder_decoder():
     est = sklstm.EncoderDecoderLSTMRegressor(units=4, epochs=5)
-    f = LSTMForecaster(est, n_steps_in=6, strategy="direct", horizon=4, n_models=1).fit(LINE)
+    f = LSTMForecaster(est, n_steps_in=6, strategy="direct", horizon=4, residual_weight=1.0, n_models=1).fit(LINE)
     assert f.estimators_[0].n_steps_out == 4 and f.predict(4).shape == (4,)
     with pytest.raises(ValueError, match="horizon=5 exceeds the direct model's horizon=4"):
         f.predict(5)
@@ -111,7 +118,7 @@ def test_backtest_table_and_metrics():
 def test_ridge_forecaster_beats_seasonal_naive_on_airline():
     y = load_airline()
     naive = backtest(SeasonalNaiveForecaster(12), y, horizon=12, season_length=12)["mase"].mean()
-    lagged = backtest(LSTMForecaster(Ridge(1.0), n_models=1), y, horizon=12, season_length=12)["mase"].mean()
+    lagged = backtest(LSTMForecaster(residual_weight=0.0), y, horizon=12, season_length=12)["mase"].mean()
     assert lagged < 0.8 * naive
 
 
@@ -119,7 +126,7 @@ def test_conformal_interval_coverage_on_synthetic_series():
     rng = np.random.default_rng(0)
     t = np.arange(400)
     y = 50 + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 2, len(t))
-    f = LSTMForecaster(Ridge(1.0), n_steps_in=12, transform=None, n_models=1)
+    f = LSTMForecaster(n_steps_in=12, transform=None, residual_weight=0.0)
     hits = []
     for origin in range(200, 400 - 6, 12):
         fitted = clone(f).fit(y[:origin])
@@ -140,6 +147,138 @@ def test_interval_columns_with_pandas():
 
 def test_energy_dataset_with_exogenous_columns():
     df = load_energy()
-    f = LSTMForecaster(Ridge(1.0), n_steps_in=7, n_models=1).fit(df["demand"], X=df[["temperature", "is_weekend"]])
+    f = LSTMForecaster(n_steps_in=7, residual_weight=0.0).fit(df["demand"], X=df[["temperature", "is_weekend"]])
     future = df[["temperature", "is_weekend"]].iloc[-3:]
     assert f.predict(3, X=future).shape == (3,)
+
+
+# ---------------------------------------------------------------- covariates
+def _driven_series(n=160, seed=0):
+    """y[t] = 0.5 y[t-1] + 4 x[t] + noise, with x known in advance (say, a planned promotion)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n + 12)
+    y = np.zeros(n)
+    for t in range(1, n):
+        y[t] = 0.5 * y[t - 1] + 4 * x[t] + rng.normal(0, 0.1)
+    return y + 50, x[:, np.newaxis]
+
+
+@pytest.mark.parametrize("strategy", ["recursive", "direct"])
+def test_future_covariates_change_the_first_forecast_step(strategy):
+    y, x = _driven_series()
+    f = LSTMForecaster(strategy=strategy, horizon=4, residual_weight=0.0).fit(y, X=x[: len(y)])
+    future = x[len(y) : len(y) + 4].copy()
+    base = f.predict(4, X=future)
+    future[0] += 1.0
+    moved = f.predict(4, X=future)
+    assert moved[0] - base[0] == pytest.approx(4.0, rel=0.1)  # the first step reads X of that step
+    naive = LSTMForecaster(strategy=strategy, horizon=4, residual_weight=0.0).fit(y)
+    actual = 0.5 * (y[-1] - 50) + 4 * x[len(y), 0] + 50
+    assert abs(base[0] - actual) < 0.2 * abs(naive.predict(1)[0] - actual) + 0.5
+
+
+@pytest.mark.parametrize("strategy", ["recursive", "direct"])
+@pytest.mark.parametrize(
+    "future, match",
+    [
+        (None, "fitted with future covariates X; predict needs their values for the next 3 steps"),
+        (np.zeros((2, 1)), r"X must have shape \(3, 1\).*got \(2, 1\)"),
+        (np.zeros((4, 1)), r"X must have shape \(3, 1\).*got \(4, 1\)"),
+        (np.zeros((3, 2)), r"X must have shape \(3, 1\).*got \(3, 2\)"),
+        (pd.DataFrame({"humidity": np.zeros(3)}), r"X has columns \['humidity'\], but the forecaster was fitted with X col"),
+        (np.full((3, 1), np.nan), "X contains NaN or infinity"),
+    ],
+)
+def test_mismatched_future_covariates_raise(strategy, future, match):
+    y, x = _driven_series(80)
+    f = LSTMForecaster(strategy=strategy, horizon=3, residual_weight=0.0).fit(y, X=pd.DataFrame({"temp": x[:80, 0]}))
+    with pytest.raises(ValueError, match=match):
+        f.predict(3, X=future)
+
+
+@pytest.mark.parametrize("strategy", ["recursive", "direct"])
+def test_covariates_at_fit_must_match(strategy):
+    y, x = _driven_series(80)
+    with pytest.raises(ValueError, match="X has 79 rows, but y has 80"):
+        LSTMForecaster(strategy=strategy, horizon=3).fit(y, X=x[:79])
+    with pytest.raises(ValueError, match="X_past has 81 rows, but y has 80"):
+        LSTMForecaster(strategy=strategy, horizon=3).fit(y, X_past=x[:81])
+    f = LSTMForecaster(strategy=strategy, horizon=3, residual_weight=0.0).fit(y)
+    with pytest.raises(ValueError, match="fitted without future covariates X"):
+        f.predict(3, X=x[:3])
+
+
+def test_dataframe_covariates_are_matched_by_name():
+    y, x = _driven_series(80)
+    X = pd.DataFrame({"temp": x[:80, 0], "flag": np.arange(80) % 2})
+    f = LSTMForecaster(horizon=3, residual_weight=0.0).fit(y, X=X)
+    future = pd.DataFrame({"temp": [0.1, 0.2, 0.3], "flag": [1, 0, 1]})
+    np.testing.assert_allclose(f.predict(3, X=future[["flag", "temp"]]), f.predict(3, X=future))
+
+
+@pytest.mark.parametrize("strategy", ["recursive", "direct"])
+def test_past_only_covariates_need_no_future_values(strategy):
+    rng = np.random.default_rng(1)
+    driver = np.cumsum(rng.normal(size=120)) + 20
+    y = np.concatenate([[20.0], driver[:-1]]) * 2  # y follows the driver one step late
+    f = LSTMForecaster(strategy=strategy, horizon=3, residual_weight=0.0).fit(y, X_past=driver)
+    assert f.past_names_ == ["X_past0"] and f.future_names_ == []
+    assert f.predict(1)[0] == pytest.approx(2 * driver[-1], rel=0.05)
+    assert f.predict(3).shape == (3,)
+
+
+# ---------------------------------------------------------------- selection
+def test_selection_is_visible_and_explicit_parameters_are_kept():
+    y = load_airline()
+    f = LSTMForecaster(residual_weight=0.0).fit(y)
+    assert f.season_length_ == 12
+    assert f.transform_ in ("none", "log") and f.n_steps_in_ in (12, 24, 36)
+    assert f.selection_.transform == f.transform_ and f.selection_.n_steps_in == f.n_steps_in_
+    assert "ForecasterSelection(transform=" in repr(f.selection_)
+    assert len(f.validation_scores_) == 6 and len(f.selection_.combined_with) == 2
+    assert f.residual_weight_ == 0.0 and f.estimators_ == [] and f.epochs_ is None
+    fixed = LSTMForecaster(n_steps_in=5, transform="log", residual_weight=0.0, season_length=4).fit(y)
+    assert (fixed.n_steps_in_, fixed.transform_, fixed.season_length_) == (5, "log", 4)
+    assert fixed.selection_.combined_with == ()
+
+
+def test_selection_and_forecast_are_reproducible_with_random_state():
+    y = load_airline()[:96]
+    first = LSTMForecaster(tiny_lstm(), n_models=2, random_state=3).fit(y)
+    second = LSTMForecaster(tiny_lstm(), n_models=2, random_state=3).fit(y)
+    assert first.selection_ == second.selection_
+    np.testing.assert_array_equal(first.predict(6), second.predict(6))
+
+
+def test_network_weight_is_chosen_on_validation():
+    y = load_airline()[:96]
+    f = LSTMForecaster(tiny_lstm(), n_models=1).fit(y)
+    assert f.residual_weight_ in (0.0, 0.5, 1.0)
+    assert (f.epochs_ is None) == (f.residual_weight_ == 0.0)
+    assert len(f.estimators_) == (0 if f.residual_weight_ == 0.0 else 1)
+    assert f.selection_.validation_mase <= f.selection_.linear_mase + 1e-12
+
+
+def test_log_transform_needs_positive_values():
+    with pytest.raises(ValueError, match="transform='log' needs every value of y to be positive"):
+        LSTMForecaster(transform="log").fit(LINE - 100)
+
+
+# ---------------------------------------------------------------- outputs
+def test_no_negative_forecasts_for_a_nonnegative_series():
+    y = np.concatenate([np.linspace(60, 2, 40), np.zeros(3)])  # a count that fell to zero
+    for strategy in ("recursive", "direct"):
+        f = LSTMForecaster(n_steps_in=3, transform="none", strategy=strategy, horizon=6, residual_weight=0.0).fit(y)
+        assert f.nonnegative_ and (f.predict(6) >= 0).all()
+        assert (f.predict_interval(6)[:, 1] >= 0).all()
+    free = LSTMForecaster(n_steps_in=3, transform="none", residual_weight=0.0, nonnegative=False).fit(np.linspace(60, 2, 40))
+    assert free.predict(6).min() < 0
+
+
+def test_interval_width_grows_with_the_step_on_a_random_walk():
+    y = np.cumsum(np.random.default_rng(0).normal(size=300))
+    f = LSTMForecaster(n_steps_in=4, transform="none", residual_weight=0.0).fit(y)
+    table = f.predict_interval(12, coverage=0.9)
+    width = table[:, 2] - table[:, 1]
+    assert width[-1] > 2 * width[0]
+    assert np.all((table[:, 1] < table[:, 0]) & (table[:, 0] < table[:, 2]))
