@@ -60,7 +60,7 @@ def test_forecast_and_backtest_user_csv(user_csv):
         ),
         (lambda df: df.assign(sales=df["sales"].where(df.index != 2)), [], "missing or non-numeric value 'nan' in data row 3"),
         (lambda df: df.drop(index=[10, 11]), [], "not regularly spaced"),
-        (lambda df: df.head(10), [], "too short for n_steps_in=24"),
+        (lambda df: df.head(10), [], "y has 10 time steps, too"),
     ],
 )
 def test_bad_csv_gets_clear_message_and_exit_2(user_csv, tmp_path, mutate, args, message):
