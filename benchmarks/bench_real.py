@@ -20,6 +20,7 @@ series' season (per target, averaged over targets). Contenders, all on the same 
     pip install -e ".[bench]"
     python benchmarks/bench_real.py                  # everything (about 20 minutes on 2 cores)
     python benchmarks/bench_real.py --series airline --seeds 1 --skip rnn arima
+    python benchmarks/bench_real.py --variant direct --seeds 1 --skip rnn arima   # other strategies
 """
 
 from __future__ import annotations
@@ -178,7 +179,19 @@ def quiet_fd2():
 
 
 # ---------------------------------------------------------------------- run
-def run_case(case: Case, seeds: list[int], skip: set[str], with_without_x: bool) -> None:
+def make_forecaster(variant: str, h: int, seed: int, **params) -> LSTMForecaster:
+    """The default forecaster, or the direct strategy with a vector-output or encoder-decoder network."""
+    if variant == "direct":
+        return LSTMForecaster(strategy="direct", horizon=h, random_state=seed, **params)
+    if variant == "encoder-decoder":
+        from sklstm import EncoderDecoderLSTMRegressor
+
+        net = EncoderDecoderLSTMRegressor(units=32, epochs=300, linear_baseline=False)
+        return LSTMForecaster(net, strategy="direct", horizon=h, random_state=seed, **params)
+    return LSTMForecaster(horizon=h, random_state=seed, **params)
+
+
+def run_case(case: Case, seeds: list[int], skip: set[str], with_without_x: bool, variant: str = "default") -> None:
     y_all = case.y.to_numpy(dtype=float)
     X_all = None if case.X is None else case.X.to_numpy(dtype=float)
     h = case.horizon
@@ -194,7 +207,7 @@ def run_case(case: Case, seeds: list[int], skip: set[str], with_without_x: bool)
         lags = None
         for seed in seeds:
             start = time.perf_counter()
-            f = LSTMForecaster(horizon=h, random_state=seed).fit(y_fit, X=X_fit)
+            f = make_forecaster(variant, h, seed).fit(y_fit, X=X_fit)
             point = np.asarray(f.predict(h, X=X_next), dtype=float).reshape(h, -1)
             seconds = time.perf_counter() - start
             res.setdefault(f"sklstm seed {seed}", []).append(mase(y_test, point, y_train, case.season))
@@ -208,10 +221,10 @@ def run_case(case: Case, seeds: list[int], skip: set[str], with_without_x: bool)
                 res.setdefault("covered", []).extend(((y_test >= lower) & (y_test <= upper)).ravel().tolist())
                 res.setdefault("width ratio h/1", []).append(float(np.mean((upper - lower)[-1] / (upper - lower)[0])))
                 if with_without_x and case.X is not None:
-                    g = LSTMForecaster(horizon=h, random_state=seed).fit(y_fit)
+                    g = make_forecaster(variant, h, seed).fit(y_fit)
                     no_x = np.asarray(g.predict(h), dtype=float).reshape(h, -1)
                     res.setdefault("sklstm without X", []).append(mase(y_test, no_x, y_train, case.season))
-        linear = LSTMForecaster(horizon=h, residual_weight=0.0).fit(y_fit, X=X_fit)
+        linear = make_forecaster(variant, h, 0, residual_weight=0.0).fit(y_fit, X=X_fit)
         res.setdefault("sklstm ridge alone", []).append(
             mase(y_test, np.asarray(linear.predict(h, X=X_next), dtype=float).reshape(h, -1), y_train, case.season))
         contenders = {
@@ -241,6 +254,8 @@ def main() -> None:
     parser.add_argument("--series", nargs="*", help="only these series")
     parser.add_argument("--seeds", type=int, default=3, help="sklstm seeds (default 3)")
     parser.add_argument("--skip", nargs="*", default=[], help="skip contenders: rnn, arima (ARIMA and ETS), ridge")
+    parser.add_argument("--variant", choices=["default", "direct", "encoder-decoder"], default="default",
+                        help="sklstm forecaster: the default (recursive), or the direct strategy")
     args = parser.parse_args()
     cases = [c for c in load_cases() if not args.series or c.name in args.series]
     seeds = list(range(args.seeds))
@@ -248,7 +263,7 @@ def main() -> None:
     for case in cases:
         print(f"== {case.name} ({case.freq}, n={len(case.y)}, targets={case.y.shape[1]}, h={case.horizon})",
               file=sys.stderr, flush=True)
-        run_case(case, seeds, set(args.skip), with_without_x=True)
+        run_case(case, seeds, set(args.skip), with_without_x=True, variant=args.variant)
     report(cases, seeds)
     print(f"\ntotal {time.perf_counter() - start:.0f} s", flush=True)
 
@@ -275,7 +290,8 @@ def report(cases: list[Case], seeds: list[int]) -> None:
     mean["cover90"] = np.mean([c for case in cases for c in case.results["covered"]])
     table.loc["mean"] = mean
     pd.set_option("display.width", 250)
-    print("\nMASE (mean over 3 folds; LSTMForecaster(): median over seeds, spread = max - min)")
+    print("\nMASE (mean over 3 folds; LSTMForecaster(): median over seeds, spread = max - min; "
+          "cover90: share of test values inside the 90% interval)")
     print(table.round(3).to_string())
     scores = {m: table.loc["mean", m] for m in [*methods, "LSTMForecaster()"] if m in table.columns}
     print("\nbest mean MASE: " + min(scores, key=scores.get))
