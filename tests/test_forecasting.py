@@ -282,3 +282,14 @@ def test_interval_width_grows_with_the_step_on_a_random_walk():
     width = table[:, 2] - table[:, 1]
     assert width[-1] > 2 * width[0]
     assert np.all((table[:, 1] < table[:, 0]) & (table[:, 0] < table[:, 2]))
+
+
+@pytest.mark.parametrize("strategy", ["recursive", "direct"])
+def test_backtest_feeds_each_fold_its_covariates(strategy):
+    y, x = _driven_series(120)
+    f = LSTMForecaster(strategy=strategy, horizon=12, residual_weight=0.0)
+    with_x = backtest(f, y, X=x[:120], horizon=4, n_folds=3)
+    without = backtest(f, y, horizon=4, n_folds=3)
+    assert with_x["mae"].mean() < 0.5 * without["mae"].mean()
+    with pytest.raises(ValueError, match="X has 119 rows, but y has 120"):
+        backtest(f, y, X=x[:119], horizon=4)
