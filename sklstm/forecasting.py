@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import warnings
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
@@ -37,7 +37,6 @@ __all__ = [
 _RIDGE_ALPHAS = np.logspace(-6, 3, 19)
 _RESIDUAL_WEIGHTS = (0.0, 0.5, 1.0)
 _MIN_GAIN = 0.03  # relative validation improvement the network's correction must bring
-_COMBINE = 3  # configurations averaged when the transform or window length is "auto"
 _SEASONS = {"M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4, "D": 7, "B": 5, "h": 24, "H": 24, "W": 52}
 
 
@@ -147,7 +146,7 @@ class ForecasterSelection:
 
 @dataclasses.dataclass
 class _LagModel:
-    """A fitted configuration: transform, layout, scaling, ridge and weighted network correction."""
+    """A fitted configuration: transform, layout, scaling, ridge and the networks that correct it."""
 
     transform: SeriesTransform
     layout: LagLayout
@@ -155,17 +154,18 @@ class _LagModel:
     scale: np.ndarray
     linear: Any
     networks: list
-    weight: float
 
-    def predict_scaled(self, windows: np.ndarray) -> np.ndarray:
+    def predict_scaled(self, windows: np.ndarray, weight: float = 0.0) -> np.ndarray:
+        """Scaled outputs of the ridge plus ``weight`` times the networks' mean correction."""
         n = len(windows)
         if self.linear is not None:
             out = np.asarray(self.linear.predict(windows.reshape(n, -1)), dtype=np.float64).reshape(n, -1)
         else:
             out = np.zeros((n, self.layout.n_outputs))
-        if self.weight and self.networks:
-            correction = np.mean([_predict_network(e, windows) for e in self.networks], axis=0)
-            out = out + self.weight * correction
+        if weight and self.networks:
+            inputs = windows if self.linear is None else _network_inputs(windows, self.layout)
+            correction = np.mean([_predict_network(e, inputs) for e in self.networks], axis=0)
+            out = out + weight * correction
         return out
 
     def frame(self, data: _Data, n_rows: int) -> np.ndarray:
@@ -173,17 +173,48 @@ class _LagModel:
         raw = build_frame(z, data.past, data.future, self.layout, self.transform.diff, n_rows)
         return (raw - self.offset) / self.scale
 
-    def forecast(self, data: _Data, origins: np.ndarray, horizon: int) -> np.ndarray:
+    def forecast(self, data: _Data, origins: np.ndarray, horizon: int, weight: float = 0.0) -> np.ndarray:
         """Raw forecasts ``(len(origins), horizon, n_targets)`` from each origin (a time index into ``data``)."""
         origins = np.asarray(origins, dtype=int)
         d, k = self.transform.diff, self.layout.n_targets
         frame = self.frame(data, int(origins.max()) - d + horizon)
-        paths = forecast_paths(frame, origins - d, horizon, self.layout, self.predict_scaled)
+        paths = forecast_paths(frame, origins - d, horizon, self.layout, lambda w: self.predict_scaled(w, weight))
         return self.transform.inverse(paths * self.scale[:k] + self.offset[:k], data.y[origins - 1])
+
+
+class _Plan(NamedTuple):
+    """Where the held-out end is scored: steps ahead, forecast origins, per-target MASE scale."""
+
+    steps: int
+    origins: np.ndarray
+    scale: np.ndarray
+
+
+def _combine(members: list[_LagModel], data: _Data, origins: np.ndarray, horizon: int, weight: float) -> np.ndarray:
+    """The members' mean forecast, plus ``weight`` times what the first member's networks change in its own."""
+    paths = [m.forecast(data, origins, horizon) for m in members]
+    out = np.mean(paths, axis=0)
+    if weight and members[0].networks:
+        out = out + weight * (members[0].forecast(data, origins, horizon, weight=1.0) - paths[0])
+    return out
 
 
 def _label(transform: SeriesTransform, n_steps_in: int) -> str:
     return f"{transform.name}, n_steps_in={n_steps_in}"
+
+
+def _network_inputs(windows: np.ndarray, layout: LagLayout) -> np.ndarray:
+    """Windows with each target (and past covariate) column taken relative to its last value.
+
+    The network then sees the window's shape, not its level, and stays within
+    the range it was trained on when a trending series moves past it; the
+    ridge under it carries the level (without a ridge the network gets the
+    windows as they are). Future covariates keep their values.
+    """
+    out = np.array(windows, dtype=np.float64)
+    fed = layout.n_targets + layout.n_past
+    out[:, :, :fed] -= out[:, -1:, :fed]
+    return out
 
 
 def _predict_network(est: Any, windows: np.ndarray) -> np.ndarray:
@@ -275,7 +306,8 @@ class LSTMForecaster(BaseEstimator):
     transform_ : str
     n_steps_in_ : int
     epochs_ : int or None
-        Epochs of the final networks (None without networks).
+        Median best epoch of the networks (None without networks); the
+        refits of ``predict_interval`` train this many.
     residual_weight_ : float
     season_length_ : int
     nonnegative_ : bool
@@ -367,23 +399,32 @@ class LSTMForecaster(BaseEstimator):
         )
         self.nonnegative_ = bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative)
         self._data = data
-        members, paths, linear_mase = self._select_linear(data)
-        weight, epochs, mase = self._select_network(data, members, paths, linear_mase)
+        members, paths, plan = self._select_linear(data)
+        linear_mase = self._validation_mase(plan, paths) if plan else float("nan")
+        weight, epochs, mase, validated = self._select_network(data, members, paths, plan, linear_mase)
         (transform, n_steps_in), others = members[0], members[1:]
         self.transform_, self.n_steps_in_ = transform.name, n_steps_in
         self.residual_weight_, self.epochs_ = weight, epochs
         self.selection_ = ForecasterSelection(
             transform.name, n_steps_in, epochs, weight, mase, linear_mase, tuple(_label(t, L) for t, L in others)
         )
-        self._members = self._fit_members(data, len(data.y), members, weight, epochs, self.n_models)
+        if validated is None:
+            self._members = self._fit_members(data, len(data.y), members, weight, epochs, self.n_models)
+        else:  # keep the networks that were judged on the held-out end; refit the ridges on all the data
+            self._members = self._fit_members(data, len(data.y), members, 0.0, None, 0, stats=validated)
+            self._members[0].networks = validated.networks if weight > 0 else []
         self.estimators_ = self._members[0].networks
         return self
 
     def _fit_members(self, data: _Data, stop: int, members: list, weight: float, epochs: int | None,
-                     n_models: int) -> list[_LagModel]:
-        """The primary configuration (with its networks) and the ridge-only members of the combination."""
+                     n_models: int, stats: _LagModel | None = None) -> list[_LagModel]:
+        """The primary configuration (with its networks when ``weight > 0``) and the other members of the combination.
+
+        ``stats``: a fitted primary whose scaling the new primary keeps (so that its networks can be reused).
+        """
         return [
-            self._fit_model(data, stop, t, L, weight=weight if i == 0 else 0.0, epochs=epochs, n_models=n_models)
+            self._fit_model(data, stop, t, L, networks=weight > 0 and i == 0, epochs=epochs, n_models=n_models,
+                            stats=stats if i == 0 else None)
             for i, (t, L) in enumerate(members)
         ]
 
@@ -433,41 +474,43 @@ class LSTMForecaster(BaseEstimator):
         names = ["none", "log"] if np.all(y > 0) else ["none"]
         return [SeriesTransform(n) for n in names]
 
-    def _window_candidates(self, stop: int, layout_steps: int, lost: int) -> list[int]:
-        """Window lengths that leave at least ``max(8, L)`` training windows before ``stop``."""
+    def _window_candidates(self, stop: int, layout_steps: int, lost: int, shortest: int = 1) -> list[int]:
+        """Window lengths of at least ``shortest`` that leave at least ``max(8, L)`` training windows before ``stop``."""
         if self.n_steps_in != "auto":
             return [int(self.n_steps_in)]
         m = self.season_length_
-        base = [m, 2 * m, 3 * m] if m > 1 else [3, 6, 12]
+        base = sorted({max(L, shortest) for L in ([m, 2 * m, 3 * m] if m > 1 else [3, 6, 12])})
         fits = [L for L in base if stop - lost - L - layout_steps + 1 >= max(8, L)]
         return fits or [max(1, min(base[0], (stop - lost - layout_steps) // 3))]
 
-    def _select_linear(self, data: _Data) -> tuple[list, list, float]:
-        """The configurations to combine, best first, with their validation forecasts, and the combination's MASE.
+    def _select_linear(self, data: _Data) -> tuple[list, list, _Plan | None]:
+        """Every configuration (transform, window length), best first, with its validation forecasts.
 
-        Every transform and window length is scored by the validation MASE of
-        its ridge alone; the best ``_COMBINE`` are averaged (a combination is
-        more robust than the single best of a noisy validation).
+        Each is scored by the validation MASE of its ridge alone; all are kept
+        and averaged, because on short series the single best of a noisy
+        validation forecasts worse than the combination.
         """
         n = len(data.y)
         transforms = self._transform_candidates(data.y)
-        plan = self._validation_plan(n)
+        split = self._validation_plan(n)
         self.validation_scores_ = {}
         steps_out = self.horizon if self.strategy == "direct" else 1
-        if plan is None:
+        # The direct model reads the future covariates of its whole horizon from the window's last rows.
+        shortest = self.horizon if self.strategy == "direct" and data.future is not None else 1
+        if split is None:
             t = transforms[0] if self.transform != "auto" or not np.all(data.y > 0) else SeriesTransform("log")
-            return [(t, self._window_candidates(n, steps_out, t.diff)[-1])], [], float("nan")
-        steps, origins = plan
-        self._plan = (steps, origins, _mase_scale(data.y[: origins[0]], self.season_length_))
+            return [(t, self._window_candidates(n, steps_out, t.diff, shortest)[-1])], [], None
+        steps, origins = split
+        plan = _Plan(steps, origins, _mase_scale(data.y[: origins[0]], self.season_length_))
         ranked = []
         for t in transforms:
-            for L in self._window_candidates(int(origins[0]), steps_out, t.diff):
+            for L in self._window_candidates(int(origins[0]), steps_out, t.diff, shortest):
                 try:
-                    model = self._fit_model(data, n, t, L, weight=0.0, val_start=int(origins[0]))
-                    paths = self._validation_forecast(model, data)
+                    model = self._fit_model(data, n, t, L, val_start=int(origins[0]))
+                    paths = self._validation_forecast(plan, [model], data, 0.0)
                 except ValueError:
                     continue
-                score = self._validation_mase([paths])
+                score = self._validation_mase(plan, [paths])
                 self.validation_scores_[_label(t, L)] = score
                 if np.isfinite(score):
                     ranked.append((score, len(ranked), t, L, paths))
@@ -476,58 +519,65 @@ class LSTMForecaster(BaseEstimator):
                 f"y has {n} time steps, too short to fit any window length with horizon={self.horizon} "
                 f"({'direct' if steps_out > 1 else 'recursive'} strategy)."
             )
-        top = sorted(ranked, key=lambda r: r[:2])[:_COMBINE]
-        paths = [r[4] for r in top]
-        return [(r[2], r[3]) for r in top], paths, self._validation_mase(paths)
+        ranked.sort(key=lambda r: r[:2])
+        return [(r[2], r[3]) for r in ranked], [r[4] for r in ranked], plan
 
-    def _validation_forecast(self, model: _LagModel, data: _Data) -> np.ndarray:
-        steps, origins, _ = self._plan
-        paths = model.forecast(data, origins, steps)
+    def _validation_forecast(self, plan: _Plan, members: list, data: _Data, weight: float) -> np.ndarray:
+        paths = _combine(members, data, plan.origins, plan.steps, weight)
         return np.maximum(paths, 0.0) if self.nonnegative_ else paths
 
-    def _validation_mase(self, member_paths: list) -> float:
+    def _validation_mase(self, plan: _Plan, member_paths: list) -> float:
         """Validation MASE of the average of the members' validation forecasts."""
-        steps, origins, scale = self._plan
-        actual = self._data.y[origins[:, np.newaxis] + np.arange(steps)]
-        err = np.abs(np.mean(member_paths, axis=0) - actual) / scale
+        actual = self._data.y[plan.origins[:, np.newaxis] + np.arange(plan.steps)]
+        err = np.abs(np.mean(member_paths, axis=0) - actual) / plan.scale
         return float(np.mean(err)) if np.all(np.isfinite(err)) else float("inf")
 
-    def _select_network(self, data: _Data, members: list, member_paths: list,
-                        linear_mase: float) -> tuple[float, int | None, float]:
-        """Residual weight and epochs of the primary member: early stopping and forecasts on the held-out end."""
+    def _select_network(self, data: _Data, members: list, member_paths: list, plan: _Plan | None,
+                        linear_mase: float) -> tuple[float, int | None, float, _LagModel | None]:
+        """Weight of the primary member's networks, judged by forecasts on the held-out end.
+
+        The ``n_models`` networks are trained on the windows before the held-out
+        end (early stopping on the last fifth of them); the weight whose
+        combined validation forecast is best wins, a weight above 0 only with a
+        gain of ``_MIN_GAIN``. Returns the weight, the networks' median best
+        epoch, the validation MASE and the fitted primary (None when nothing
+        was validated).
+        """
         fixed = None if self.residual_weight == "auto" else float(self.residual_weight)
         if not self.linear_model:
             fixed = 1.0
         if fixed == 0.0:
-            return 0.0, None, linear_mase
+            return 0.0, None, linear_mase, None
         base = self._base_estimator()
         early = self.early_stopping and "epochs" in base.get_params() and "callbacks" in base.get_params()
-        if not member_paths or (fixed is not None and not early):
-            return (1.0 if fixed is None else fixed), None, float("nan")
-        (transform, n_steps_in), origins = members[0], self._plan[1]
-        model = self._fit_model(data, len(data.y), transform, n_steps_in, weight=1.0, val_start=int(origins[0]),
-                                n_models=1, early=early)
-        epochs = int(np.argmin(model.networks[0].history_["val_loss"])) + 1 if early else None
+        if plan is None or (fixed is not None and not early):
+            return (1.0 if fixed is None else fixed), None, float("nan"), None
+        transform, n_steps_in = members[0]
+        model = self._fit_model(data, len(data.y), transform, n_steps_in, networks=True, val_start=int(plan.origins[0]),
+                                n_models=self.n_models, early=early)
+        best = [int(np.argmin(net.history_["val_loss"])) + 1 for net in model.networks] if early else []
+        epochs = int(np.median(best)) if best else None
+        corrected = self._validation_forecast(plan, [model], data, 1.0)
         scores = {}
         for w in [fixed] if fixed is not None else _RESIDUAL_WEIGHTS:
-            model.weight = w
-            scores[w] = self._validation_mase([self._validation_forecast(model, data), *member_paths[1:]])
+            paths = [member_paths[0] + w * (corrected - member_paths[0]), *member_paths[1:]]
+            scores[w] = self._validation_mase(plan, paths)
         # The network must earn its place: a weight above 0 needs a validation gain of _MIN_GAIN.
         weight = min(scores, key=lambda w: (scores[w] if w == 0 else scores[w] / (1 - _MIN_GAIN), w))
-        return weight, (epochs if weight > 0 else None), scores[weight]
+        return weight, (epochs if weight > 0 else None), scores[weight], model
 
-    def _fit_model(self, data: _Data, stop: int, transform: SeriesTransform, n_steps_in: int, *, weight: float,
-                   epochs: int | None = None, n_models: int = 1, val_start: int | None = None,
-                   early: bool = False) -> _LagModel:
+    def _fit_model(self, data: _Data, stop: int, transform: SeriesTransform, n_steps_in: int, *,
+                   networks: bool = False, epochs: int | None = None, n_models: int = 1, val_start: int | None = None,
+                   early: bool = False, stats: _LagModel | None = None) -> _LagModel:
         """Fit one configuration on ``data[:stop]``; with ``val_start``, windows whose targets start
-        there are held out (from the ridge, and as the networks' early-stopping validation set)."""
+        there are held out (from the ridge and the networks alike)."""
         layout = self._layout(data, n_steps_in)
         d = transform.diff
         history = data.head(stop)
         z = transform.forward(history.y)
         frame = build_frame(z, history.past, data.future, layout, d, stop - d)
         fit_stop = stop - d if val_start is None else val_start - d
-        offset, scale = _scale_stats(frame[:fit_stop])
+        offset, scale = _scale_stats(frame[:fit_stop]) if stats is None else (stats.offset, stats.scale)
         frame = (frame - offset) / scale
         Xw, yw = training_windows(frame, layout, 0, fit_stop)
         if len(Xw) < 2:
@@ -540,14 +590,17 @@ class LSTMForecaster(BaseEstimator):
             from sklearn.linear_model import RidgeCV
 
             linear = RidgeCV(alphas=_RIDGE_ALPHAS).fit(Xw.reshape(len(Xw), -1), yw)
-        model = _LagModel(transform, layout, offset, scale, linear, [], weight)
-        if weight == 0.0 and not early:
+        model = _LagModel(transform, layout, offset, scale, linear, [])
+        if not networks:
             return model
-        X_all, y_all = training_windows(frame, layout, 0, stop - d)
-        residual = y_all - (0.0 if linear is None else linear.predict(X_all.reshape(len(X_all), -1)).reshape(y_all.shape))
-        n_val = len(X_all) - len(Xw)
+        # The networks never see the held-out windows: early stopping uses the last fifth of the training ones,
+        # so that the held-out forecasts judge the network's weight without bias.
+        X_fit, y_fit = (Xw, yw) if val_start is not None else training_windows(frame, layout, 0, stop - d)
+        residual = y_fit - (0.0 if linear is None else linear.predict(X_fit.reshape(len(X_fit), -1)).reshape(y_fit.shape))
+        n_val = max(1, len(X_fit) // 5) if early else 0
+        inputs = X_fit if linear is None else _network_inputs(X_fit, layout)
         for i in range(n_models):
-            model.networks.append(self._fit_network(X_all, residual, layout, i, epochs=epochs, n_val=n_val if early else 0))
+            model.networks.append(self._fit_network(inputs, residual, layout, i, epochs=epochs, n_val=n_val))
         return model
 
     def _fit_network(self, X: np.ndarray, y: np.ndarray, layout: LagLayout, i: int, *, epochs: int | None,
@@ -603,7 +656,7 @@ class LSTMForecaster(BaseEstimator):
     def _forecast_from(self, history: _Data, horizon: int, future: np.ndarray | None) -> np.ndarray:
         """Raw forecast ``(horizon, n_targets)`` from the end of ``history`` (aligned as in fit)."""
         data, origin = history.with_future(future), np.array([len(history.y)])
-        return self._clip(np.mean([m.forecast(data, origin, horizon)[0] for m in self._members], axis=0))
+        return self._clip(_combine(self._members, data, origin, horizon, self.residual_weight_)[0])
 
     def _clip(self, values: np.ndarray) -> np.ndarray:
         if not np.all(np.isfinite(values)):
@@ -710,7 +763,7 @@ class LSTMForecaster(BaseEstimator):
             except ValueError:
                 break
             origins = np.arange(max(cut, first), n - horizon + 1)
-            paths = self._clip(np.mean([m.forecast(data, origins, horizon) for m in members], axis=0))
+            paths = self._clip(_combine(members, data, origins, horizon, self.residual_weight_))
             actual = data.y[origins[:, np.newaxis] + np.arange(horizon)]
             errors.append(np.log(actual / paths) if self._multiplicative() else actual - paths)
         if not errors:

@@ -235,7 +235,7 @@ def test_selection_is_visible_and_explicit_parameters_are_kept():
     assert f.transform_ in ("none", "log") and f.n_steps_in_ in (12, 24, 36)
     assert f.selection_.transform == f.transform_ and f.selection_.n_steps_in == f.n_steps_in_
     assert "ForecasterSelection(transform=" in repr(f.selection_)
-    assert len(f.validation_scores_) == 6 and len(f.selection_.combined_with) == 2
+    assert len(f.validation_scores_) == 6 and len(f.selection_.combined_with) == 5
     assert f.residual_weight_ == 0.0 and f.estimators_ == [] and f.epochs_ is None
     fixed = LSTMForecaster(n_steps_in=5, transform="log", residual_weight=0.0, season_length=4).fit(y)
     assert (fixed.n_steps_in_, fixed.transform_, fixed.season_length_) == (5, "log", 4)
