@@ -35,8 +35,7 @@ __all__ = [
 ]
 
 _RIDGE_ALPHAS = np.logspace(-6, 3, 19)
-_RESIDUAL_WEIGHTS = (0.0, 0.5, 1.0)
-_MIN_GAIN = 0.03  # relative validation improvement the network's correction must bring
+_RESIDUAL_WEIGHTS = (0.0, 0.5)  # "auto": drop the network's correction, or add half of it
 _SEASONS = {"M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4, "D": 7, "B": 5, "h": 24, "H": 24, "W": 52}
 
 
@@ -239,17 +238,24 @@ def _mase_scale(y: np.ndarray, season: int) -> np.ndarray:
 
 
 class LSTMForecaster(BaseEstimator):
-    """Forecast a raw series: a ridge regression on lag windows, corrected by an LSTM where that validates.
+    """Forecast a raw series: ridge regressions on lag windows, corrected by an LSTM where that validates.
 
-    The forecast of each step is a ridge regression on the window of the last
-    ``n_steps_in`` (transformed, standardised) values, plus ``residual_weight``
-    times the correction that ``estimator`` (a network) learns from the
-    ridge's residuals. Every ``"auto"`` parameter is chosen in ``fit`` on the
-    held-out end of the training series (never on data passed later): the
-    transform and window length by the ridge's validation error, then the
-    number of epochs by early stopping and the network's weight by whether it
-    improves the validation forecasts. What was chosen is in ``selection_``.
-    A parameter set explicitly is used exactly.
+    Every transform and window length that applies (``"auto"``) gets a ridge
+    regression on its lag windows (transformed, standardised); their forecasts
+    are averaged, because on short series the single best of a noisy
+    validation forecasts worse than the combination. The configuration that
+    validated best also gets ``n_models`` networks (``estimator``) that learn
+    its ridge's residuals from windows taken relative to their last value;
+    ``residual_weight`` times the change they make to its forecast is added.
+
+    Everything ``"auto"`` is decided in ``fit`` on the held-out end of the
+    training series (never on data passed later): the networks are trained
+    on the windows before it (early stopping on the last fifth of those), and
+    the weight, 0 (drop the network) or 0.5, is the one whose forecasts from
+    every origin of the held-out stretch are more accurate. The ridges are
+    then refitted on all the data; the networks are kept as validated. What
+    was chosen is in ``selection_``. A parameter set explicitly is used
+    exactly.
 
     Parameters
     ----------
@@ -259,8 +265,9 @@ class LSTMForecaster(BaseEstimator):
         Any sklstm estimator, or any scikit-learn regressor (which receives
         the windows flattened to 2-D), works.
     n_steps_in : int or "auto", default="auto"
-        Time steps in each input window. ``"auto"`` tries 1, 2 and 3 seasons
-        (3, 6 and 12 steps without a season) that the series can afford.
+        Time steps in each input window. ``"auto"`` combines 1, 2 and 3
+        seasons (3, 6 and 12 steps without a season) that the series can
+        afford (at least ``horizon`` for the direct strategy with ``X``).
     strategy : {"recursive", "direct"}, default="recursive"
         ``"recursive"`` trains a one-step model and feeds it its own
         predictions; ``"direct"`` trains one multi-output model for all
@@ -283,13 +290,13 @@ class LSTMForecaster(BaseEstimator):
         Fit the ridge regression under the network. ``False`` leaves the
         estimator alone on the windows (the tutorial's pure network).
     residual_weight : float in [0, 1] or "auto", default="auto"
-        Weight of the network's correction. ``"auto"`` picks 0, 0.5 or 1 by
-        the validation error; a weight above 0 must improve it by 3% (0 drops
-        the network: the forecast is the ridge).
+        Weight of the network's correction. ``"auto"`` picks 0 or 0.5 by the
+        validation error (0 drops the network: the forecast is the ridges').
     early_stopping : bool, default=True
         Choose the number of epochs (up to the estimator's ``epochs``) by
-        early stopping on the held-out windows, then refit on all the data
-        for that many epochs. ``False`` trains the estimator's ``epochs``.
+        early stopping on the last fifth of the training windows before the
+        held-out end, and keep those networks. ``False`` trains the
+        estimator's ``epochs`` on all the data.
     nonnegative : bool or "auto", default="auto"
         Clip forecasts (and interval bounds) at zero. ``"auto"``: when no
         training value is negative.
@@ -466,7 +473,8 @@ class LSTMForecaster(BaseEstimator):
         steps = min(self.horizon, n // 6)
         if steps < 1:
             return None
-        return steps, np.arange(n - 2 * steps, n - steps + 1)
+        span = max(steps, n // 6)
+        return steps, np.arange(n - steps - span, n - steps + 1)
 
     def _transform_candidates(self, y: np.ndarray) -> list[SeriesTransform]:
         if self.transform != "auto":
@@ -538,8 +546,7 @@ class LSTMForecaster(BaseEstimator):
 
         The ``n_models`` networks are trained on the windows before the held-out
         end (early stopping on the last fifth of them); the weight whose
-        combined validation forecast is best wins, a weight above 0 only with a
-        gain of ``_MIN_GAIN``. Returns the weight, the networks' median best
+        combined validation forecast is best wins. Returns the weight, the networks' median best
         epoch, the validation MASE and the fitted primary (None when nothing
         was validated).
         """
@@ -562,8 +569,7 @@ class LSTMForecaster(BaseEstimator):
         for w in [fixed] if fixed is not None else _RESIDUAL_WEIGHTS:
             paths = [member_paths[0] + w * (corrected - member_paths[0]), *member_paths[1:]]
             scores[w] = self._validation_mase(plan, paths)
-        # The network must earn its place: a weight above 0 needs a validation gain of _MIN_GAIN.
-        weight = min(scores, key=lambda w: (scores[w] if w == 0 else scores[w] / (1 - _MIN_GAIN), w))
+        weight = min(scores, key=lambda w: (scores[w], w))  # ties keep the smaller weight
         return weight, (epochs if weight > 0 else None), scores[weight], model
 
     def _fit_model(self, data: _Data, stop: int, transform: SeriesTransform, n_steps_in: int, *,
