@@ -293,3 +293,22 @@ def test_backtest_feeds_each_fold_its_covariates(strategy):
     assert with_x["mae"].mean() < 0.5 * without["mae"].mean()
     with pytest.raises(ValueError, match="X has 119 rows, but y has 120"):
         backtest(f, y, X=x[:119], horizon=4)
+
+
+class _RecordingRidge(Ridge):
+    """A Ridge that keeps the inputs it was fitted on."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.seen_ = np.array(X)
+        return super().fit(X, y, sample_weight)
+
+
+def test_network_sees_windows_relative_to_their_last_value():
+    trend = np.arange(100.0) * 3 + 50
+    temp = np.sin(np.arange(100.0))[:, None] + 20
+    f = LSTMForecaster(_RecordingRidge(), n_steps_in=4, transform="none", residual_weight=1.0).fit(trend, X=temp)
+    seen = f.estimators_[0].seen_.reshape(-1, 4, 2)  # windows of (target, future covariate)
+    assert np.all(seen[:, -1, 0] == 0) and np.ptp(seen[:, :, 0]) < 0.5  # the trend's level is gone
+    assert np.ptp(seen[:, :, 1]) > 1  # covariates keep their values
+    pure = LSTMForecaster(_RecordingRidge(), n_steps_in=4, transform="none", linear_model=False).fit(trend)
+    assert np.ptp(pure.estimators_[0].seen_[:, -1]) > 1  # without a ridge the network gets the levels
