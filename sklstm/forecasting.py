@@ -296,7 +296,8 @@ class LSTMForecaster(BaseEstimator):
         Choose the number of epochs (up to the estimator's ``epochs``) by
         early stopping on the last fifth of the training windows before the
         held-out end, and keep those networks. ``False`` trains the
-        estimator's ``epochs`` on all the data.
+        estimator's ``epochs`` (still before the held-out end when
+        ``residual_weight="auto"``, on all the data otherwise).
     nonnegative : bool or "auto", default="auto"
         Clip forecasts (and interval bounds) at zero. ``"auto"``: when no
         training value is negative.
