@@ -714,8 +714,9 @@ class LSTMForecaster(BaseEstimator):
         training series, with one network each, and forecasts ``horizon``
         steps from every origin after its cut-off. The ``coverage`` quantile
         (with the finite-sample correction) of the absolute errors at each step
-        gives that step's half-width; errors are log ratios, and the interval
-        multiplicative, when the forecaster models ``log(y)``. The refits are
+        gives that step's half-width; for a positive series the errors are log
+        ratios and the interval multiplicative, so that its width follows the
+        level of a growing series. The refits are
         cached, so later calls with the same ``horizon`` and ``n_folds`` cost
         only the forecast. Costs ``n_folds`` fits of one network (none when
         the residual weight is 0).
@@ -749,8 +750,8 @@ class LSTMForecaster(BaseEstimator):
         return pd.concat([self._wrap(point), self._wrap(lower, "_lower"), self._wrap(upper, "_upper")], axis=1)
 
     def _multiplicative(self) -> bool:
-        """Intervals as log ratios when every member models ``log(y)``."""
-        return all(m.transform.log for m in self._members)
+        """Errors as log ratios (relative to the level) when every value of ``y`` is positive."""
+        return bool(np.all(self._data.y > 0))
 
     def _member_configs(self) -> list:
         return [(m.transform, m.layout.n_steps_in) for m in self._members]
@@ -772,7 +773,10 @@ class LSTMForecaster(BaseEstimator):
             origins = np.arange(max(cut, first), n - horizon + 1)
             paths = self._clip(_combine(members, data, origins, horizon, self.residual_weight_))
             actual = data.y[origins[:, np.newaxis] + np.arange(horizon)]
-            errors.append(np.log(actual / paths) if self._multiplicative() else actual - paths)
+            if self._multiplicative():  # a forecast clipped to 0 is a (very) large relative error
+                errors.append(np.log(actual / np.maximum(paths, 1e-6 * data.y.min(axis=0))))
+            else:
+                errors.append(actual - paths)
         if not errors:
             raise ValueError(
                 f"y has {n} time steps, too few to calibrate intervals for horizon={horizon}: the first "
