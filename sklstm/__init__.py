@@ -1,22 +1,38 @@
 """sklstm: the LSTM forecasting models of a popular tutorial as scikit-learn estimators.
 
-Windows, reshapers and scalers are numpy-only and import at once. The
-estimators (and TensorFlow behind them) load on first use, so that
-``import sklstm`` and ``sklstm --help`` stay quick.
+Every public name loads on first use (PEP 562), so that ``import sklstm`` and
+``sklstm --help`` import neither scikit-learn nor TensorFlow: the windows,
+reshapers and scalers bring in scikit-learn, the estimators TensorFlow.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .reshaping import ConvLSTMReshaper, SequenceReshaper, SubsequenceReshaper
-from .scaling import WindowScaler
-from .windows import WindowTransformer, make_windows
+if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs)
+    from .estimators import (
+        BidirectionalLSTMRegressor,
+        CNNLSTMRegressor,
+        ConvLSTMRegressor,
+        EncoderDecoderLSTMRegressor,
+        StackedLSTMRegressor,
+        VanillaLSTMRegressor,
+    )
+    from .forecasting import LSTMForecaster, RollingOriginSplit, SeasonalNaiveForecaster, backtest
+    from .reshaping import ConvLSTMReshaper, SequenceReshaper, SubsequenceReshaper
+    from .scaling import WindowScaler
+    from .windows import WindowTransformer, make_windows
 
 __version__ = "0.1.0"
 
 _LAZY = {
+    "make_windows": "windows",
+    "WindowTransformer": "windows",
+    "SequenceReshaper": "reshaping",
+    "SubsequenceReshaper": "reshaping",
+    "ConvLSTMReshaper": "reshaping",
+    "WindowScaler": "scaling",
     "VanillaLSTMRegressor": "estimators",
     "StackedLSTMRegressor": "estimators",
     "BidirectionalLSTMRegressor": "estimators",
@@ -36,7 +52,16 @@ __all__ = [
     "SubsequenceReshaper",
     "ConvLSTMReshaper",
     "WindowScaler",
-    *_LAZY,
+    "VanillaLSTMRegressor",
+    "StackedLSTMRegressor",
+    "BidirectionalLSTMRegressor",
+    "CNNLSTMRegressor",
+    "ConvLSTMRegressor",
+    "EncoderDecoderLSTMRegressor",
+    "LSTMForecaster",
+    "SeasonalNaiveForecaster",
+    "RollingOriginSplit",
+    "backtest",
 ]
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import RidgeCV
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
@@ -322,7 +323,9 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
 
     def _cache_key(self) -> tuple | None:
         """What determines the traced training graph (not data values, seed or epochs), or None."""
-        skip = {"random_state", "verbose", "epochs", "warm_start", "callbacks", "fit_loop"}
+        # The training loop's own settings (batch size, shuffling, validation) are part of its spec.
+        skip = {"random_state", "verbose", "epochs", "warm_start", "callbacks", "fit_loop", "validation_split",
+                "shuffle", "batch_size"}
         items = []
         for name, value in sorted(self.get_params().items()):
             if name in skip:
@@ -456,8 +459,6 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         """Ridge regression (alpha by leave-one-out) on the scaled windows, or None."""
         if not self.linear_baseline:
             return None
-        from sklearn.linear_model import RidgeCV
-
         ridge = RidgeCV(alphas=np.logspace(-6, 2, 9))
         return ridge.fit(Xe.reshape(len(Xe), -1).astype(np.float64), ye, sample_weight=sample_weight)
 

@@ -400,16 +400,23 @@ class LSTMForecaster(BaseEstimator):
         self : LSTMForecaster
         """
         self._validate_params()
-        self.__dict__.pop("_calibration", None)
+        for name in ("_calibration", "_held_out"):
+            self.__dict__.pop(name, None)
         data = self._check_fit_data(y, X, X_past)
         self.season_length_ = (
             season_length_from_index(self.index_) if self.season_length == "auto" else int(self.season_length)
         )
         self.nonnegative_ = bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative)
         self._data = data
-        members, paths, plan = self._select_linear(data)
+        members, paths, plan, held_out = self._select_linear(data)
         linear_mase = self._validation_mase(plan, paths) if plan else float("nan")
         weight, epochs, mase, validated = self._select_network(data, members, paths, plan, linear_mase)
+        # The models fitted before the held-out end, as combined in the final forecast: what
+        # ``predict_interval`` calibrates on (None when the networks were not fitted there).
+        networks_held_out = weight == 0 or validated is not None
+        self._held_out = None if plan is None or not networks_held_out else (
+            [validated if validated is not None else held_out[0], *held_out[1:]], int(plan.origins[0])
+        )
         (transform, n_steps_in), others = members[0], members[1:]
         self.transform_, self.n_steps_in_ = transform.name, n_steps_in
         self.residual_weight_, self.epochs_ = weight, epochs
@@ -492,8 +499,9 @@ class LSTMForecaster(BaseEstimator):
         fits = [L for L in base if stop - lost - L - layout_steps + 1 >= max(8, L)]
         return fits or [max(1, min(base[0], (stop - lost - layout_steps) // 3))]
 
-    def _select_linear(self, data: _Data) -> tuple[list, list, _Plan | None]:
-        """Every configuration (transform, window length), best first, with its validation forecasts.
+    def _select_linear(self, data: _Data) -> tuple[list, list, _Plan | None, list]:
+        """Every configuration (transform, window length), best first, with its validation forecasts
+        and its ridge fitted before the held-out end.
 
         Each is scored by the validation MASE of its ridge alone; all are kept
         and averaged, because on short series the single best of a noisy
@@ -508,7 +516,7 @@ class LSTMForecaster(BaseEstimator):
         shortest = self.horizon if self.strategy == "direct" and data.future is not None else 1
         if split is None:
             t = transforms[0] if self.transform != "auto" or not np.all(data.y > 0) else SeriesTransform("log")
-            return [(t, self._window_candidates(n, steps_out, t.diff, shortest)[-1])], [], None
+            return [(t, self._window_candidates(n, steps_out, t.diff, shortest)[-1])], [], None, []
         steps, origins = split
         plan = _Plan(steps, origins, _mase_scale(data.y[: origins[0]], self.season_length_))
         ranked = []
@@ -522,14 +530,14 @@ class LSTMForecaster(BaseEstimator):
                 score = self._validation_mase(plan, [paths])
                 self.validation_scores_[_label(t, L)] = score
                 if np.isfinite(score):
-                    ranked.append((score, len(ranked), t, L, paths))
+                    ranked.append((score, len(ranked), t, L, paths, model))
         if not ranked:
             raise ValueError(
                 f"y has {n} time steps, too short to fit any window length with horizon={self.horizon} "
                 f"({'direct' if steps_out > 1 else 'recursive'} strategy)."
             )
         ranked.sort(key=lambda r: r[:2])
-        return [(r[2], r[3]) for r in ranked], [r[4] for r in ranked], plan
+        return [(r[2], r[3]) for r in ranked], [r[4] for r in ranked], plan, [r[5] for r in ranked]
 
     def _validation_forecast(self, plan: _Plan, members: list, data: _Data, weight: float) -> np.ndarray:
         paths = _combine(members, data, plan.origins, plan.steps, weight)
@@ -706,20 +714,45 @@ class LSTMForecaster(BaseEstimator):
         return pd.DataFrame(out, index=index, columns=[f"{n}{suffix}" for n in self.target_names_])
 
     # ----------------------------------------------------------- intervals
-    def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, X: Any = None, n_folds: int = 3) -> Any:
+    def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, X: Any = None,
+                         method: str = "auto", n_folds: int = 3) -> Any:
         """Point forecast with split-conformal intervals whose width depends on the step.
 
-        The chosen configuration (no new selection) is refitted at ``n_folds``
-        cut-offs ``horizon, 2 * horizon, ...`` steps before the end of the
-        training series, with one network each, and forecasts ``horizon``
-        steps from every origin after its cut-off. The ``coverage`` quantile
-        (with the finite-sample correction) of the absolute errors at each step
-        gives that step's half-width; for a positive series the errors are log
-        ratios and the interval multiplicative, so that its width follows the
-        level of a growing series. The refits are
-        cached, so later calls with the same ``horizon`` and ``n_folds`` cost
-        only the forecast. Costs ``n_folds`` fits of one network (none when
-        the residual weight is 0).
+        Each step's half-width is the ``coverage`` quantile (with the
+        finite-sample correction) of out-of-sample absolute errors at that
+        step; for a positive series the errors are log ratios and the interval
+        multiplicative, so that its width follows the level of a growing
+        series. Where the errors come from depends on ``method``:
+
+        - ``"holdout"``: the models that ``fit`` trained before the held-out
+          end of the series (ridges and networks, combined as in the final
+          forecast) forecast ``horizon`` steps from every origin of that
+          stretch. Costs only those forecasts: no training.
+        - ``"refit"``: the chosen configuration (no new selection) is refitted
+          at ``n_folds`` cut-offs ``horizon, 2 * horizon, ...`` steps before
+          the end, with one network each, and forecasts from every origin
+          after its cut-off. Costs ``n_folds`` network fits (none when the
+          residual weight is 0); the refits are cached for later calls with
+          the same ``horizon`` and ``n_folds``.
+        - ``"auto"``: ``"holdout"`` when ``fit`` kept held-out models and
+          every step has enough held-out errors for the quantile
+          (``coverage / (1 - coverage)``, 9 for 90%), else ``"refit"``
+          (series too short for a held-out end, ``early_stopping=False`` with
+          a fixed residual weight, or a ``horizon`` much longer than the
+          held-out stretch).
+
+        Parameters
+        ----------
+        horizon : int, default=None
+            Steps to forecast (default: the ``horizon`` parameter).
+        coverage : float in (0, 1), default=0.9
+            Target share of future values inside the interval.
+        X : array-like or DataFrame, default=None
+            Future covariates, as for :meth:`predict`.
+        method : {"auto", "holdout", "refit"}, default="auto"
+            Where the calibration errors come from (see above).
+        n_folds : int, default=3
+            Cut-offs of the ``"refit"`` method.
 
         Returns
         -------
@@ -731,13 +764,25 @@ class LSTMForecaster(BaseEstimator):
         if not 0 < coverage < 1:
             raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
         horizon = self._check_horizon(horizon)
+        if method not in ("auto", "holdout", "refit"):
+            raise ValueError(f"method must be 'auto', 'holdout' or 'refit', got {method!r}.")
         if isinstance(n_folds, bool) or not isinstance(n_folds, numbers.Integral) or n_folds < 1:
             raise ValueError(f"n_folds must be a positive integer, got {n_folds!r}.")
         point = self._forecast_from(self._data, horizon, self._check_future(X, horizon))
-        errors = self._calibration_errors(horizon, int(n_folds))
-        n = len(errors)
-        level = min(1.0, np.ceil((n + 1) * coverage) / n)
-        width = np.quantile(np.abs(errors), level, axis=0, method="higher")  # (horizon, n_targets)
+        errors = None
+        if method != "refit":
+            errors = self._held_out_errors(horizon)
+            enough = errors is not None and np.all(np.sum(~np.isnan(errors[..., 0]), axis=0) >= coverage / (1 - coverage))
+            if method == "holdout" and errors is None:
+                raise ValueError(
+                    "method='holdout' needs the models fit() trained before the held-out end: the series was too "
+                    "short to hold any out, or early_stopping=False with a fixed residual_weight; use method='refit'."
+                )
+            if method == "auto" and not enough:
+                errors = None
+        if errors is None:
+            errors = self._calibration_errors(horizon, int(n_folds))
+        width = _conformal_width(errors, coverage)
         if self._multiplicative():
             lower, upper = point * np.exp(-width), point * np.exp(width)
         else:
@@ -756,6 +801,32 @@ class LSTMForecaster(BaseEstimator):
     def _member_configs(self) -> list:
         return [(m.transform, m.layout.n_steps_in) for m in self._members]
 
+    def _forecast_errors(self, members: list, data: _Data, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """Errors ``(len(origins), horizon, n_targets)`` of ``members``' forecasts; NaN past the end of ``y``."""
+        paths = self._clip(_combine(members, data, origins, horizon, self.residual_weight_))
+        n = len(self._data.y)
+        rows = origins[:, np.newaxis] + np.arange(horizon)
+        actual = np.where((rows < n)[..., np.newaxis], self._data.y[np.minimum(rows, n - 1)], np.nan)
+        if self._multiplicative():  # a forecast clipped to 0 is a (very) large relative error
+            return np.log(actual / np.maximum(paths, 1e-6 * self._data.y.min(axis=0)))
+        return actual - paths
+
+    def _held_out_errors(self, horizon: int) -> np.ndarray | None:
+        """Errors of the models fitted before the held-out end, from every origin after it (no training)."""
+        if self._held_out is None:
+            return None
+        members, start = self._held_out
+        data, n = self._data, len(self._data.y)
+        last = n - 1
+        if data.future is not None:
+            if self.strategy == "direct":  # the direct model reads the covariates of its whole horizon
+                last = n - self.horizon
+            # Rows past the end only feed steps that are not scored; repeat the last known row.
+            data = data.with_future(np.repeat(data.future[n - 1 : n], horizon + self.horizon, axis=0))
+        if last < start:
+            return None
+        return self._forecast_errors(members, data, np.arange(start, last + 1), horizon)
+
     def _calibration_errors(self, horizon: int, n_folds: int) -> np.ndarray:
         """Out-of-sample errors ``(n_origins, horizon, n_targets)`` of refits at ``n_folds`` cut-offs."""
         cache = self.__dict__.setdefault("_calibration", {})
@@ -771,12 +842,7 @@ class LSTMForecaster(BaseEstimator):
             except ValueError:
                 break
             origins = np.arange(max(cut, first), n - horizon + 1)
-            paths = self._clip(_combine(members, data, origins, horizon, self.residual_weight_))
-            actual = data.y[origins[:, np.newaxis] + np.arange(horizon)]
-            if self._multiplicative():  # a forecast clipped to 0 is a (very) large relative error
-                errors.append(np.log(actual / np.maximum(paths, 1e-6 * data.y.min(axis=0))))
-            else:
-                errors.append(actual - paths)
+            errors.append(self._forecast_errors(members, data, origins, horizon))
         if not errors:
             raise ValueError(
                 f"y has {n} time steps, too few to calibrate intervals for horizon={horizon}: the first "
@@ -784,6 +850,26 @@ class LSTMForecaster(BaseEstimator):
             )
         cache[horizon, n_folds] = np.concatenate(errors)
         return cache[horizon, n_folds]
+
+
+def _conformal_width(errors: np.ndarray, coverage: float) -> np.ndarray:
+    """Per step and target, the ``coverage`` quantile of the absolute errors, with the finite-sample correction.
+
+    ``errors`` is ``(n_origins, horizon, n_targets)``, NaN where a step was not observed.
+    """
+    width = np.empty(errors.shape[1:])
+    for step in range(errors.shape[1]):
+        for k in range(errors.shape[2]):
+            e = np.abs(errors[:, step, k])
+            e = e[~np.isnan(e)]
+            if not len(e):
+                raise ValueError(
+                    f"No calibration error was observed {step + 1} steps ahead: the horizon is longer than the "
+                    "held-out end of the series; use method='refit'."
+                )
+            level = min(1.0, np.ceil((len(e) + 1) * coverage) / len(e))
+            width[step, k] = np.quantile(e, level, method="higher")
+    return width
 
 
 class SeasonalNaiveForecaster(BaseEstimator):

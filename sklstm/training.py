@@ -124,69 +124,75 @@ def _n_train(n: int, validation_split: float) -> int:
 _EVAL_BATCH = 8192
 
 
+@dataclass(frozen=True)
+class LoopSpec:
+    """What fixes the traced graph of a training loop; never the number of samples.
+
+    ``x_shape`` and ``y_shape`` are the per-sample shapes (for streamed windows,
+    ``x_shape`` is one row of the series). Everything that depends on the
+    number of samples (batches per epoch, validation size, the batch size
+    itself when it exceeds the data) is computed inside the graph, so that one
+    trace serves every data length: a backtest, a search and an ensemble of
+    the same architecture trace once.
+    """
+
+    x_shape: tuple
+    y_shape: tuple
+    batch_size: int
+    shuffle: bool
+    full_batch: bool
+    validation: bool
+    val_in_one_batch: bool
+    early_stop: tuple | None
+    sample_weight: bool
+    window_steps: int | None = None
+    input_shape: tuple | None = None
+
+
 class _CompiledLoop:
     """Holds the graph function and the early-stopping state across chunks.
 
-    Samples are addressed by index. With ``window_steps`` set, ``X`` is the
-    scaled series ``(n_time, n_features)`` and sample ``i`` is the window
-    ``X[i : i + window_steps]``, gathered batch by batch inside the graph and
-    reshaped to ``input_shape``: the windows are never materialised.
+    The data are arguments of the traced function (with an unknown number of
+    samples), not part of the graph. Samples are addressed by index. With
+    ``window_steps`` set, ``X`` is the scaled series ``(n_time, n_features)``
+    and sample ``i`` is the window ``X[i : i + window_steps]``, gathered batch
+    by batch inside the graph and reshaped to ``input_shape``: the windows are
+    never materialised.
+
+    The loop is written with explicit ``tf.while_loop`` and ``tf.cond`` and
+    traced without AutoGraph, whose source transformation was most of the
+    cost of a first fit in a process.
     """
 
-    def __init__(self, model, X, y, sw, *, validation_split, batch_size, shuffle, seed, early_stop,
-                 window_steps=None, input_shape=None, poolable=False):
+    def __init__(self, model, spec: LoopSpec):
         self.model = model
-        # A pooled loop keeps data and seed in variables, to be reused with new values; otherwise
-        # plain tensors, which can share the numpy buffers (no copy of a long series).
-        hold = (lambda a: tf.Variable(a, trainable=False)) if poolable else tf.convert_to_tensor
-        self.source = hold(np.asarray(X, dtype=np.float32))
-        self.y = hold(np.asarray(y, dtype=np.float32))
-        self.sw = None if sw is None else hold(np.asarray(sw, dtype=np.float32))
+        self.spec = spec
         self.busy = threading.Lock()
-        self.window_steps = window_steps
-        if window_steps is not None:
-            self.window_offsets = tf.range(window_steps)
-            self.input_shape = [-1, *input_shape]
-        n_all = int(self.y.shape[0])
-        self.n = _n_train(n_all, validation_split)
-        self.n_val = n_all - self.n
-        self.val = self.n_val > 0
-        self.batch_size = min(int(batch_size), self.n)
-        self.n_batches = -(-self.n // self.batch_size)
-        self.shuffle = bool(shuffle) and self.n_batches > 1
-        self.seed = tf.Variable(int(seed), dtype=tf.int32, trainable=False) if poolable else tf.constant(int(seed))
-        self.early_stop = early_stop
-        if early_stop is not None and early_stop.monitor not in ("loss", "val_loss"):
-            raise ValueError(
-                f"EarlyStopping monitor={early_stop.monitor!r} is not supported by the "
-                "compiled loop; use 'loss' or 'val_loss', or fit_loop='keras'."
-            )
-        if early_stop is not None and early_stop.monitor == "val_loss" and not self.val:
-            raise ValueError(
-                "EarlyStopping(monitor='val_loss') needs validation data: set validation_split."
-            )
+        self.early_stop = None if spec.early_stop is None else EarlyStop(*spec.early_stop)
         self.weights = model.trainable_variables
         model.optimizer.build(self.weights)
         self.best = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
         self.wait = tf.Variable(0, dtype=tf.int32, trainable=False)
         self.best_epoch = tf.Variable(-1, dtype=tf.int32, trainable=False)
         self.status = tf.Variable(0, dtype=tf.int32, trainable=False)  # 1 stop, 2 diverged
-        restore = early_stop is not None and early_stop.restore_best_weights
-        self.best_weights = (
-            [tf.Variable(w, trainable=False) for w in self.weights] if restore else None
-        )
-        self.run = tf.function(self._run)
+        restore = self.early_stop is not None and self.early_stop.restore_best_weights
+        self.best_weights = [tf.Variable(w, trainable=False) for w in self.weights] if restore else None
+        scalar = tf.TensorSpec([], tf.int32)
+        signature = [
+            tf.TensorSpec([None, *spec.x_shape], tf.float32),
+            tf.TensorSpec([None, *spec.y_shape], tf.float32),
+            tf.TensorSpec([None], tf.float32),  # sample weights (empty when there are none)
+            scalar, scalar, scalar, scalar,  # seed, training samples, first epoch, epochs to run
+        ]
+        self.run = tf.function(self._run, input_signature=signature, autograph=False)
+        self.traces = 0
 
-    def load(self, model, X, y, sw, seed) -> None:
-        """Start a new fit: data, seed, ``model``'s initial weights and optimizer state."""
-        self.source.assign(np.asarray(X, dtype=np.float32))
-        self.y.assign(np.asarray(y, dtype=np.float32))
-        if self.sw is not None:
-            self.sw.assign(np.asarray(sw, dtype=np.float32))
-        self.seed.assign(int(seed))
-        _copy(model.weights, self.model.weights)
-        model.optimizer.build(model.trainable_variables)
-        _copy(model.optimizer.variables, self.model.optimizer.variables)
+    def start(self, model=None) -> None:
+        """Start a new fit: reset the early-stopping state; copy ``model``'s initial weights and optimizer state."""
+        if model is not None and model is not self.model:
+            _copy(model.weights, self.model.weights)
+            model.optimizer.build(model.trainable_variables)
+            _copy(model.optimizer.variables, self.model.optimizer.variables)
         self.best.assign(np.inf)
         self.wait.assign(0)
         self.best_epoch.assign(-1)
@@ -197,81 +203,102 @@ class _CompiledLoop:
         _copy(self.model.weights, model.weights)
         _copy(self.model.optimizer.variables, model.optimizer.variables)
 
-    def _batch(self, idx):
+    # ------------------------------------------------------------ traced parts
+    def _batch(self, source, y, sw, idx):
         """``(x, y, sample_weight)`` of the samples ``idx``."""
-        if self.window_steps is None:
-            x = tf.gather(self.source, idx)
+        spec = self.spec
+        if spec.window_steps is None:
+            x = tf.gather(source, idx)
         else:
-            rows = idx[:, tf.newaxis] + self.window_offsets[tf.newaxis, :]
-            x = tf.reshape(tf.gather(self.source, rows), self.input_shape)
-        sw = None if self.sw is None else tf.gather(self.sw, idx)
-        return x, tf.gather(self.y, idx), sw
+            rows = idx[:, tf.newaxis] + tf.range(spec.window_steps)[tf.newaxis, :]
+            x = tf.reshape(tf.gather(source, rows), [-1, *spec.input_shape])
+        return x, tf.gather(y, idx), (tf.gather(sw, idx) if spec.sample_weight else None)
 
-    def _val_loss(self):
-        if self.n_val <= _EVAL_BATCH:
-            return self._loss(*self._batch(tf.range(self.n, self.n + self.n_val)), False)
-        total = tf.constant(0.0)
-        for b in tf.range(-(-self.n_val // _EVAL_BATCH)):
-            idx = tf.range(self.n + b * _EVAL_BATCH, tf.minimum(self.n + (b + 1) * _EVAL_BATCH, self.n + self.n_val))
-            total += self._loss(*self._batch(idx), False) * tf.cast(tf.shape(idx)[0], tf.float32)
-        return total / self.n_val
-
-    @tf.autograph.experimental.do_not_convert
     def _loss(self, x, y, sw, training):
         pred = self.model(x, training=training)
         return self.model.compute_loss(x=x, y=y, y_pred=pred, sample_weight=sw, training=training)
 
-    @tf.autograph.experimental.do_not_convert
-    def _apply(self, grads):
-        self.model.optimizer.apply(grads, self.weights)
-
-    def _epoch(self, epoch):
-        if self.shuffle:
-            noise = tf.random.stateless_uniform([self.n], seed=tf.stack([self.seed, epoch]))
-            order = tf.argsort(noise)
-        else:
-            order = tf.range(self.n)
-        if self.n_batches == 1:  # full batch: no inner loop to trace
-            return self._step(*self._batch(order))
-        total = tf.constant(0.0)
-        for b in tf.range(self.n_batches):
-            idx = order[b * self.batch_size : (b + 1) * self.batch_size]
-            loss = self._step(*self._batch(idx))
-            total += loss * tf.cast(tf.shape(idx)[0], tf.float32)
-        return total / self.n
-
-    def _step(self, xb, yb, swb):
+    def _step(self, batch):
         with tf.GradientTape() as tape:
-            loss = self._loss(xb, yb, swb, True)
-        self._apply(tape.gradient(loss, self.weights))
+            loss = self._loss(*batch, True)
+        self.model.optimizer.apply(tape.gradient(loss, self.weights), self.weights)
         return loss
 
-    def _run(self, start, count):
-        losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        val_losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        for i in tf.range(count):
+    def _epoch(self, data, seed, n, epoch):
+        """One pass over the ``n`` training samples; the mean loss."""
+        if self.spec.full_batch:
+            return self._step(self._batch(*data, tf.range(n)))
+        size = tf.minimum(self.spec.batch_size, n)
+        n_batches = (n + size - 1) // size
+        if self.spec.shuffle:
+            order = tf.argsort(tf.random.stateless_uniform([n], seed=tf.stack([seed, epoch])))
+        else:
+            order = tf.range(n)
+
+        def body(b, total):
+            idx = order[b * size : (b + 1) * size]
+            loss = self._step(self._batch(*data, idx))
+            return b + 1, total + loss * tf.cast(tf.shape(idx)[0], tf.float32)
+
+        _, total = tf.while_loop(lambda b, total: b < n_batches, body, (tf.constant(0), tf.constant(0.0)))
+        return total / tf.cast(n, tf.float32)
+
+    def _val_loss(self, data, n):
+        n_all = tf.shape(data[1])[0]
+        if self.spec.val_in_one_batch:
+            return self._loss(*self._batch(*data, tf.range(n, n_all)), False)
+
+        def body(start, total):
+            idx = tf.range(start, tf.minimum(start + _EVAL_BATCH, n_all))
+            loss = self._loss(*self._batch(*data, idx), False)
+            return start + _EVAL_BATCH, total + loss * tf.cast(tf.shape(idx)[0], tf.float32)
+
+        _, total = tf.while_loop(lambda start, total: start < n_all, body, (n, tf.constant(0.0)))
+        return total / tf.cast(n_all - n, tf.float32)
+
+    def _early_stop(self, current, epoch):
+        """Update the early-stopping state; True when patience has run out."""
+        rule = self.early_stop
+        improved = current < self.best - rule.min_delta
+        wait = tf.where(improved, 0, self.wait + 1)
+        updates = [
+            self.best.assign(tf.where(improved, current, self.best)),
+            self.best_epoch.assign(tf.where(improved, epoch, self.best_epoch)),
+            self.wait.assign(wait),
+        ]
+        if self.best_weights is not None:
+
+            def save():
+                with tf.control_dependencies([s.assign(w) for s, w in zip(self.best_weights, self.weights)]):
+                    return tf.constant(True)
+
+            updates.append(tf.cond(improved, save, lambda: tf.constant(False)))
+        with tf.control_dependencies(updates):
+            return wait >= max(rule.patience, 1)
+
+    def _run(self, source, y, sw, seed, n, start, count):
+        self.traces += 1
+        data = (source, y, sw)
+        validation = self.spec.validation
+
+        def body(i, losses, val_losses):
             epoch = start + i
-            loss = self._epoch(epoch)
-            val_loss = self._val_loss() if self.val else loss
-            losses = losses.write(i, loss)
-            val_losses = val_losses.write(i, val_loss)
-            if not tf.math.is_finite(loss):
-                self.status.assign(2)
-                break
-            if self.early_stop is not None:
+            loss = self._epoch(data, seed, n, epoch)
+            val_loss = self._val_loss(data, n) if validation else loss
+            finite = tf.math.is_finite(loss)
+            if self.early_stop is None:
+                stop = tf.constant(False)
+            else:
                 current = val_loss if self.early_stop.monitor == "val_loss" else loss
-                if current < self.best - self.early_stop.min_delta:
-                    self.best.assign(current)
-                    self.wait.assign(0)
-                    self.best_epoch.assign(epoch)
-                    if self.best_weights is not None:
-                        for saved, weight in zip(self.best_weights, self.weights):
-                            saved.assign(weight)
-                else:
-                    self.wait.assign_add(1)
-                    if self.wait >= max(self.early_stop.patience, 1):
-                        self.status.assign(1)
-                        break
+                stop = tf.cond(finite, lambda: self._early_stop(current, epoch), lambda: tf.constant(False))
+            status = self.status.assign(tf.where(finite, tf.where(stop, 1, 0), 2))
+            with tf.control_dependencies([status]):
+                return i + 1, losses.write(i, loss), val_losses.write(i, val_loss)
+
+        arrays = [tf.TensorArray(tf.float32, size=0, dynamic_size=True) for _ in range(2)]
+        _, losses, val_losses = tf.while_loop(
+            lambda i, *_: tf.logical_and(i < count, tf.equal(self.status, 0)), body, (tf.constant(0), *arrays)
+        )
         return losses.stack(), val_losses.stack()
 
 
@@ -300,37 +327,51 @@ def fit_compiled(
 
     With a hashable ``cache_key`` (the architecture and compile settings), the
     traced loop is kept in a small pool, bound to a private copy of the model:
-    the next fit with the same key and data shapes copies its fresh weights in,
-    trains, and copies the result back, skipping the ~0.2-0.5 s of tracing.
+    the next fit with the same key copies its fresh weights in, trains, and
+    copies the result back, skipping the tracing (0.3-0.5 s). The number of
+    samples is not part of the key: every data length shares one trace.
 
     Returns the per-epoch history (``loss`` and, with a validation split,
     ``val_loss``), whether the loss became non-finite, and the epoch at which
     early stopping fired. Weights are restored to the best epoch when
     ``early_stop.restore_best_weights`` is set.
     """
-    config = dict(
-        validation_split=validation_split,
-        batch_size=batch_size or 32,
-        shuffle=shuffle,
-        seed=seed,
-        early_stop=early_stop,
+    X = np.asarray(X, dtype=np.float32)
+    y = np.asarray(y, dtype=np.float32)
+    if early_stop is not None and early_stop.monitor not in ("loss", "val_loss"):
+        raise ValueError(
+            f"EarlyStopping monitor={early_stop.monitor!r} is not supported by the "
+            "compiled loop; use 'loss' or 'val_loss', or fit_loop='keras'."
+        )
+    n_all = len(X) if window_steps is None else len(y)
+    n = _n_train(n_all, validation_split)
+    if early_stop is not None and early_stop.monitor == "val_loss" and n == n_all:
+        raise ValueError("EarlyStopping(monitor='val_loss') needs validation data: set validation_split.")
+    size = int(batch_size or 32)
+    spec = LoopSpec(
+        x_shape=X.shape[1:],
+        y_shape=y.shape[1:],
+        batch_size=size,
+        shuffle=bool(shuffle) and size < n,
+        full_batch=size >= n,
+        validation=n < n_all,
+        val_in_one_batch=n_all - n <= _EVAL_BATCH,
+        early_stop=None if early_stop is None else dataclasses.astuple(early_stop),
+        sample_weight=sample_weight is not None,
         window_steps=window_steps,
-        input_shape=input_shape,
+        input_shape=None if input_shape is None else tuple(input_shape),
     )
-    key = None
-    if cache_key is not None and np.asarray(X).nbytes <= _POOL_MAX_BYTES:
-        static = {k: v for k, v in config.items() if k != "seed"}
-        static["early_stop"] = None if early_stop is None else dataclasses.astuple(early_stop)
-        key = (cache_key, np.shape(X), np.shape(y), sample_weight is None, tuple(sorted(static.items())))
+    key = None if cache_key is None else (cache_key, spec)
     loop = _checkout(key)
     if loop is None:
-        trainer = _clone_compiled(model) if key is not None else model
-        loop = _CompiledLoop(trainer, X, y, sample_weight, poolable=key is not None, **config)
+        loop = _CompiledLoop(_clone_compiled(model) if key is not None else model, spec)
         loop.busy.acquire()
-    if loop.model is not model:
-        loop.load(model, X, y, sample_weight, seed)
+    loop.start(model)
+    sw = np.zeros(0, np.float32) if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
+    args = (tf.convert_to_tensor(X), tf.convert_to_tensor(y), tf.convert_to_tensor(sw),
+            tf.constant(int(seed), tf.int32), tf.constant(n, tf.int32))
     try:
-        return _run_loop(loop, model, epochs=epochs, verbose=verbose, initial_epoch=initial_epoch)
+        return _run_loop(loop, args, epochs=epochs, verbose=verbose, initial_epoch=initial_epoch)
     finally:
         if loop.model is not model:
             loop.export(model)
@@ -339,21 +380,20 @@ def fit_compiled(
             _checkin(key, loop)
 
 
-def _run_loop(loop: _CompiledLoop, model: Any, *, epochs: int, verbose: int, initial_epoch: int) -> FitResult:
+def _run_loop(loop: _CompiledLoop, args: tuple, *, epochs: int, verbose: int, initial_epoch: int) -> FitResult:
     history: dict[str, list[float]] = {"loss": []}
-    if loop.val:
+    validation = loop.spec.validation
+    if validation:
         history["val_loss"] = []
     bar = keras.utils.Progbar(epochs, unit_name="epoch") if verbose else None
     chunk = epochs if not verbose else max(1, math.ceil(epochs / 50))
     done = 0
     while done < epochs:
         count = min(chunk, epochs - done)
-        losses, val_losses = loop.run(
-            tf.constant(initial_epoch + done, tf.int32), tf.constant(count, tf.int32)
-        )
+        losses, val_losses = loop.run(*args, tf.constant(initial_epoch + done, tf.int32), tf.constant(count, tf.int32))
         losses = losses.numpy().tolist()
         history["loss"] += losses
-        if loop.val:
+        if validation:
             history["val_loss"] += val_losses.numpy().tolist()
         done += len(losses)
         if bar is not None:
@@ -375,7 +415,6 @@ def _run_loop(loop: _CompiledLoop, model: Any, *, epochs: int, verbose: int, ini
 _POOL: OrderedDict = OrderedDict()
 _POOL_SIZE = int(os.environ.get("SKLSTM_TRAINING_POOL", "8"))  # 0 switches pooling off
 _POOL_LOCK = threading.Lock()
-_POOL_MAX_BYTES = 2**25  # larger training sets are not pooled: the pool would keep their data alive
 
 
 def _checkout(key: Any) -> _CompiledLoop | None:

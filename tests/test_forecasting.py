@@ -122,7 +122,8 @@ def test_ridge_forecaster_beats_seasonal_naive_on_airline():
     assert lagged < 0.8 * naive
 
 
-def test_conformal_interval_coverage_on_synthetic_series():
+@pytest.mark.parametrize("method", ["holdout", "refit"])
+def test_conformal_interval_coverage_on_synthetic_series(method):
     rng = np.random.default_rng(0)
     t = np.arange(400)
     y = 50 + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 2, len(t))
@@ -130,7 +131,7 @@ def test_conformal_interval_coverage_on_synthetic_series():
     hits = []
     for origin in range(200, 400 - 6, 12):
         fitted = clone(f).fit(y[:origin])
-        table = fitted.predict_interval(6, coverage=0.9, n_folds=8)
+        table = fitted.predict_interval(6, coverage=0.9, method=method, n_folds=8)
         lower, upper = table[:, 1], table[:, 2]
         actual = y[origin : origin + 6]
         hits.extend((actual >= lower) & (actual <= upper))
@@ -312,3 +313,34 @@ def test_network_sees_windows_relative_to_their_last_value():
     assert np.ptp(seen[:, :, 1]) > 1  # covariates keep their values
     pure = LSTMForecaster(_RecordingRidge(), n_steps_in=4, transform="none", linear_model=False).fit(trend)
     assert np.ptp(pure.estimators_[0].seen_[:, -1]) > 1  # without a ridge the network gets the levels
+
+
+def test_default_interval_trains_nothing_after_fit(monkeypatch):
+    f = LSTMForecaster(tiny_lstm(), n_models=1, residual_weight=0.5).fit(load_airline())
+    assert len(f.estimators_) == 1
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("predict_interval trained a model")
+
+    monkeypatch.setattr(LSTMForecaster, "_fit_model", no_training)
+    table = f.predict_interval(12, coverage=0.9)
+    assert (table["passengers_lower"] < table["passengers"]).all() and (table["passengers"] < table["passengers_upper"]).all()
+    with pytest.raises(AssertionError, match="trained a model"):
+        f.predict_interval(12, coverage=0.9, method="refit")
+
+
+def test_interval_falls_back_to_refits_when_the_held_out_end_is_too_short():
+    y = load_airline()
+    f = ridge(n_steps_in=12).fit(y)  # no selection: nothing held out
+    with pytest.raises(ValueError, match="method='holdout' needs the models fit"):
+        f.predict_interval(3, method="holdout")
+    assert len(f.predict_interval(3)) == 3  # "auto" refits
+    auto = LSTMForecaster(residual_weight=0.0).fit(y)
+    auto.predict_interval(12)
+    assert not getattr(auto, "_calibration", None)  # held-out errors sufficed
+    long = auto.predict_interval(40)  # longer than the held-out end: refits
+    assert len(long) == 40 and (40, 3) in auto._calibration
+    with pytest.raises(ValueError, match="longer than the held-out end"):
+        auto.predict_interval(40, method="holdout")
+    with pytest.raises(ValueError, match="method must be"):
+        auto.predict_interval(3, method="bootstrap")

@@ -131,3 +131,36 @@ def test_raw_data_of_any_magnitude(scale, shift):
     est = sklstm.VanillaLSTMRegressor(random_state=0).fit(Xs, Ys)
     pred = est.predict(np.array([[70.0, 80.0, 90.0]]) * scale + shift)[0]
     assert abs(pred - (100 * scale + shift)) < 0.02 * abs(100 * scale)
+
+
+@pytest.fixture
+def empty_pool(monkeypatch):
+    """A fresh pool of traced loops, so that traces made by other tests do not count."""
+    from collections import OrderedDict
+
+    from sklstm import training
+
+    monkeypatch.setattr(training, "_POOL", OrderedDict())
+    return training._POOL
+
+
+def test_one_trace_serves_every_data_length(empty_pool):
+    for n in (30, 45, 70):
+        Xn, Yn = make_windows(np.sin(np.arange(n) / 3.0), 5)
+        _vanilla(epochs=3, batch_size=8).fit(Xn, Yn)
+    assert len(empty_pool) == 1
+    assert [loop.traces for loop in empty_pool.values()] == [1]
+
+
+def test_backtest_of_a_forecaster_traces_its_training_loop_once_per_architecture(empty_pool):
+    from sklstm.datasets import load_airline
+    from sklstm.forecasting import LSTMForecaster, backtest
+
+    nets = [sklstm.VanillaLSTMRegressor(units=4, epochs=5, linear_baseline=False),
+            sklstm.StackedLSTMRegressor(units=4, epochs=5, linear_baseline=False)]
+    for net in nets:
+        f = LSTMForecaster(net, n_steps_in=12, transform="log", residual_weight=0.5, n_models=2)
+        table = backtest(f, load_airline(), horizon=12, n_folds=3, season_length=12)
+        assert len(table) == 3 and table["mase"].notna().all()
+    assert sorted(key[0][0] for key in empty_pool) == ["StackedLSTMRegressor", "VanillaLSTMRegressor"]
+    assert [loop.traces for loop in empty_pool.values()] == [1, 1]
