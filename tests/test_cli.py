@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.slow  # every test runs the command in a subprocess
+
 FAST = ["--n-models", "1", "--epochs", "5", "--verbose", "0"]
 
 

@@ -14,6 +14,7 @@ SERIES = 50 + 10 * np.sin(np.arange(120) / 4.0) + np.arange(120) * 0.5
 WORKER_ENV = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
+@pytest.mark.slow
 def test_grid_search_on_local_dask_cluster_matches_local_run():
     import joblib
 

@@ -103,6 +103,7 @@ def test_window_transformer_set_output_pandas():
     assert isinstance(out, pd.DataFrame) and list(out.columns) == ["a_lag2", "a_lag1", "a_lag0"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_jobs", [2])
 def test_grid_search_in_worker_processes_matches_serial(n_jobs):
     X, y = make_windows(LONG, 4)

@@ -71,6 +71,7 @@ print(est.streamed_, growth, series.nbytes, X.size * 4)
 """
 
 
+@pytest.mark.slow
 def test_peak_memory_growth_is_a_fraction_of_the_windows():
     out = subprocess.run([sys.executable, "-c", _MEMORY_SCRIPT], capture_output=True, text=True, check=True)
     streamed, growth, series_bytes, windows_bytes = out.stdout.split()

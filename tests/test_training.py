@@ -77,6 +77,7 @@ print(repr(est.predict(X[:3]).tolist()))
 """
 
 
+@pytest.mark.slow
 def test_bit_identical_across_processes():
     outs = [
         subprocess.run([sys.executable, "-c", _SCRIPT], capture_output=True, text=True, check=True)

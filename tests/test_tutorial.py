@@ -16,6 +16,7 @@ def test_setup_within_five_percent_of_ideal(setup):
 RELIABILITY_SETUPS = [s for s in SETUPS if s.name in ("vanilla", "stacked", "vector-output", "encoder-decoder")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("setup", RELIABILITY_SETUPS, ids=[s.name for s in RELIABILITY_SETUPS])
 def test_default_settings_within_two_percent_across_seeds(setup, seed):
