@@ -192,7 +192,8 @@ def make_forecaster(variant: str, h: int, seed: int, **params) -> LSTMForecaster
     return LSTMForecaster(horizon=h, random_state=seed, **params)
 
 
-def run_case(case: Case, seeds: list[int], skip: set[str], with_without_x: bool, variant: str = "default") -> None:
+def run_case(case: Case, seeds: list[int], skip: set[str], with_without_x: bool, variant: str = "default",
+             refit_intervals: bool = False) -> None:
     y_all = case.y.to_numpy(dtype=float)
     X_all = None if case.X is None else case.X.to_numpy(dtype=float)
     h = case.horizon
@@ -217,11 +218,17 @@ def run_case(case: Case, seeds: list[int], skip: set[str], with_without_x: bool,
             if seed == seeds[0]:
                 lags = f.n_steps_in_
                 longest = max([lags, *(int(label.split("=")[1]) for label in f.selection_.combined_with)])
-                table = np.asarray(f.predict_interval(h, coverage=0.9, X=X_next), dtype=float)
                 nt = y_all.shape[1]
-                lower, upper = table[:, nt : 2 * nt], table[:, 2 * nt :]
-                res.setdefault("covered", []).extend(((y_test >= lower) & (y_test <= upper)).ravel().tolist())
-                res.setdefault("width ratio h/1", []).append(float(np.mean((upper - lower)[-1] / (upper - lower)[0])))
+                for method in ["auto"] + (["refit"] if refit_intervals else []):
+                    start = time.perf_counter()
+                    table = np.asarray(f.predict_interval(h, coverage=0.9, X=X_next, method=method), dtype=float)
+                    res.setdefault(f"interval seconds {method}", []).append(time.perf_counter() - start)
+                    lower, upper = table[:, nt : 2 * nt], table[:, 2 * nt :]
+                    covered = ((y_test >= lower) & (y_test <= upper)).ravel().tolist()
+                    res.setdefault("covered" if method == "auto" else "covered refit", []).extend(covered)
+                    if method == "auto":
+                        ratio = float(np.mean((upper - lower)[-1] / (upper - lower)[0]))
+                        res.setdefault("width ratio h/1", []).append(ratio)
                 if with_without_x and case.X is not None:
                     g = make_forecaster(variant, h, seed).fit(y_fit)
                     no_x = np.asarray(g.predict(h), dtype=float).reshape(h, -1)
@@ -261,6 +268,8 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[], help="skip contenders: rnn, arima (ARIMA and ETS), ridge")
     parser.add_argument("--variant", choices=["default", "direct", "encoder-decoder"], default="default",
                         help="sklstm forecaster: the default (recursive), or the direct strategy")
+    parser.add_argument("--refit-intervals", action="store_true",
+                        help="also calibrate the 90%% interval by refits (method='refit'): column cover90 refit")
     args = parser.parse_args()
     cases = [c for c in load_cases() if not args.series or c.name in args.series]
     seeds = list(range(args.seeds))
@@ -268,7 +277,8 @@ def main() -> None:
     for case in cases:
         print(f"== {case.name} ({case.freq}, n={len(case.y)}, targets={case.y.shape[1]}, h={case.horizon})",
               file=sys.stderr, flush=True)
-        run_case(case, seeds, set(args.skip), with_without_x=True, variant=args.variant)
+        run_case(case, seeds, set(args.skip), with_without_x=True, variant=args.variant,
+                 refit_intervals=args.refit_intervals)
     report(cases, seeds)
     print(f"\ntotal {time.perf_counter() - start:.0f} s", flush=True)
 
@@ -291,10 +301,14 @@ def report(cases: list[Case], seeds: list[int]) -> None:
             row["vs all-lags %"] = 100 * (row["LSTMForecaster()"] / row["ridge (all lags)"] - 1)
         row["s/fit"] = float(np.mean(r["sklstm seconds"]))
         row["cover90"] = float(np.mean(r["covered"]))
+        if "covered refit" in r:
+            row["cover90 refit"] = float(np.mean(r["covered refit"]))
         rows.append(row)
     table = pd.DataFrame(rows).set_index("series")
     mean = table.drop(columns=["freq", "n", "h"]).mean(numeric_only=True)
     mean["cover90"] = np.mean([c for case in cases for c in case.results["covered"]])
+    if "cover90 refit" in table:
+        mean["cover90 refit"] = np.mean([c for case in cases for c in case.results["covered refit"]])
     table.loc["mean"] = mean
     pd.set_option("display.width", 250)
     print("\nMASE (mean over 3 folds; LSTMForecaster(): median over seeds, spread = max - min; "
@@ -319,6 +333,10 @@ def report(cases: list[Case], seeds: list[int]) -> None:
         if secs:
             print(f"{name}: {np.mean(secs):.2f} s per fit+forecast")
     print(f"LSTMForecaster(): {np.mean([s for c in cases for s in c.results['sklstm seconds']]):.2f} s per fit+forecast")
+    for method in ["auto", "refit"]:
+        secs = [s for c in cases for s in c.results.get(f"interval seconds {method}", [])]
+        if secs:
+            print(f"predict_interval(method={method!r}) after fit: {np.mean(secs):.2f} s")
 
 
 if __name__ == "__main__":
