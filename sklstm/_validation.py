@@ -24,6 +24,8 @@ def check_finite_numeric(array: Any, name: str) -> np.ndarray:
     that the user never has to read a Keras stack trace.
     """
     arr = np.asarray(array)
+    if arr.dtype.kind == "c":
+        raise ValueError(f"{name} must be real numbers; got complex values (dtype {arr.dtype}).")
     if arr.dtype.kind not in "biuf":
         try:
             arr = arr.astype(np.float64)

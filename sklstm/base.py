@@ -107,6 +107,9 @@ COMMON_CONSTRAINTS: dict[str, list] = {
 }
 
 _MAX_RETRIES = 2
+_PREDICT_BATCH = 8192
+# Training settings a fit takes from its parameters, routed ``fit__<name>`` parameters or fit() keywords.
+_FIT_SETTINGS = ("epochs", "batch_size", "shuffle", "validation_split", "verbose", "callbacks")
 # One compiled inference function per fitted Keras model, kept outside the
 # estimator so that predict does not change the estimator's state.
 _PREDICT_FNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -185,6 +188,9 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                 f"Unknown parameter {name!r} for {type(self).__name__}.{hint} Routed parameters "
                 f"start with one of {', '.join(p + '__' for p in _ROUTING_PREFIXES)}."
             )
+        rate = params.get("optimizer__learning_rate")
+        if isinstance(rate, numbers.Real) and not isinstance(rate, bool) and not (0 < rate < np.inf):
+            problems.append(f"optimizer__learning_rate must be a positive finite number, got {rate!r}.")
         if problems:
             raise InvalidParameterError(
                 f"{type(self).__name__} got {len(problems)} invalid parameter(s):\n- "
@@ -340,11 +346,39 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             return None
         return int(check_random_state(self.random_state).randint(2**31 - 1))
 
-    def _choose_loop(self) -> tuple[str, Any, list]:
+    def _fit_settings(self, overrides: dict[str, Any]) -> dict[str, Any]:
+        """This fit's training settings: the parameters, then routed ``fit__<name>``, then ``fit()``'s keywords.
+
+        Callbacks from all three are combined. Any other name is an error
+        (never accepted and ignored).
+        """
+        routed = {k.split("__", 1)[1]: v for k, v in vars(self).items() if k.startswith("fit__")}
+        problems = [
+            f"{prefix}{name!r}" for prefix, given in (("fit__", routed), ("fit() keyword ", overrides))
+            for name in sorted(set(given) - set(_FIT_SETTINGS))
+        ]
+        if problems:
+            raise ValueError(
+                f"{type(self).__name__}: unsupported training setting(s) {', '.join(problems)}; "
+                f"the settings that fit accepts (as parameters, fit__<name> or fit keywords) are {list(_FIT_SETTINGS)}."
+            )
+        settings = {name: getattr(self, name) for name in _FIT_SETTINGS}
+        for given in (routed, overrides):
+            settings.update({k: v for k, v in given.items() if k != "callbacks"})
+        callbacks = []
+        for given in (self.callbacks, routed.get("callbacks"), overrides.get("callbacks")):
+            callbacks += [] if given is None else list(given) if isinstance(given, (list, tuple)) else [given]
+        settings["callbacks"] = callbacks
+        checked = {k: v for k, v in settings.items() if k != "callbacks"}
+        validate_parameter_constraints(
+            {k: COMMON_CONSTRAINTS[k] for k in checked}, checked, caller_name=f"{type(self).__name__}.fit"
+        )
+        return settings
+
+    def _choose_loop(self, callbacks: list) -> tuple[str, Any, list]:
         from ._tf import keras
         from .training import EarlyStop
 
-        callbacks = list(self.callbacks or []) + list(getattr(self, "fit__callbacks", None) or [])
         if self.fit_loop == "keras" or keras.backend.backend() != "tensorflow":
             return "keras", None, callbacks
         early = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
@@ -358,7 +392,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             return "keras", None, callbacks
         return "compiled", (EarlyStop.from_callback(early[0]) if early else None), []
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None, **kwargs) -> LSTMRegressorBase:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params) -> LSTMRegressorBase:
         """Fit the network on windows ``X`` and targets ``y``.
 
         Parameters
@@ -369,28 +403,39 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             Targets, flattened step-major as :func:`sklstm.make_windows` returns them.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
-        **kwargs : dict
-            Overrides of ``epochs`` for this call only.
+        **fit_params : dict
+            Training settings for this call only: ``epochs``, ``batch_size``,
+            ``shuffle``, ``validation_split``, ``verbose`` (they override the
+            parameters and routed ``fit__<name>`` parameters) and
+            ``callbacks`` (added to the others). Anything else is an error.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        epochs = int(kwargs.pop("epochs", self.epochs))
-        if kwargs:
-            raise TypeError(f"fit() got unexpected keyword arguments {sorted(kwargs)}.")
-        return self._fit(X, y, sample_weight, epochs=epochs, warm=self.warm_start and hasattr(self, "model_"))
+        self._validate_params()
+        settings = self._fit_settings(fit_params)
+        return self._fit(X, y, sample_weight, settings=settings, warm=self.warm_start and hasattr(self, "model_"))
 
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> LSTMRegressorBase:
         """Train for one more epoch, keeping the model, scaling and history."""
-        return self._fit(X, y, sample_weight, epochs=1, warm=hasattr(self, "model_"))
-
-    def _fit(self, X: Any, y: Any, sample_weight: Any, *, epochs: int, warm: bool) -> LSTMRegressorBase:
         self._validate_params()
+        return self._fit(X, y, sample_weight, settings=self._fit_settings({"epochs": 1}), warm=hasattr(self, "model_"))
+
+    def _fit(self, X: Any, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> LSTMRegressorBase:
+        try:
+            return self._fit_once(X, y, sample_weight, settings=settings, warm=warm)
+        except BaseException:  # an error or Ctrl-C: never leave a half-trained model that looks fitted
+            if not warm:
+                for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+                    delattr(self, name)
+            raise
+
+    def _fit_once(self, X: Any, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> LSTMRegressorBase:
         series = _streamable_series(X)
         if series is not None and not warm:
-            return self._fit_streaming(X, series, y, sample_weight, epochs=epochs)
+            return self._fit_streaming(X, series, y, sample_weight, settings=settings)
         seq, y2 = self._validate_Xy(X, y, reset=not warm)
         if sample_weight is not None:
             from sklearn.utils.validation import _check_sample_weight
@@ -407,11 +452,11 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             self.baseline_ = self._fit_baseline(Xe, ye, sample_weight)
         ye = np.asarray(ye - self._baseline(Xe), dtype=np.float32)
         self.input_shape_ = tuple(Xe.shape[1:])
-        self._train(Xe, ye, sample_weight, epochs=epochs, warm=warm)
+        self._train(Xe, ye, sample_weight, settings=settings, warm=warm)
         self.streamed_ = False
         return self
 
-    def _fit_streaming(self, X: np.ndarray, series: np.ndarray, y: Any, sample_weight: Any, *, epochs: int):
+    def _fit_streaming(self, X: np.ndarray, series: np.ndarray, y: Any, sample_weight: Any, *, settings: dict):
         """Fit on a long sliding-window view without materialising its windows.
 
         The scaled series (float32) is the only copy made; windows are gathered
@@ -451,7 +496,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         del windows
         reshaper = self.feature_encoder_.named_steps["reshape"]
         self.input_shape_ = tuple(reshaper._from_sequences(np.zeros((1, steps, n_series))).shape[1:])
-        self._train(scaled, ye, None, epochs=epochs, warm=False, window_steps=steps)
+        self._train(scaled, ye, None, settings=settings, warm=False, window_steps=steps)
         self.streamed_ = True
         return self
 
@@ -468,23 +513,23 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         pred = self.baseline_.predict(Xe.reshape(len(Xe), -1).astype(np.float64))
         return pred.reshape(len(Xe), -1)
 
-    def _train(self, Xe, ye, sample_weight, *, epochs: int, warm: bool, window_steps: int | None = None) -> None:
+    def _train(self, Xe, ye, sample_weight, *, settings: dict, warm: bool, window_steps: int | None = None) -> None:
         from .training import fit_compiled, fit_keras, quiet_tf_logger, seeded
 
-        loop, early, callbacks = self._choose_loop()
+        loop, early, callbacks = self._choose_loop(settings["callbacks"])
         stream = {}
         if window_steps is not None:
             if loop != "compiled":
                 raise ValueError(
                     "Windows streamed from a long series need the compiled loop: use fit_loop='auto' and at most "
-                    f"one EarlyStopping callback (got fit_loop={self.fit_loop!r}, callbacks={self.callbacks})."
+                    f"one EarlyStopping callback (got fit_loop={self.fit_loop!r}, callbacks={settings['callbacks']})."
                 )
             stream = {"window_steps": window_steps, "input_shape": self.input_shape_}
         seed = self._training_seed()
         initial_epoch = len(self.history_["loss"]) if warm and hasattr(self, "history_") else 0
         factor = 1.0
         for attempt in range(_MAX_RETRIES + 1):
-            with quiet_tf_logger(self.verbose):
+            with quiet_tf_logger(settings["verbose"]):
                 if not warm or attempt:
                     with seeded(seed):  # weight initialisation draws from the global generators
                         self.model_ = self._build_keras_model()
@@ -493,12 +538,12 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                     lr = self.model_.optimizer.learning_rate
                     self.model_.optimizer.learning_rate = float(np.asarray(lr)) * factor
                 common = dict(
-                    epochs=epochs,
-                    batch_size=self.batch_size,
-                    shuffle=self.shuffle,
-                    validation_split=self.validation_split,
+                    epochs=settings["epochs"],
+                    batch_size=settings["batch_size"],
+                    shuffle=settings["shuffle"],
+                    validation_split=settings["validation_split"],
                     sample_weight=sample_weight,
-                    verbose=self.verbose,
+                    verbose=settings["verbose"],
                     initial_epoch=initial_epoch,
                 )
                 if loop == "compiled":
@@ -538,7 +583,22 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         seq = self._validate_X(X, reset=False)
         return np.asarray(self.feature_encoder_.transform(seq), dtype=np.float32)
 
-    def _predict_encoded(self, Xe: np.ndarray) -> np.ndarray:
+    def _predict_batch(self, overrides: dict[str, Any]) -> int:
+        """Windows per inference call: ``predict(batch_size=)``, else routed ``predict__batch_size``, else 8192."""
+        routed = {k.split("__", 1)[1]: v for k, v in vars(self).items() if k.startswith("predict__")}
+        unknown = [f"predict__{k!r}" for k in sorted(set(routed) - {"batch_size"})]
+        unknown += [f"predict() keyword {k!r}" for k in sorted(set(overrides) - {"batch_size"})]
+        if unknown:
+            raise ValueError(f"{type(self).__name__}: unsupported prediction setting(s) {', '.join(unknown)}; "
+                             "predict accepts only batch_size.")
+        batch = overrides.get("batch_size", routed.get("batch_size"))
+        if batch is None:
+            return _PREDICT_BATCH
+        validate_parameter_constraints({"batch_size": COMMON_CONSTRAINTS["batch_size"]}, {"batch_size": batch},
+                                       caller_name=f"{type(self).__name__}.predict")
+        return int(batch)
+
+    def _predict_encoded(self, Xe: np.ndarray, batch: int = _PREDICT_BATCH) -> np.ndarray:
         from ._tf import tf
         from .training import quiet_tf_logger
 
@@ -547,7 +607,6 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             ref = weakref.ref(model)
             _PREDICT_FNS[model] = tf.function(lambda x: ref()(x, training=False), reduce_retracing=True)
         predict_fn = _PREDICT_FNS[model]
-        batch = 8192
         with quiet_tf_logger(self.verbose):
             outs = [
                 predict_fn(tf.convert_to_tensor(Xe[i : i + batch])).numpy()
@@ -556,8 +615,16 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         out = np.concatenate(outs) if outs else np.empty((0, self.n_steps_out * self.n_targets_))
         return np.asarray(out, dtype=np.float64)
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, **predict_params) -> np.ndarray:
         """Predict the targets of windows ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps) or (n_samples, n_steps, n_features)
+            Input windows, as in :meth:`fit`.
+        **predict_params : dict
+            ``batch_size``: windows per inference call (overrides a routed
+            ``predict__batch_size``; default 8192). Anything else is an error.
 
         Returns
         -------
@@ -565,12 +632,13 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             Same layout as the ``y`` passed to :meth:`fit`; use
             :meth:`predict_steps` for ``(n_samples, n_steps_out, n_targets)``.
         """
+        batch = self._predict_batch(predict_params)
         if _streamable_series(X) is not None:
             check_is_fitted(self, "model_")
             chunks = (np.array(X[i : i + _CHUNK_WINDOWS]) for i in range(0, len(X), _CHUNK_WINDOWS))  # copies
-            return np.concatenate([self.predict(chunk) for chunk in chunks])
+            return np.concatenate([self.predict(chunk, batch_size=batch) for chunk in chunks])
         Xe = self._encode(X)
-        out = self.target_encoder_.inverse_transform(self._predict_encoded(Xe) + self._baseline(Xe))
+        out = self.target_encoder_.inverse_transform(self._predict_encoded(Xe, batch) + self._baseline(Xe))
         if not np.all(np.isfinite(out)):
             raise RuntimeError(
                 f"{type(self).__name__} produced non-finite predictions; the input windows are "
@@ -578,9 +646,9 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             )
         return out[:, 0] if self.y_ndim_ == 1 else out
 
-    def predict_steps(self, X: Any) -> np.ndarray:
-        """Predict as a ``(n_samples, n_steps_out, n_targets)`` array."""
-        out = self.predict(X)
+    def predict_steps(self, X: Any, **predict_params) -> np.ndarray:
+        """Predict as a ``(n_samples, n_steps_out, n_targets)`` array (``predict_params`` as in :meth:`predict`)."""
+        out = self.predict(X, **predict_params)
         return out.reshape(len(out), self.n_steps_out, self.n_targets_)
 
 

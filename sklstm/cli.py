@@ -12,6 +12,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import warnings
 from collections.abc import Sequence
@@ -56,45 +57,136 @@ def _load_series(args: argparse.Namespace):
         from .datasets import load_airline
 
         return load_airline()
-    try:
-        df = pd.read_csv(args.csv)
-    except FileNotFoundError:
-        raise CLIError(f"no such file: {args.csv}") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise CLIError(f"cannot read {args.csv} as CSV: {exc}") from None
-    columns = list(df.columns)
-    if args.date_col is not None:
-        if args.date_col not in columns:
-            raise CLIError(f"--date-col {args.date_col!r} is not a column of {args.csv}; columns: {columns}")
-        dates = pd.to_datetime(df.pop(args.date_col), errors="coerce")
-        if dates.isna().any():
-            row = int(np.flatnonzero(dates.isna())[0])
-            raise CLIError(f"--date-col {args.date_col!r} has a value that is not a date in data row {row + 1}")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            freq = pd.infer_freq(dates) if len(dates) >= 3 else None
-        if freq is None:
-            steps = dates.diff().dropna()
-            common = steps.mode().iloc[0] if len(steps) else None
-            bad = int(np.flatnonzero(steps.to_numpy() != common)[0]) + 1 if common is not None else 0
-            raise CLIError(
-                f"dates in {args.date_col!r} are not regularly spaced (gap or duplicate near "
-                f"{dates.iloc[bad].date() if len(dates) > bad else 'the start'}); fill the gaps first"
-            )
-        df.index = pd.DatetimeIndex(dates, freq=freq, name=args.date_col)
+    df = _read_csv(args.csv)
+    date_col = args.date_col if args.date_col is not None else _find_date_column(df)
+    if date_col is not None:
+        df = _index_by_dates(df, date_col, args)
     target = args.target or (list(df.columns)[0] if len(df.columns) else None)
     if target is None or target not in df.columns:
         raise CLIError(f"--target {target!r} is not a column of {args.csv}; columns: {list(df.columns)}")
     values = pd.to_numeric(df[target], errors="coerce")
+    if args.fill != "none":
+        values = values.interpolate(limit_direction="both") if args.fill == "interpolate" else values.ffill().bfill()
     if values.isna().any():
         row = int(np.flatnonzero(values.isna())[0])
-        raise CLIError(
-            f"column {target!r} has a missing or non-numeric value {str(df[target].iloc[row])!r} in data row {row + 1}"
-        )
+        raw = df[target].iloc[row]
+        hint = "; fill missing values with --fill interpolate or --fill ffill" if pd.isna(raw) else ""
+        if date_col is None and _parses_as_dates(df[target]):
+            hint = f"; it looks like a date: pass --date-col {target}"
+        raise CLIError(f"column {target!r} has a missing or non-numeric value {str(raw)!r} in data row {row + 1}{hint}")
     series = values.astype(float)
-    if args.date_col is None:
+    if date_col is None:
         series.index = pd.RangeIndex(len(series))
     return series
+
+
+def _read_csv(path: str):
+    import pandas as pd
+
+    try:
+        df = pd.read_csv(path)
+    except FileNotFoundError:
+        raise CLIError(f"no such file: {path}") from None
+    except pd.errors.EmptyDataError:
+        raise CLIError(f"{path} is empty: expected a header row and data rows") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, IsADirectoryError) as exc:
+        raise CLIError(f"cannot read {path} as CSV: {exc}") from None
+    if len(df) == 0:
+        raise CLIError(f"{path} has a header but no data rows")
+    return df
+
+
+def _parses_as_dates(column) -> bool:
+    """True when every value of a text column reads as an ISO date (2022-01-31, 2022-01-31 10:00, 2022-01)."""
+    import pandas as pd
+
+    if column.dtype.kind not in "OSU":
+        return False
+    text = column.astype(str).str.strip()
+    if not text.str.match(r"^\d{4}-\d{2}(-\d{2})?([ T]\d{2}:\d{2}(:\d{2})?)?$").all():
+        return False
+    return bool(pd.to_datetime(text, errors="coerce", format="ISO8601").notna().all())
+
+
+def _find_date_column(df) -> str | None:
+    """The first column when it holds ISO dates (used without --date-col, and said on stderr)."""
+    first = df.columns[0] if len(df.columns) > 1 else None
+    if first is not None and _parses_as_dates(df[first]):
+        print(f"sklstm: using column {first!r} as the dates (pass --date-col to choose another)", file=sys.stderr)
+        return first
+    return None
+
+
+_PERIODS = ("W", "M", "Q", "A", "Y")  # frequencies printed as periods (2024-05), not timestamps
+
+
+def _index_by_dates(df, date_col: str, args: argparse.Namespace):
+    """``df`` indexed by its regularly spaced dates (gaps filled when ``--fill`` asks for it)."""
+    import pandas as pd
+
+    if date_col not in df.columns:
+        raise CLIError(f"--date-col {date_col!r} is not a column of {args.csv}; columns: {list(df.columns)}")
+    dates = pd.to_datetime(df.pop(date_col), errors="coerce", format="mixed")
+    if dates.isna().any():
+        row = int(np.flatnonzero(dates.isna())[0])
+        raise CLIError(f"--date-col {date_col!r} has a value that is not a date in data row {row + 1}")
+    if len(dates) < 3:
+        raise CLIError(f"{args.csv} has {len(dates)} data row(s): too short to read a frequency or forecast from")
+    if dates.duplicated().any():
+        raise CLIError(f"--date-col {date_col!r} repeats the date {dates[dates.duplicated()].iloc[0].date()}; "
+                       "aggregate the rows of each date first")
+    if not dates.is_monotonic_increasing:
+        raise CLIError(f"the dates in {date_col!r} are not in increasing order (newest first?); sort the file by date")
+    df.index = pd.DatetimeIndex(dates, name=date_col)
+    freq = _frequency(df.index)
+    if freq is None:
+        steps = df.index.to_series().diff().dropna()
+        common = steps.mode().iloc[0]
+        if args.fill == "none":
+            bad = int(np.flatnonzero(steps.to_numpy() != common)[0])
+            raise CLIError(
+                f"dates in {date_col!r} are not regularly spaced (gap or uneven step after "
+                f"{df.index[bad].date()}); fill the gaps with --fill interpolate or --fill ffill"
+            )
+        full = pd.date_range(df.index[0], df.index[-1], freq=common, name=date_col)
+        df = df.reindex(full)
+        freq = _frequency(df.index)
+    df.index = pd.DatetimeIndex(df.index, freq=freq)
+    if str(freq).lstrip("0123456789")[:1] in _PERIODS:
+        df.index = df.index.to_period()
+    return df
+
+
+def _frequency(index):
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pd.infer_freq(index)
+
+
+def _write_table(table, path: str, args: argparse.Namespace, **to_csv) -> None:
+    """Write ``table`` to ``path`` atomically; never over the input CSV."""
+    import os
+    import tempfile
+
+    target = os.path.abspath(path)
+    if args.csv is not None and os.path.exists(target) and os.path.samefile(target, args.csv):
+        raise CLIError(f"--output {path} is the input CSV; refusing to overwrite it")
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise CLIError(f"cannot write --output {path}: the directory {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sklstm-", suffix=".csv")
+    except OSError as exc:
+        raise CLIError(f"cannot write --output {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w") as handle:
+            table.to_csv(handle, **to_csv)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def _season_length(series) -> int:
@@ -109,7 +201,7 @@ def _forecaster(args: argparse.Namespace):
     from .forecasting import LSTMForecaster
 
     cls = getattr(sklstm, MODELS[args.model])
-    params = {"verbose": int(args.verbose), "linear_baseline": False}  # the forecaster fits the linear model
+    params = {"linear_baseline": False}  # the forecaster fits the linear model
     if args.epochs is not None:
         params["epochs"] = args.epochs
     if args.model == "vanilla":
@@ -124,23 +216,31 @@ def _forecaster(args: argparse.Namespace):
         horizon=args.horizon,
         n_models=args.n_models,
         random_state=args.random_state,
+        verbose=_verbosity(args),
     )
+
+
+def _verbosity(args: argparse.Namespace) -> int:
+    """``--verbose``, or by default 1 when stderr is a terminal (progress for people, silence for pipes and logs)."""
+    if args.verbose is not None:
+        return int(args.verbose)
+    return int(sys.stderr.isatty())
 
 
 def _forecast(args: argparse.Namespace) -> int:
     series = _load_series(args)
-    forecaster = _forecaster(args).fit(series)
-    table = forecaster.predict_interval(args.horizon, coverage=args.coverage)
+    with contextlib.redirect_stdout(sys.stderr):  # progress bars are diagnostics: stdout holds the result only
+        forecaster = _forecaster(args).fit(series)
+        table = forecaster.predict_interval(args.horizon, coverage=args.coverage)
     print(table.round(2).to_string())
     if args.output:
-        table.to_csv(args.output)
-        print(f"wrote {args.output}")
+        _write_table(table, args.output, args)
     if args.plot:
         from .plotting import plot_forecast
 
         point = table.iloc[:, 0]
-        plot_forecast(series, point, table, title=f"{series.name}: {args.horizon}-step forecast").savefig(args.plot)
-        print(f"wrote {args.plot}")
+        title = f"{series.name}: {args.horizon}-step forecast"
+        plot_forecast(series, point, table, title=title, history=8 * args.horizon).savefig(args.plot)
     return 0
 
 
@@ -149,20 +249,19 @@ def _backtest(args: argparse.Namespace) -> int:
 
     series = _load_series(args)
     season = args.season_length or _season_length(series)
-    table = backtest(
-        _forecaster(args), series, horizon=args.horizon, n_folds=args.folds, window=args.window,
-        season_length=season,
-    )
+    with contextlib.redirect_stdout(sys.stderr):  # progress bars are diagnostics: stdout holds the result only
+        table = backtest(
+            _forecaster(args), series, horizon=args.horizon, n_folds=args.folds, window=args.window,
+            season_length=season,
+        )
     print(table.round({c: 3 for c in ("mae", "rmse", "mape", "mase")}).to_string(index=False))
     print(f"mean MASE {table['mase'].mean():.3f} (season_length={season})")
     if args.output:
-        table.to_csv(args.output, index=False)
-        print(f"wrote {args.output}")
+        _write_table(table, args.output, args, index=False)
     if args.plot:
         from .plotting import plot_backtest
 
         plot_backtest(series, table, title=f"{series.name}: backtest").savefig(args.plot)
-        print(f"wrote {args.plot}")
     return 0
 
 
@@ -178,7 +277,12 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     p.add_argument("--plot", metavar="PNG", help="write a plot to this PNG file")
     p.add_argument("--output", metavar="CSV", help="write the table to this CSV file")
-    p.add_argument("--verbose", type=int, default=1, help="1: progress bar while training (default); 0: quiet")
+    p.add_argument("--fill", choices=["none", "interpolate", "ffill"], default="none",
+                   help="fill missing values and date gaps: linear interpolation or the last value (default: "
+                   "none, an error names the first one)")
+    p.add_argument("--verbose", type=int, choices=[0, 1],
+                   help="1: what is fitted and a progress bar per network, on stderr; 0: quiet "
+                   "(default: 1 when stderr is a terminal)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -224,6 +328,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CLIError, ValueError) as exc:
         print(f"sklstm {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"sklstm {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import sys
 import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import BaseCrossValidator
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_finite_numeric
 from .lags import TRANSFORMS, LagLayout, SeriesTransform, build_frame, forecast_paths, training_windows
 
 __all__ = [
+    "check_time_index",
     "LSTMForecaster",
     "SeasonalNaiveForecaster",
     "ForecasterSelection",
@@ -83,6 +85,50 @@ def season_length_from_index(index: Any) -> int:
         return 1
     base = freq.split("-")[0].lstrip("0123456789")
     return _SEASONS.get(base, 1)
+
+
+def check_time_index(index: Any, name: str = "y") -> None:
+    """Raise a clear error unless a pandas ``index`` runs forward in time, once per step, without gaps.
+
+    Datetime and Period indexes must be strictly increasing and regularly
+    spaced; other indexes (integers) strictly increasing. ``None`` (a plain
+    array) passes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm.forecasting import check_time_index
+    >>> check_time_index(pd.period_range("2020-01", periods=3, freq="M"))
+    >>> check_time_index(pd.PeriodIndex(["2020-03", "2020-02"], freq="M"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: y's index is not in increasing time order: 2020-03 comes before 2020-02 (position 1); sort it first ...
+    """
+    import pandas as pd
+
+    if index is None or len(index) < 2 or isinstance(index, pd.RangeIndex) and index.step > 0:
+        return
+    if not index.is_unique:
+        raise ValueError(f"{name}'s index has duplicate time stamps (first: {index[index.duplicated()][0]}); "
+                         "aggregate or drop them first.")
+    if not index.is_monotonic_increasing:
+        i = int(np.flatnonzero(~(index[1:] > index[:-1]))[0]) + 1
+        raise ValueError(f"{name}'s index is not in increasing time order: {index[i - 1]} comes before "
+                         f"{index[i]} (position {i}); sort it first ({name}.sort_index()).")
+    if isinstance(index, pd.PeriodIndex):
+        steps = np.diff(index.asi8)
+    elif isinstance(index, pd.DatetimeIndex):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            regular = index.freq is not None or (len(index) >= 3 and pd.infer_freq(index) is not None)
+        steps = np.zeros(1) if regular else np.diff(index.asi8)
+    else:
+        return
+    if np.any(steps != steps[0]):
+        values, counts = np.unique(steps, return_counts=True)
+        i = int(np.flatnonzero(steps != values[counts.argmax()])[0])
+        raise ValueError(f"{name}'s time stamps are not regularly spaced (a gap or uneven step after {index[i]}); "
+                         f"reindex to a regular frequency and fill the gaps first (for example {name}.asfreq(...)).")
 
 
 def future_index(index: Any, horizon: int) -> Any:
@@ -305,6 +351,10 @@ class LSTMForecaster(BaseEstimator):
         Networks with different seeds whose corrections are averaged.
     random_state : int or None, default=0
         Seed of the first network; network ``i`` uses ``random_state + i``.
+    verbose : int, default=0
+        0 is quiet. 1 says on stderr what will be fitted and which network is
+        training, and shows each network's progress bar (Keras prints it to
+        stdout).
 
     Attributes
     ----------
@@ -349,6 +399,7 @@ class LSTMForecaster(BaseEstimator):
         "nonnegative": ["boolean", StrOptions({"auto"})],
         "n_models": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -365,6 +416,7 @@ class LSTMForecaster(BaseEstimator):
         nonnegative: bool | str = "auto",
         n_models: int = 3,
         random_state: int | None = 0,
+        verbose: int = 0,
     ):
         self.estimator = estimator
         self.n_steps_in = n_steps_in
@@ -378,6 +430,7 @@ class LSTMForecaster(BaseEstimator):
         self.nonnegative = nonnegative
         self.n_models = n_models
         self.random_state = random_state
+        self.verbose = verbose
 
     # ----------------------------------------------------------------- fit
     def fit(self, y: Any, X: Any = None, X_past: Any = None) -> LSTMForecaster:
@@ -408,6 +461,13 @@ class LSTMForecaster(BaseEstimator):
         )
         self.nonnegative_ = bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative)
         self._data = data
+        split = self._validation_plan(len(data.y))
+        self._say(
+            f"{len(data.y)} steps, season {self.season_length_}: a ridge regression per transform and window length"
+            + (f", scored on forecasts from the last {len(split[1])} origins" if split else "")
+            + (f"; then {self.n_models} network(s) ({type(self._base_estimator()).__name__}) on the best"
+               if self._uses_networks() else "")
+        )
         members, paths, plan, held_out = self._select_linear(data)
         linear_mase = self._validation_mase(plan, paths) if plan else float("nan")
         weight, epochs, mase, validated = self._select_network(data, members, paths, plan, linear_mase)
@@ -447,6 +507,7 @@ class LSTMForecaster(BaseEstimator):
         values, self.target_names_ = _as_matrix(y, "y")
         self.n_targets_ = values.shape[1]
         self.index_ = y.index if _is_pandas(y) else None
+        check_time_index(self.index_)
         parts = {}
         for name, obj in (("X", X), ("X_past", X_past)):
             parts[name], names = (None, []) if obj is None else _as_matrix(obj, name)
@@ -454,6 +515,9 @@ class LSTMForecaster(BaseEstimator):
                 raise ValueError(
                     f"{name} has {len(parts[name])} rows, but y has {len(values)}; they must be aligned in time."
                 )
+            dated = self.index_ is not None and _is_pandas(obj) and hasattr(obj.index, "freq")
+            if dated and not obj.index.equals(self.index_):
+                raise ValueError(f"{name}'s time stamps differ from y's; they must be aligned in time (same index).")
             setattr(self, "future_names_" if name == "X" else "past_names_", names)
         if self.transform in ("log", "log-diff") and not np.all(values > 0):
             raise ValueError(f"transform={self.transform!r} needs every value of y to be positive; got min {values.min():g}.")
@@ -471,6 +535,16 @@ class LSTMForecaster(BaseEstimator):
         from .estimators import VanillaLSTMRegressor
 
         return VanillaLSTMRegressor(units=32, epochs=300, linear_baseline=False)
+
+    def set_params(self, **params) -> LSTMForecaster:
+        """Set parameters; ``estimator__<name>`` also reaches the default network when ``estimator`` is None."""
+        if self.estimator is None and params.get("estimator") is None and any(k.startswith("estimator__") for k in params):
+            params = {"estimator": self._base_estimator(), **{k: v for k, v in params.items() if k != "estimator"}}
+        return super().set_params(**params)
+
+    def _say(self, message: str) -> None:
+        if self.verbose:
+            print(f"LSTMForecaster: {message}", file=sys.stderr, flush=True)
 
     def _uses_networks(self) -> bool:
         return not self.linear_model or self.residual_weight == "auto" or self.residual_weight > 0
@@ -615,6 +689,8 @@ class LSTMForecaster(BaseEstimator):
         n_val = max(1, len(X_fit) // 5) if early else 0
         inputs = X_fit if linear is None else _network_inputs(X_fit, layout)
         for i in range(n_models):
+            self._say(f"network {i + 1}/{n_models}: {type(self._base_estimator()).__name__} on {len(inputs)} windows "
+                      f"of {n_steps_in} steps" + (f", early stopping on the last {n_val}" if n_val else ""))
             model.networks.append(self._fit_network(inputs, residual, layout, i, epochs=epochs, n_val=n_val))
         return model
 
@@ -625,6 +701,8 @@ class LSTMForecaster(BaseEstimator):
         settings = {"random_state": None if self.random_state is None else self.random_state + i,
                     "n_steps_out": layout.steps_out, "epochs": epochs}
         est.set_params(**{k: v for k, v in settings.items() if k in params and v is not None})
+        if self.verbose and "verbose" in params:
+            est.set_params(verbose=self.verbose)
         if n_val:
             from ._tf import keras
 
@@ -836,6 +914,7 @@ class LSTMForecaster(BaseEstimator):
         first = max(m.layout.n_steps_in + m.transform.diff for m in self._members)
         errors = []
         for j in range(n_folds):
+            self._say(f"interval calibration: refit {j + 1}/{n_folds}")
             cut = n - (j + 1) * horizon
             try:
                 members = self._fit_members(data, cut, self._member_configs(), self.residual_weight_, self.epochs_, 1)
@@ -899,6 +978,7 @@ class SeasonalNaiveForecaster(BaseEstimator):
         self._data = _Data(values)
         self.n_targets_ = values.shape[1]
         self.index_ = y.index if _is_pandas(y) else None
+        check_time_index(self.index_)
         return self
 
     def _forecast_from(self, history: _Data, horizon: int, future: Any = None) -> np.ndarray:
@@ -937,7 +1017,18 @@ class RollingOriginSplit(BaseCrossValidator):
         self.train_size = train_size
         self.gap = gap
 
+    _parameter_constraints: dict = {
+        "n_splits": [Interval(numbers.Integral, 1, None, closed="left")],
+        "horizon": [Interval(numbers.Integral, 1, None, closed="left")],
+        "window": [StrOptions({"expanding", "sliding"})],
+        "train_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "gap": [Interval(numbers.Integral, 0, None, closed="left")],
+    }
+
     def split(self, X: Any, y: Any = None, groups: Any = None):
+        """Yield ``(train, test)`` index arrays, oldest fold first."""
+        params = {name: getattr(self, name) for name in self._parameter_constraints}
+        validate_parameter_constraints(self._parameter_constraints, params, caller_name=type(self).__name__)
         n = len(X)
         first = n - self.n_splits * self.horizon
         if first - self.gap < 1:
@@ -1018,6 +1109,13 @@ def backtest(
         if part is not None and len(part) != len(targets):
             raise ValueError(f"{name} has {len(part)} rows, but y has {len(targets)}; they must be aligned in time.")
     index = y.index if _is_pandas(y) else None
+    check_time_index(index)
+    if isinstance(season_length, bool) or not isinstance(season_length, numbers.Integral) or season_length < 1:
+        raise ValueError(f"season_length must be a positive integer, got {season_length!r}.")
+    shortest = min(len(train) for train, _ in RollingOriginSplit(n_folds, horizon, window, train_size).split(targets))
+    if season_length >= shortest:
+        raise ValueError(f"season_length={season_length} leaves no seasonal-naive error to scale MASE by: the "
+                         f"shortest training part has {shortest} steps.")
     folds = _run_backtest(forecaster, _Data(targets, past, future), horizon=horizon, n_folds=n_folds, refit=refit,
                           window=window, train_size=train_size, index=index)
     rows = []

@@ -32,8 +32,17 @@ def _x(obj: Any, n: int, start: int = 0):
     return np.arange(start, start + n)
 
 
-def plot_forecast(y: Any, forecast: Any, interval: Any = None, title: str = "Forecast") -> Any:
-    """History, forecast and (optionally) the interval from ``predict_interval``."""
+def plot_forecast(y: Any, forecast: Any, interval: Any = None, title: str = "Forecast",
+                  history: int | None = None) -> Any:
+    """History, forecast and (optionally) the interval from ``predict_interval``.
+
+    ``history``: plot only the last ``history`` values of ``y`` (default: all), so
+    that a short forecast of a long series stays readable.
+    """
+    if history is not None:
+        if isinstance(history, bool) or not isinstance(history, (int, np.integer)) or history < 1:
+            raise ValueError(f"history must be a positive integer or None, got {history!r}.")
+        y = y.iloc[-history:] if hasattr(y, "iloc") else np.asarray(y)[-history:]
     fig, ax = _figure(title)
     values = np.asarray(y, dtype=float)
     ax.plot(_x(y, len(values)), values, color="0.2", label="history")

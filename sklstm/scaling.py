@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["WindowScaler", "TargetScaler"]
@@ -36,7 +37,9 @@ class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Scale each feature of 3-D windows with statistics shared across steps.
 
     A 2-D input is read as univariate windows ``(samples, steps)`` and scaled
-    with one offset and scale for all its values.
+    with one offset and scale for all its values. Only 2-D windows have
+    feature names, so only they follow ``set_output(transform="pandas")`` (or
+    the global ``transform_output`` setting); 3-D windows stay arrays.
 
     Parameters
     ----------
@@ -53,6 +56,8 @@ class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Standard deviation (or range) of each series; 1 where constant.
     n_features_in_ : int
         ``X.shape[1]`` seen during fit (the steps, for windows).
+    n_dims_in_ : int
+        2 or 3: the dimensions of the windows seen during fit.
 
     Examples
     --------
@@ -74,8 +79,17 @@ class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._validate_params()
         X = validate_data(self, X, allow_nd=True, dtype=np.float64)
         self._check_ndim(X)
+        self.n_dims_in_ = X.ndim
         self.offset_, self.scale_ = _affine_stats(self._flat(X), self.method)
         return self
+
+    def _has_feature_names(self) -> bool:
+        return getattr(self, "n_dims_in_", 2) == 2
+
+    @available_if(_has_feature_names)
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the output columns (the input's): 2-D windows only."""
+        return OneToOneFeatureMixin.get_feature_names_out(self, input_features)
 
     def transform(self, X: Any) -> np.ndarray:
         """Scale ``X``; same shape as the input."""

@@ -96,3 +96,100 @@ def test_backtest_bundled_airline_data():
     assert out.returncode == 0, out.stderr
     assert "1960-12" in out.stdout and "season_length=12" in out.stdout
     assert out.stderr == ""
+
+
+# ------------------------------------------------------- a Unix tool's manners
+def test_stdout_holds_only_the_result_and_progress_goes_to_stderr(tmp_path):
+    quiet = sklstm("forecast", "--n-models", "1", "--epochs", "5", "--horizon", "3")  # stderr is not a terminal
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr == "" and "\x1b" not in quiet.stdout and "epoch" not in quiet.stdout
+    assert quiet.stdout.splitlines()[0].split() == ["passengers", "passengers_lower", "passengers_upper"]
+    loud = sklstm("forecast", "--n-models", "2", "--epochs", "5", "--horizon", "3", "--verbose", "1")
+    assert loud.returncode == 0, loud.stderr
+    assert loud.stdout.splitlines()[0] == quiet.stdout.splitlines()[0] and "epoch" not in loud.stdout
+    assert "ridge regression per transform" in loud.stderr.splitlines()[0]
+    assert "network 1/2" in loud.stderr and "network 2/2" in loud.stderr and "5/5" in loud.stderr
+
+
+def test_iso_date_column_is_found_without_flags(user_csv):
+    path, _ = user_csv
+    out = sklstm("forecast", str(path), "--horizon", "2", "--n-steps-in", "7", *FAST)
+    assert out.returncode == 0, out.stderr
+    assert "2020-03-01" in out.stdout and "sales_lower" in out.stdout
+    assert "using column 'day' as the dates" in out.stderr
+
+
+def test_monthly_dates_print_as_months(tmp_path):
+    path = tmp_path / "monthly.csv"
+    months = pd.date_range("2015-01-01", periods=60, freq="MS")
+    pd.DataFrame({"month": months.strftime("%Y-%m-%d"), "v": 100 + np.arange(60.0)}).to_csv(path, index=False)
+    out = sklstm("forecast", str(path), "--horizon", "2", *FAST)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1].startswith("2020-02 ")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "is empty"),
+        ("day,sales\n", "has a header but no data rows"),
+        ("day,sales\n2020-01-01,1\n2020-01-02,2\n", "has 2 data row(s): too short"),
+        ("sales\n1\n2\n", "y has 2 time steps, too short"),
+        ("day,sales\n2020-01-03,1\n2020-01-02,2\n2020-01-01,3\n2019-12-31,4\n", "not in increasing order"),
+        ("day,sales\n2020-01-01,1\n2020-01-01,2\n2020-01-02,3\n", "repeats the date 2020-01-01"),
+        ("when,sales\n1/2/2020,1\nx,2\n", "non-numeric value '1/2/2020' in data row 1"),
+    ],
+    ids=["empty", "header-only", "two-dated-rows", "two-rows", "newest-first", "duplicate-date", "text"],
+)
+def test_short_or_malformed_csv_names_the_problem(tmp_path, text, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    out = sklstm("forecast", str(path), *FAST)
+    assert out.returncode == 2 and message in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr and out.stdout == ""
+
+
+def test_date_in_the_target_column_gets_a_hint(tmp_path):
+    path = tmp_path / "swapped.csv"
+    pd.DataFrame({"sales": [1.0, 2, 3], "day": ["2020-01-01", "2020-01-02", "2020-01-03"]}).to_csv(path, index=False)
+    out = sklstm("forecast", str(path), "--target", "day", *FAST)
+    assert out.returncode == 2 and "looks like a date: pass --date-col day" in out.stderr
+
+
+@pytest.mark.parametrize("fill", ["interpolate", "ffill"])
+def test_fill_gaps_and_missing_values(user_csv, tmp_path, fill):
+    path, df = user_csv
+    holes = tmp_path / "holes.csv"
+    df.drop(index=[10, 11]).assign(sales=lambda d: d["sales"].where(d.index != 20)).to_csv(holes, index=False)
+    refused = sklstm("forecast", str(holes), "--horizon", "2", "--n-steps-in", "7", *FAST)
+    assert refused.returncode == 2 and "--fill interpolate or --fill ffill" in refused.stderr
+    out = sklstm("forecast", str(holes), "--horizon", "2", "--n-steps-in", "7", "--fill", fill, *FAST)
+    assert out.returncode == 0, out.stderr
+    assert "2020-03-01" in out.stdout
+
+
+def test_output_never_overwrites_the_input_and_bad_paths_exit_2(user_csv, tmp_path):
+    path, _ = user_csv
+    before = path.read_bytes()
+    out = sklstm("forecast", str(path), "--horizon", "2", "--n-steps-in", "7", "--output", str(path), *FAST)
+    assert out.returncode == 2 and "is the input CSV; refusing to overwrite it" in out.stderr
+    assert path.read_bytes() == before
+    out = sklstm("forecast", str(path), "--horizon", "2", "--n-steps-in", "7", "--output", str(tmp_path / "no" / "f.csv"), *FAST)
+    assert out.returncode == 2 and "does not exist" in out.stderr and "Traceback" not in out.stderr
+    target = tmp_path / "f.csv"
+    target.write_text("old content")
+    out = sklstm("forecast", str(path), "--horizon", "2", "--n-steps-in", "7", "--output", str(target), *FAST)
+    assert out.returncode == 0, out.stderr
+    assert len(pd.read_csv(target)) == 2 and not list(tmp_path.glob(".sklstm-*"))
+
+
+def test_ctrl_c_exits_130_without_a_traceback():
+    import signal
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "sklstm.cli", "forecast", "--epochs", "1000000", "--verbose", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(15)  # past the imports, inside training
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr and stdout == ""

@@ -169,3 +169,82 @@ def test_every_bad_parameter_listed_with_hint():
 def test_short_series_message():
     with pytest.raises(ValueError, match="data has 3 time steps, but n_steps_in=3"):
         make_windows([1, 2, 3], 3)
+
+
+# ------------------------------------------------- routed and per-call settings
+def _windows():
+    return make_windows(np.sin(np.arange(60) / 3.0), 5)
+
+
+def test_routed_fit_settings_are_honoured():
+    X, y = _windows()
+    est = sklstm.VanillaLSTMRegressor(units=4, epochs=20, random_state=0, fit__epochs=3, fit__validation_split=0.2)
+    est.fit(X, y)
+    assert len(est.history_["loss"]) == 3 and len(est.history_["val_loss"]) == 3
+    est.fit(X, y, epochs=2, validation_split=0.0)  # fit() keywords win for this call
+    assert len(est.history_["loss"]) == 2 and "val_loss" not in est.history_
+    # batch size and shuffling reach the training loop: a different trajectory
+    full = sklstm.VanillaLSTMRegressor(units=4, epochs=5, random_state=0, shuffle=False).fit(X, y)
+    small = sklstm.VanillaLSTMRegressor(units=4, epochs=5, random_state=0, shuffle=False, fit__batch_size=8).fit(X, y)
+    assert not np.allclose(full.history_["loss"], small.history_["loss"])
+    unshuffled = sklstm.VanillaLSTMRegressor(units=4, epochs=5, random_state=0, batch_size=8, fit__shuffle=False)
+    np.testing.assert_allclose(unshuffled.fit(X, y).history_["loss"], small.history_["loss"], rtol=1e-6)
+
+
+def test_routed_fit_callbacks_combine_with_the_parameter():
+    from sklstm._tf import keras
+
+    X, y = _windows()
+    seen = []
+    log = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(epoch))
+    est = sklstm.VanillaLSTMRegressor(units=4, epochs=3, random_state=0, fit__callbacks=[log]).fit(X, y)
+    assert est.fit_loop_ == "keras" and seen == [0, 1, 2]
+    sklstm.VanillaLSTMRegressor(units=4, epochs=2, random_state=0).fit(X, y, callbacks=log)
+    assert seen == [0, 1, 2, 0, 1]
+
+
+@pytest.mark.parametrize(
+    "params, fit_kwargs, match",
+    [
+        ({"fit__class_weight": {0: 1}}, {}, r"unsupported training setting\(s\) fit__'class_weight'"),
+        ({}, {"steps_per_epoch": 3}, r"fit\(\) keyword 'steps_per_epoch'"),
+        ({"fit__epochs": 0}, {}, "'epochs' parameter of VanillaLSTMRegressor.fit must be an int in the range"),
+        ({}, {"batch_size": -4}, "'batch_size' parameter of VanillaLSTMRegressor.fit must be"),
+    ],
+)
+def test_bad_training_settings_raise_clear_errors(params, fit_kwargs, match):
+    X, y = _windows()
+    with pytest.raises(ValueError, match=match):
+        sklstm.VanillaLSTMRegressor(units=4, epochs=2, **params).fit(X, y, **fit_kwargs)
+
+
+def test_predict_batch_size_routed_or_per_call():
+    X, y = _windows()
+    est = sklstm.VanillaLSTMRegressor(units=4, epochs=2, random_state=0).fit(X, y)
+    whole = est.predict(X)
+    np.testing.assert_allclose(est.predict(X, batch_size=7), whole, rtol=1e-6)
+    est.set_params(predict__batch_size=5)
+    np.testing.assert_allclose(est.predict(X), whole, rtol=1e-6)
+    with pytest.raises(ValueError, match="unsupported prediction setting"):
+        est.predict(X, verbose=2)
+    with pytest.raises(ValueError, match="'batch_size' parameter of VanillaLSTMRegressor.predict"):
+        est.predict(X, batch_size=0)
+
+
+def test_global_pandas_output_setting_does_not_break_fit_or_predict():
+    from sklearn import config_context
+
+    X, y = _windows()
+    before = sklstm.VanillaLSTMRegressor(units=4, epochs=2, random_state=0).fit(X, y)
+    expected = before.predict(X)
+    with config_context(transform_output="pandas"):
+        np.testing.assert_allclose(before.predict(X), expected)  # fitted before the setting
+        during = sklstm.VanillaLSTMRegressor(units=4, epochs=2, random_state=0).fit(X, y)
+        np.testing.assert_allclose(during.predict(X), expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("rate", [-0.1, 0.0, float("inf")])
+def test_learning_rate_must_be_positive(rate):
+    X, y = _windows()
+    with pytest.raises(ValueError, match="optimizer__learning_rate must be a positive finite number"):
+        sklstm.VanillaLSTMRegressor(units=4, epochs=2, optimizer__learning_rate=rate).fit(X, y)

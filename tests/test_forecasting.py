@@ -344,3 +344,86 @@ def test_interval_falls_back_to_refits_when_the_held_out_end_is_too_short():
         auto.predict_interval(40, method="holdout")
     with pytest.raises(ValueError, match="method must be"):
         auto.predict_interval(3, method="bootstrap")
+
+
+def test_global_pandas_output_setting_does_not_break_the_forecaster():
+    from sklearn import config_context
+
+    y = load_airline()[:96]
+    expected = LSTMForecaster(tiny_lstm(), n_models=1).fit(y).predict(6)
+    with config_context(transform_output="pandas"):
+        f = LSTMForecaster(tiny_lstm(), n_models=1).fit(y)
+        pd.testing.assert_series_equal(f.predict(6), expected)
+        assert len(f.predict_interval(6)) == 6
+
+
+# ------------------------------------------------------------- time order
+def _dated(index):
+    return pd.Series(np.arange(len(index), dtype=float) + 10, index=index)
+
+
+@pytest.mark.parametrize(
+    "index, match",
+    [
+        (pd.date_range("2020-01-01", periods=30, freq="D")[::-1], "not in increasing time order.*sort it first"),
+        (pd.date_range("2020-01-01", periods=30, freq="D")[np.random.default_rng(0).permutation(30)],
+         "not in increasing time order"),
+        (pd.date_range("2020-01-01", periods=30, freq="D").repeat(2)[:30], "duplicate time stamps"),
+        (pd.date_range("2020-01-01", periods=31, freq="D").delete(10), r"not regularly spaced .*after 2020-01-10"),
+        (pd.period_range("2020-01", periods=31, freq="M").delete(5), r"not regularly spaced .*after 2020-05"),
+        (pd.Index(np.arange(30)[::-1]), "not in increasing time order"),
+    ],
+    ids=["decreasing", "permuted", "duplicated", "gap", "period-gap", "integer-decreasing"],
+)
+def test_time_order_and_spacing_are_checked(index, match):
+    for forecaster in (ridge(), SeasonalNaiveForecaster(7)):
+        with pytest.raises(ValueError, match=match):
+            forecaster.fit(_dated(index))
+
+
+def test_covariates_with_other_time_stamps_raise():
+    y = _dated(pd.date_range("2020-01-01", periods=30, freq="D"))
+    X = pd.DataFrame({"x": np.arange(30.0)}, index=y.index + pd.Timedelta(days=1))
+    with pytest.raises(ValueError, match="X's time stamps differ from y's"):
+        ridge().fit(y, X=X)
+    positional = pd.DataFrame({"x": np.arange(30.0)})  # no time stamps: aligned by position
+    assert len(ridge().fit(y, X=positional).predict(2, X=pd.DataFrame({"x": [30.0, 31.0]}))) == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"horizon": 0}, "'horizon' parameter of RollingOriginSplit must be an int in the range"),
+        ({"n_folds": 0}, "'n_splits' parameter of RollingOriginSplit must be an int"),
+        ({"season_length": -1}, "season_length must be a positive integer"),
+        ({"season_length": 1000}, "season_length=1000 leaves no seasonal-naive error"),
+    ],
+)
+def test_backtest_rejects_harmful_settings(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        backtest(SeasonalNaiveForecaster(12), load_airline(), **{"horizon": 12, **kwargs})
+
+
+def test_splitter_rejects_a_negative_gap_and_complex_input_is_refused():
+    with pytest.raises(ValueError, match="'gap' parameter of RollingOriginSplit must be an int in the range"):
+        list(RollingOriginSplit(2, horizon=3, gap=-3).split(np.zeros(20)))
+    with pytest.raises(ValueError, match="y must be real numbers; got complex values"):
+        ridge().fit(LINE + 1j)
+
+
+def test_estimator_parameters_reach_the_default_network():
+    f = LSTMForecaster(n_models=1).set_params(estimator__verbose=1, estimator__units=8)
+    net = f.get_params()["estimator"]
+    assert isinstance(net, sklstm.VanillaLSTMRegressor) and (net.units, net.verbose, net.epochs) == (8, 1, 300)
+    assert LSTMForecaster().get_params()["estimator"] is None  # untouched until asked
+
+
+def test_verbose_says_what_is_fitted_on_stderr(capsys):
+    y = load_airline()[:96]
+    LSTMForecaster(tiny_lstm(), n_models=2, verbose=1).fit(y)
+    err = capsys.readouterr().err.splitlines()
+    assert "96 steps, season 12: a ridge regression per transform and window length" in err[0]
+    assert any("network 1/2: VanillaLSTMRegressor" in line for line in err)
+    assert any("network 2/2" in line for line in err)
+    LSTMForecaster(tiny_lstm(), n_models=1).fit(y)
+    assert capsys.readouterr().err == ""

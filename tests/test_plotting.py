@@ -1,5 +1,6 @@
 import matplotlib
 import numpy as np
+import pytest
 from sklearn.linear_model import Ridge
 
 import sklstm
@@ -27,3 +28,12 @@ def test_forecast_interval_backtest_and_history_plots(tmp_path):
     fig = plot_history(est)
     assert len(fig.axes[0].lines) == 2
     _png(fig, tmp_path / "history.png")
+
+
+def test_forecast_plot_shows_the_last_history_values():
+    y = load_airline()
+    fig = plot_forecast(y, y.iloc[-12:], history=36)
+    assert len(fig.axes[0].lines[0].get_xdata()) == 36
+    assert len(plot_forecast(np.arange(50.0), np.arange(50.0, 53.0), history=10).axes[0].lines[0].get_xdata()) == 10
+    with pytest.raises(ValueError, match="history must be a positive integer"):
+        plot_forecast(y, y.iloc[-12:], history=0)

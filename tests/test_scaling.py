@@ -36,3 +36,14 @@ def test_target_scaler_shares_stats_across_steps():
     t = TargetScaler("minmax", 2).fit(y)
     np.testing.assert_allclose(t.offset_, [1, 10])
     np.testing.assert_allclose(t.inverse_transform(t.transform(y)), y)
+
+
+def test_pandas_output_setting_keeps_3d_windows_as_arrays_and_wraps_2d():
+    from sklearn import config_context
+
+    X3 = np.arange(24.0).reshape(4, 3, 2)
+    with config_context(transform_output="pandas"):
+        out = WindowScaler().fit_transform(X3)
+        assert isinstance(out, np.ndarray) and out.shape == X3.shape
+        flat = WindowScaler().fit_transform(X3[:, :, 0])
+    assert list(flat.columns) == ["x0", "x1", "x2"]

@@ -165,3 +165,29 @@ def test_backtest_of_a_forecaster_traces_its_training_loop_once_per_architecture
         assert len(table) == 3 and table["mase"].notna().all()
     assert sorted(key[0][0] for key in empty_pool) == ["StackedLSTMRegressor", "VanillaLSTMRegressor"]
     assert [loop.traces for loop in empty_pool.values()] == [1, 1]
+
+
+_INTERRUPTED = """
+import os, signal, threading, time
+import numpy as np
+from sklstm import VanillaLSTMRegressor, make_windows
+X, y = make_windows(np.sin(np.arange(200) / 3.0), 5)
+VanillaLSTMRegressor(units=4, epochs=2, random_state=0).fit(X, y)  # TensorFlow loaded and traced
+est = VanillaLSTMRegressor(units=4, epochs=10**7, random_state=0)
+sent = []
+def interrupt():
+    sent.append(time.perf_counter())
+    os.kill(os.getpid(), signal.SIGINT)
+threading.Timer(1.0, interrupt).start()
+try:
+    est.fit(X, y)
+except KeyboardInterrupt:
+    print(f"{time.perf_counter() - sent[0]:.3f}", hasattr(est, "model_"), hasattr(est, "history_"))
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_compiled_fit_promptly_and_leaves_it_unfitted():
+    out = subprocess.run([sys.executable, "-c", _INTERRUPTED], capture_output=True, text=True, timeout=300)
+    latency, has_model, has_history = out.stdout.split()
+    assert float(latency) < 2.0 and has_model == "False" and has_history == "False"
