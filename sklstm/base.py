@@ -440,7 +440,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         if sample_weight is not None:
             from sklearn.utils.validation import _check_sample_weight
 
-            sample_weight = _check_sample_weight(sample_weight, seq, dtype=np.float64)
+            sample_weight = _check_sample_weight(sample_weight, seq, dtype=np.float64, ensure_non_negative=True)
             if not np.any(sample_weight):
                 raise ValueError("sample_weight is zero for every sample; there is nothing to fit.")
         if not warm:

@@ -83,13 +83,17 @@ def _load_series(args: argparse.Namespace):
 def _read_csv(path: str):
     import pandas as pd
 
+    if "://" in path:
+        raise CLIError(f"{path} looks like a URL; sklstm reads local files only (download it first)")
     try:
-        df = pd.read_csv(path)
+        df = pd.read_csv(path)  # compressed local files (.gz, .bz2, .zip, .xz, .zst) are read too
     except FileNotFoundError:
         raise CLIError(f"no such file: {path}") from None
     except pd.errors.EmptyDataError:
         raise CLIError(f"{path} is empty: expected a header row and data rows") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, IsADirectoryError) as exc:
+    except IsADirectoryError:
+        raise CLIError(f"{path} is a directory, not a CSV file") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
         raise CLIError(f"cannot read {path} as CSV: {exc}") from None
     if len(df) == 0:
         raise CLIError(f"{path} has a header but no data rows")
@@ -165,17 +169,30 @@ def _frequency(index):
         return pd.infer_freq(index)
 
 
-def _write_table(table, path: str, args: argparse.Namespace, **to_csv) -> None:
-    """Write ``table`` to ``path`` atomically; never over the input CSV."""
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before any fitting, an output or plot path that is the input or cannot be written."""
+    import os
+
+    for flag, path in (("--output", args.output), ("--plot", args.plot)):
+        if path is None:
+            continue
+        target = os.path.abspath(path)
+        if args.csv is not None and os.path.exists(target) and os.path.exists(args.csv) and os.path.samefile(target, args.csv):
+            raise CLIError(f"{flag} {path} is the input CSV; refusing to overwrite it")
+        folder = os.path.dirname(target)
+        if not os.path.isdir(folder):
+            raise CLIError(f"cannot write {flag} {path}: the directory {folder} does not exist")
+        if os.path.isdir(target) or not os.access(folder, os.W_OK) or os.path.exists(target) and not os.access(target, os.W_OK):
+            raise CLIError(f"cannot write {flag} {path}: not a writable file path")
+
+
+def _write_table(table, path: str, **to_csv) -> None:
+    """Write ``table`` to ``path`` atomically: a temporary file in the same directory, then a rename."""
     import os
     import tempfile
 
     target = os.path.abspath(path)
-    if args.csv is not None and os.path.exists(target) and os.path.samefile(target, args.csv):
-        raise CLIError(f"--output {path} is the input CSV; refusing to overwrite it")
     folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
-        raise CLIError(f"cannot write --output {path}: the directory {folder} does not exist")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sklstm-", suffix=".csv")
     except OSError as exc:
@@ -228,13 +245,14 @@ def _verbosity(args: argparse.Namespace) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
+    _check_outputs(args)
     series = _load_series(args)
     with contextlib.redirect_stdout(sys.stderr):  # progress bars are diagnostics: stdout holds the result only
         forecaster = _forecaster(args).fit(series)
         table = forecaster.predict_interval(args.horizon, coverage=args.coverage)
     print(table.round(2).to_string())
     if args.output:
-        _write_table(table, args.output, args)
+        _write_table(table, args.output)
     if args.plot:
         from .plotting import plot_forecast
 
@@ -247,6 +265,7 @@ def _forecast(args: argparse.Namespace) -> int:
 def _backtest(args: argparse.Namespace) -> int:
     from .forecasting import backtest
 
+    _check_outputs(args)
     series = _load_series(args)
     season = args.season_length or _season_length(series)
     with contextlib.redirect_stdout(sys.stderr):  # progress bars are diagnostics: stdout holds the result only
@@ -257,7 +276,7 @@ def _backtest(args: argparse.Namespace) -> int:
     print(table.round({c: 3 for c in ("mae", "rmse", "mape", "mase")}).to_string(index=False))
     print(f"mean MASE {table['mase'].mean():.3f} (season_length={season})")
     if args.output:
-        _write_table(table, args.output, args, index=False)
+        _write_table(table, args.output, index=False)
     if args.plot:
         from .plotting import plot_backtest
 

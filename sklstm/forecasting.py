@@ -244,6 +244,10 @@ def _combine(members: list[_LagModel], data: _Data, origins: np.ndarray, horizon
     return out
 
 
+# predict and predict_interval forecast at most this many times the length of the training series.
+_MAX_HORIZON_RATIO = 10
+
+
 def _label(transform: SeriesTransform, n_steps_in: int) -> str:
     return f"{transform.name}, n_steps_in={n_steps_in}"
 
@@ -722,6 +726,12 @@ class LSTMForecaster(BaseEstimator):
                 f"horizon={horizon} exceeds the direct model's horizon={self.horizon}; refit with a larger "
                 "horizon or use strategy='recursive'."
             )
+        longest = _MAX_HORIZON_RATIO * len(self._data.y)
+        if horizon > longest:
+            raise ValueError(
+                f"horizon={horizon} is more than {_MAX_HORIZON_RATIO} times the {len(self._data.y)} steps the "
+                f"forecaster was fitted on (at most {longest}); a forecast that far ahead says nothing."
+            )
         return int(horizon)
 
     def _check_future(self, X: Any, horizon: int) -> np.ndarray | None:
@@ -764,7 +774,8 @@ class LSTMForecaster(BaseEstimator):
         Parameters
         ----------
         horizon : int, default=None
-            Steps to forecast.
+            Steps to forecast: at most 10 times the length of the training
+            series (and at most the ``horizon`` parameter for the direct strategy).
         X : array-like or DataFrame of shape (horizon, n_future), default=None
             The future-known covariates of the forecast steps, required when
             ``fit`` had ``X`` (the direct strategy needs all ``self.horizon``

@@ -193,3 +193,20 @@ def test_ctrl_c_exits_130_without_a_traceback():
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr and stdout == ""
+
+
+def test_unwritable_outputs_and_odd_inputs_are_refused_before_any_work(tmp_path):
+    short = tmp_path / "short.csv"
+    short.write_text("sales\n1\n2\n")  # would fail to fit: the output errors must come first
+    for flag in ("--output", "--plot"):
+        out = sklstm("forecast", str(short), flag, str(tmp_path / "missing" / "f"), *FAST)
+        assert out.returncode == 2 and f"cannot write {flag}" in out.stderr and "does not exist" in out.stderr
+    out = sklstm("forecast", str(short), "--output", str(tmp_path), *FAST)
+    assert out.returncode == 2 and "not a writable file path" in out.stderr
+    out = sklstm("forecast", str(tmp_path), *FAST)
+    assert out.returncode == 2 and "is a directory, not a CSV file" in out.stderr
+    out = sklstm("forecast", "https://example.com/sales.csv", *FAST)
+    assert out.returncode == 2 and "reads local files only" in out.stderr
+    out = sklstm("backtest", "--folds", "0", *FAST)
+    assert out.returncode == 2 and "'n_splits' parameter of RollingOriginSplit" in out.stderr
+    assert "Traceback" not in out.stderr

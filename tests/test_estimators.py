@@ -248,3 +248,9 @@ def test_learning_rate_must_be_positive(rate):
     X, y = _windows()
     with pytest.raises(ValueError, match="optimizer__learning_rate must be a positive finite number"):
         sklstm.VanillaLSTMRegressor(units=4, epochs=2, optimizer__learning_rate=rate).fit(X, y)
+
+
+def test_negative_sample_weights_are_refused():
+    X, y = _windows()
+    with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
+        sklstm.VanillaLSTMRegressor(units=4, epochs=2).fit(X, y, sample_weight=-np.ones(len(y)))

@@ -427,3 +427,12 @@ def test_verbose_says_what_is_fitted_on_stderr(capsys):
     assert any("network 2/2" in line for line in err)
     LSTMForecaster(tiny_lstm(), n_models=1).fit(y)
     assert capsys.readouterr().err == ""
+
+
+def test_horizon_has_an_upper_bound_relative_to_the_series():
+    f = ridge().fit(LINE)
+    assert len(f.predict(10 * len(LINE))) == 10 * len(LINE)
+    with pytest.raises(ValueError, match=r"horizon=10000000 is more than 10 times the 30 steps"):
+        f.predict(10**7)
+    with pytest.raises(ValueError, match="is more than 10 times"):
+        f.predict_interval(10**7)

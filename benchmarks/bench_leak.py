@@ -1,0 +1,78 @@
+"""Memory over many fits: RSS every 20 fits, in three modes, each in a fresh process.
+
+- ``rotate``: the six architectures in turn, same data;
+- ``lengths``: one architecture, a different number of windows at every fit (as a backtest or CV does);
+- ``no-pool``: as ``lengths`` with the pool of traced training loops switched off (``SKLSTM_TRAINING_POOL=0``).
+
+Each fit is a tiny model (4 units, 3 epochs) followed by a predict. Prints the resident set size
+every 20 fits and the growth per fit after a warm-up of 40 fits::
+
+    python benchmarks/bench_leak.py --fits 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+CHILD = """
+import gc, os, sys
+import numpy as np
+import sklstm
+from sklstm import make_windows
+
+mode, fits = sys.argv[1], int(sys.argv[2])
+page = os.sysconf("SC_PAGE_SIZE")
+
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * page / 2**20
+
+
+series = np.sin(np.arange(400) / 5.0)
+classes = [sklstm.VanillaLSTMRegressor, sklstm.StackedLSTMRegressor, sklstm.BidirectionalLSTMRegressor,
+           sklstm.CNNLSTMRegressor, sklstm.ConvLSTMRegressor, sklstm.EncoderDecoderLSTMRegressor]
+small = {"VanillaLSTMRegressor": {"units": 4}, "StackedLSTMRegressor": {"units": 4},
+         "BidirectionalLSTMRegressor": {"units": 4}, "CNNLSTMRegressor": {"units": 4, "filters": 4, "n_seq": 2},
+         "ConvLSTMRegressor": {"filters": 4, "n_seq": 2}, "EncoderDecoderLSTMRegressor": {"units": 4}}
+for i in range(1, fits + 1):
+    if mode == "rotate":
+        cls, n = classes[i % len(classes)], 300
+    else:
+        cls, n = sklstm.VanillaLSTMRegressor, 100 + (i % 40) * 7
+    X, y = make_windows(series[:n], 8)
+    est = cls(epochs=3, random_state=i, **small[cls.__name__]).fit(X, y)
+    est.predict(X[-5:])
+    del est
+    if i % 20 == 0:
+        gc.collect()
+        print(i, round(rss_mb(), 1), flush=True)
+"""
+
+
+def run(mode: str, fits: int) -> list[tuple[int, float]]:
+    env = dict(os.environ)
+    if mode == "no-pool":
+        env["SKLSTM_TRAINING_POOL"] = "0"
+    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(fits)], env=env, capture_output=True, text=True,
+                         check=True)
+    return [(int(a), float(b)) for a, b in (line.split() for line in out.stdout.splitlines())]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fits", type=int, default=200)
+    args = parser.parse_args()
+    for mode in ("rotate", "lengths", "no-pool"):
+        points = run(mode, args.fits)
+        print(f"{mode:8s} RSS MB: " + ", ".join(f"{i}:{mb:.0f}" for i, mb in points))
+        warm = [(i, mb) for i, mb in points if i >= 40]
+        (i0, m0), (i1, m1) = warm[0], warm[-1]
+        print(f"{mode:8s} growth after fit {i0}: {(m1 - m0) / (i1 - i0):.2f} MB per fit (goal <= 0.5)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
