@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import numbers
+import threading
 import warnings
 import weakref
 from collections.abc import Callable
@@ -382,13 +383,10 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         if self.fit_loop == "keras" or keras.backend.backend() != "tensorflow":
             return "keras", None, callbacks
         early = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
-        others = [cb for cb in callbacks if not isinstance(cb, keras.callbacks.EarlyStopping)]
-        if others or len(early) > 1 or any(getattr(cb, "mode", "min") == "max" for cb in early):
+        reason = _needs_keras_loop(self.metrics, callbacks, early)
+        if reason:
             if self.fit_loop == "compiled":
-                raise ValueError(
-                    "fit_loop='compiled' supports only a single EarlyStopping callback; "
-                    f"got {callbacks}. Use fit_loop='auto' or 'keras'."
-                )
+                raise ValueError(f"fit_loop='compiled' cannot honour {reason}; use fit_loop='auto' or 'keras'.")
             return "keras", None, callbacks
         return "compiled", (EarlyStop.from_callback(early[0]) if early else None), []
 
@@ -424,6 +422,13 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         return self._fit(X, y, sample_weight, settings=self._fit_settings({"epochs": 1}), warm=hasattr(self, "model_"))
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> LSTMRegressorBase:
+        # One fit at a time per instance: two threads fitting it at once would mix their state.
+        lock = self.__dict__.setdefault("_fit_lock", threading.Lock())
+        if not lock.acquire(blocking=False):
+            raise RuntimeError(
+                f"{type(self).__name__} is already being fitted in another thread; give each thread its own "
+                "estimator (sklearn.base.clone)."
+            )
         try:
             return self._fit_once(X, y, sample_weight, settings=settings, warm=warm)
         except BaseException:  # an error or Ctrl-C: never leave a half-trained model that looks fitted
@@ -431,6 +436,9 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                 for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
                     delattr(self, name)
             raise
+        finally:
+            self.__dict__.pop("_fit_lock", None)
+            lock.release()
 
     def _fit_once(self, X: Any, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> LSTMRegressorBase:
         series = _streamable_series(X)
@@ -650,6 +658,20 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         """Predict as a ``(n_samples, n_steps_out, n_targets)`` array (``predict_params`` as in :meth:`predict`)."""
         out = self.predict(X, **predict_params)
         return out.reshape(len(out), self.n_steps_out, self.n_targets_)
+
+
+def _needs_keras_loop(metrics: Any, callbacks: list, early: list) -> str | None:
+    """Why a fit needs Keras' own ``model.fit`` (per-epoch Python), or None when the compiled loop does it all."""
+    if metrics:
+        return f"metrics={metrics!r} (the compiled loop tracks the loss only)"
+    if len(callbacks) > len(early) or len(early) > 1:
+        return f"callbacks {callbacks} (the compiled loop runs a single EarlyStopping only)"
+    for cb in early:
+        if cb.monitor not in ("loss", "val_loss") or getattr(cb, "mode", "min") == "max":
+            return f"EarlyStopping(monitor={cb.monitor!r}, mode={cb.mode!r}) (the compiled loop minimises loss or val_loss)"
+        if getattr(cb, "start_from_epoch", 0) or getattr(cb, "baseline", None) is not None:
+            return "EarlyStopping with start_from_epoch or baseline"
+    return None
 
 
 # Sliding-window views with more values than this are streamed from their series, not copied.

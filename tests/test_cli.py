@@ -187,11 +187,16 @@ def test_ctrl_c_exits_130_without_a_traceback():
     import signal
     import time
 
+    # A shell's background job inherits SIGINT ignored; give the child the default handling a terminal gives.
     process = subprocess.Popen([sys.executable, "-m", "sklstm.cli", "forecast", "--epochs", "1000000", "--verbose", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(15)  # past the imports, inside training
-    process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        time.sleep(15)  # past the imports, inside training
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
     assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr and stdout == ""
 
 

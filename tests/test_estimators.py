@@ -254,3 +254,21 @@ def test_negative_sample_weights_are_refused():
     X, y = _windows()
     with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
         sklstm.VanillaLSTMRegressor(units=4, epochs=2).fit(X, y, sample_weight=-np.ones(len(y)))
+
+
+def test_two_threads_cannot_fit_one_instance_at_once():
+    import threading
+    import time
+
+    X, y = _windows()
+    est = sklstm.VanillaLSTMRegressor(units=4, epochs=3000, random_state=0)
+    first = threading.Thread(target=est.fit, args=(X, y))
+    first.start()
+    while "_fit_lock" not in vars(est) and first.is_alive():
+        time.sleep(0.01)
+    with pytest.raises(RuntimeError, match="already being fitted in another thread"):
+        est.fit(X, y)
+    first.join()
+    assert len(est.history_["loss"]) == 3000 and "_fit_lock" not in vars(est)
+    est.fit(X, y, epochs=2)  # free again once the first fit is done
+    assert len(est.history_["loss"]) == 2

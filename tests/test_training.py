@@ -169,6 +169,7 @@ def test_backtest_of_a_forecaster_traces_its_training_loop_once_per_architecture
 
 _INTERRUPTED = """
 import os, signal, threading, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
 import numpy as np
 from sklstm import VanillaLSTMRegressor, make_windows
 X, y = make_windows(np.sin(np.arange(200) / 3.0), 5)
@@ -191,3 +192,19 @@ def test_ctrl_c_stops_a_compiled_fit_promptly_and_leaves_it_unfitted():
     out = subprocess.run([sys.executable, "-c", _INTERRUPTED], capture_output=True, text=True, timeout=300)
     latency, has_model, has_history = out.stdout.split()
     assert float(latency) < 2.0 and has_model == "False" and has_history == "False"
+
+
+def test_metrics_and_early_stopping_variants_use_the_keras_loop():
+    from sklstm._tf import keras
+
+    Xl, Yl = make_windows(np.sin(np.arange(80) / 3.0), 5)
+    est = _vanilla(epochs=3, metrics=["mae"]).fit(Xl, Yl)
+    assert est.fit_loop_ == "keras" and len(est.history_["mean_absolute_error"]) == 3
+    stop = keras.callbacks.EarlyStopping(monitor="val_mean_absolute_error", patience=1)
+    est = _vanilla(epochs=50, metrics=["mae"], validation_split=0.25, callbacks=[stop]).fit(Xl, Yl)
+    assert est.fit_loop_ == "keras" and "val_mean_absolute_error" in est.history_
+    late = keras.callbacks.EarlyStopping(monitor="loss", patience=0, start_from_epoch=6, min_delta=1e9)
+    est = _vanilla(epochs=40, callbacks=[late]).fit(Xl, Yl)
+    assert est.fit_loop_ == "keras" and len(est.history_["loss"]) == 8  # ignores epochs 0-5, stops after 7
+    with pytest.raises(ValueError, match="fit_loop='compiled' cannot honour metrics"):
+        _vanilla(epochs=2, metrics=["mae"], fit_loop="compiled").fit(Xl, Yl)
