@@ -153,6 +153,7 @@ def test_one_trace_serves_every_data_length(empty_pool):
     assert [loop.traces for loop in empty_pool.values()] == [1]
 
 
+@pytest.mark.slow
 def test_backtest_of_a_forecaster_traces_its_training_loop_once_per_architecture(empty_pool):
     from sklstm.datasets import load_airline
     from sklstm.forecasting import LSTMForecaster, backtest
@@ -201,7 +202,7 @@ def test_metrics_and_early_stopping_variants_use_the_keras_loop():
     est = _vanilla(epochs=3, metrics=["mae"]).fit(Xl, Yl)
     assert est.fit_loop_ == "keras" and len(est.history_["mean_absolute_error"]) == 3
     stop = keras.callbacks.EarlyStopping(monitor="val_mean_absolute_error", patience=1)
-    est = _vanilla(epochs=50, metrics=["mae"], validation_split=0.25, callbacks=[stop]).fit(Xl, Yl)
+    est = _vanilla(epochs=20, metrics=["mae"], validation_split=0.25, callbacks=[stop]).fit(Xl, Yl)
     assert est.fit_loop_ == "keras" and "val_mean_absolute_error" in est.history_
     late = keras.callbacks.EarlyStopping(monitor="loss", patience=0, start_from_epoch=6, min_delta=1e9)
     est = _vanilla(epochs=40, callbacks=[late]).fit(Xl, Yl)
