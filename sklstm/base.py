@@ -347,13 +347,18 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             return None
         return int(check_random_state(self.random_state).randint(2**31 - 1))
 
+    def _routed(self, destination: str) -> dict[str, Any]:
+        """The routed ``<destination>__<name>`` parameters set on this instance, by ``<name>``."""
+        prefix = f"{destination}__"
+        return {k[len(prefix):]: v for k, v in vars(self).items() if k.startswith(prefix)}
+
     def _fit_settings(self, overrides: dict[str, Any]) -> dict[str, Any]:
         """This fit's training settings: the parameters, then routed ``fit__<name>``, then ``fit()``'s keywords.
 
         Callbacks from all three are combined. Any other name is an error
         (never accepted and ignored).
         """
-        routed = {k.split("__", 1)[1]: v for k, v in vars(self).items() if k.startswith("fit__")}
+        routed = self._routed("fit")
         problems = [
             f"{prefix}{name!r}" for prefix, given in (("fit__", routed), ("fit() keyword ", overrides))
             for name in sorted(set(given) - set(_FIT_SETTINGS))
@@ -593,7 +598,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
 
     def _predict_batch(self, overrides: dict[str, Any]) -> int:
         """Windows per inference call: ``predict(batch_size=)``, else routed ``predict__batch_size``, else 8192."""
-        routed = {k.split("__", 1)[1]: v for k, v in vars(self).items() if k.startswith("predict__")}
+        routed = self._routed("predict")
         unknown = [f"predict__{k!r}" for k in sorted(set(routed) - {"batch_size"})]
         unknown += [f"predict() keyword {k!r}" for k in sorted(set(overrides) - {"batch_size"})]
         if unknown:

@@ -23,7 +23,7 @@ from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_finite_numeric
+from ._validation import check_finite_numeric, check_positive_int
 from .lags import TRANSFORMS, LagLayout, SeriesTransform, build_frame, forecast_paths, training_windows
 
 __all__ = [
@@ -719,8 +719,7 @@ class LSTMForecaster(BaseEstimator):
     # ------------------------------------------------------------- predict
     def _check_horizon(self, horizon: int | None) -> int:
         horizon = self.horizon if horizon is None else horizon
-        if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral) or horizon < 1:
-            raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
+        horizon = check_positive_int(horizon, "horizon")
         if self.strategy == "direct" and horizon > self.horizon:
             raise ValueError(
                 f"horizon={horizon} exceeds the direct model's horizon={self.horizon}; refit with a larger "
@@ -855,8 +854,7 @@ class LSTMForecaster(BaseEstimator):
         horizon = self._check_horizon(horizon)
         if method not in ("auto", "holdout", "refit"):
             raise ValueError(f"method must be 'auto', 'holdout' or 'refit', got {method!r}.")
-        if isinstance(n_folds, bool) or not isinstance(n_folds, numbers.Integral) or n_folds < 1:
-            raise ValueError(f"n_folds must be a positive integer, got {n_folds!r}.")
+        n_folds = check_positive_int(n_folds, "n_folds")
         point = self._forecast_from(self._data, horizon, self._check_future(X, horizon))
         errors = None
         if method != "refit":
@@ -981,8 +979,7 @@ class SeasonalNaiveForecaster(BaseEstimator):
 
     def fit(self, y: Any, X: Any = None, X_past: Any = None) -> SeasonalNaiveForecaster:
         """Remember the series (covariates are ignored)."""
-        if isinstance(self.season_length, bool) or not isinstance(self.season_length, numbers.Integral) or self.season_length < 1:
-            raise ValueError(f"season_length must be a positive integer, got {self.season_length!r}.")
+        check_positive_int(self.season_length, "season_length")
         values, self.target_names_ = _as_matrix(y, "y")
         if len(values) < self.season_length:
             raise ValueError(f"y has {len(values)} steps, fewer than season_length={self.season_length}.")
@@ -1121,8 +1118,7 @@ def backtest(
             raise ValueError(f"{name} has {len(part)} rows, but y has {len(targets)}; they must be aligned in time.")
     index = y.index if _is_pandas(y) else None
     check_time_index(index)
-    if isinstance(season_length, bool) or not isinstance(season_length, numbers.Integral) or season_length < 1:
-        raise ValueError(f"season_length must be a positive integer, got {season_length!r}.")
+    check_positive_int(season_length, "season_length")
     shortest = min(len(train) for train, _ in RollingOriginSplit(n_folds, horizon, window, train_size).split(targets))
     if season_length >= shortest:
         raise ValueError(f"season_length={season_length} leaves no seasonal-naive error to scale MASE by: the "
