@@ -33,6 +33,7 @@ __all__ = [
     "ForecasterSelection",
     "RollingOriginSplit",
     "backtest",
+    "rank_weights",
     "season_length_from_index",
 ]
 
@@ -177,7 +178,8 @@ class ForecasterSelection:
     ``validation_mase`` is the mean absolute error of the chosen configuration
     over the validation forecasts, divided by the in-sample seasonal-naive error;
     ``linear_mase`` is the same without the network. ``combined_with`` lists the
-    other configurations (ridge alone) whose forecasts are averaged with it.
+    other configurations (ridge alone) whose forecasts are combined with it
+    (weights in ``LSTMForecaster.combination_weights_``).
     """
 
     transform: str
@@ -235,13 +237,33 @@ class _Plan(NamedTuple):
     scale: np.ndarray
 
 
-def _combine(members: list[_LagModel], data: _Data, origins: np.ndarray, horizon: int, weight: float) -> np.ndarray:
-    """The members' mean forecast, plus ``weight`` times what the first member's networks change in its own."""
+def rank_weights(n: int) -> np.ndarray:
+    """Combination weights of ``n`` configurations ranked best first: proportional to ``n, n - 1, ..., 1``.
+
+    A middle way between the single best of a noisy validation (which
+    forecasts worse than a combination on short series) and the plain mean
+    (which gives a poor configuration as much say as the best).
+
+    >>> rank_weights(3).round(3).tolist()
+    [0.5, 0.333, 0.167]
+    """
+    w = np.arange(n, 0, -1, dtype=np.float64)
+    return w / w.sum()
+
+
+def _blend(paths: list, weights: np.ndarray, corrected: np.ndarray | None = None, weight: float = 0.0) -> np.ndarray:
+    """Weighted mean of the members' ``paths``, plus ``weight`` times what the networks change in the first."""
+    out = np.tensordot(np.asarray(weights, dtype=np.float64), np.asarray(paths), axes=1)
+    return out if corrected is None or not weight else out + weight * (corrected - paths[0])
+
+
+def _combine(members: list[_LagModel], weights: np.ndarray, data: _Data, origins: np.ndarray, horizon: int,
+             weight: float) -> np.ndarray:
+    """The members' weighted forecast, plus ``weight`` times what the first member's networks change in its own."""
     paths = [m.forecast(data, origins, horizon) for m in members]
-    out = np.mean(paths, axis=0)
-    if weight and members[0].networks:
-        out = out + weight * (members[0].forecast(data, origins, horizon, weight=1.0) - paths[0])
-    return out
+    use = weight and members[0].networks
+    corrected = members[0].forecast(data, origins, horizon, weight=1.0) if use else None
+    return _blend(paths, weights, corrected, weight)
 
 
 # predict and predict_interval forecast at most this many times the length of the training series.
@@ -292,8 +314,9 @@ class LSTMForecaster(BaseEstimator):
 
     Every transform and window length that applies (``"auto"``) gets a ridge
     regression on its lag windows (transformed, standardised); their forecasts
-    are averaged, because on short series the single best of a noisy
-    validation forecasts worse than the combination. The configuration that
+    are combined with weights that fall with their validation rank
+    (:func:`rank_weights`), because on short series the single best of a noisy
+    validation forecasts worse than a combination. The configuration that
     validated best also gets ``n_models`` networks (``estimator``) that learn
     its ridge's residuals from windows taken relative to their last value;
     ``residual_weight`` times the change they make to its forecast is added.
@@ -375,6 +398,9 @@ class LSTMForecaster(BaseEstimator):
     nonnegative_ : bool
     validation_scores_ : dict
         Validation MASE of each transform and window length tried (ridge alone).
+    combination_weights_ : ndarray of shape (n_configurations,)
+        Weight of each configuration's forecast, best-validated first (the
+        order of ``selection_``: the chosen one, then ``combined_with``).
     estimators_ : list of fitted estimators
         The final networks (empty when the residual weight is 0).
     n_targets_ : int
@@ -473,7 +499,8 @@ class LSTMForecaster(BaseEstimator):
                if self._uses_networks() else "")
         )
         members, paths, plan, held_out = self._select_linear(data)
-        linear_mase = self._validation_mase(plan, paths) if plan else float("nan")
+        self.combination_weights_ = rank_weights(len(members))
+        linear_mase = self._validation_mase(plan, _blend(paths, self.combination_weights_)) if plan else float("nan")
         weight, epochs, mase, validated = self._select_network(data, members, paths, plan, linear_mase)
         # The models fitted before the held-out end, as combined in the final forecast: what
         # ``predict_interval`` calibrates on (None when the networks were not fitted there).
@@ -582,8 +609,8 @@ class LSTMForecaster(BaseEstimator):
         and its ridge fitted before the held-out end.
 
         Each is scored by the validation MASE of its ridge alone; all are kept
-        and averaged, because on short series the single best of a noisy
-        validation forecasts worse than the combination.
+        and combined with weights by rank, because on short series the single
+        best of a noisy validation forecasts worse than a combination.
         """
         n = len(data.y)
         transforms = self._transform_candidates(data.y)
@@ -602,10 +629,10 @@ class LSTMForecaster(BaseEstimator):
             for L in self._window_candidates(int(origins[0]), steps_out, t.diff, shortest):
                 try:
                     model = self._fit_model(data, n, t, L, val_start=int(origins[0]))
-                    paths = self._validation_forecast(plan, [model], data, 0.0)
+                    paths = self._validation_forecast(plan, model, data, 0.0)
                 except ValueError:
                     continue
-                score = self._validation_mase(plan, [paths])
+                score = self._validation_mase(plan, paths)
                 self.validation_scores_[_label(t, L)] = score
                 if np.isfinite(score):
                     ranked.append((score, len(ranked), t, L, paths, model))
@@ -617,14 +644,14 @@ class LSTMForecaster(BaseEstimator):
         ranked.sort(key=lambda r: r[:2])
         return [(r[2], r[3]) for r in ranked], [r[4] for r in ranked], plan, [r[5] for r in ranked]
 
-    def _validation_forecast(self, plan: _Plan, members: list, data: _Data, weight: float) -> np.ndarray:
-        paths = _combine(members, data, plan.origins, plan.steps, weight)
+    def _validation_forecast(self, plan: _Plan, model: _LagModel, data: _Data, weight: float) -> np.ndarray:
+        paths = _combine([model], np.ones(1), data, plan.origins, plan.steps, weight)
         return np.maximum(paths, 0.0) if self.nonnegative_ else paths
 
-    def _validation_mase(self, plan: _Plan, member_paths: list) -> float:
-        """Validation MASE of the average of the members' validation forecasts."""
+    def _validation_mase(self, plan: _Plan, paths: np.ndarray) -> float:
+        """Validation MASE of forecasts ``paths`` from the plan's origins."""
         actual = self._data.y[plan.origins[:, np.newaxis] + np.arange(plan.steps)]
-        err = np.abs(np.mean(member_paths, axis=0) - actual) / plan.scale
+        err = np.abs(paths - actual) / plan.scale
         return float(np.mean(err)) if np.all(np.isfinite(err)) else float("inf")
 
     def _select_network(self, data: _Data, members: list, member_paths: list, plan: _Plan | None,
@@ -651,11 +678,10 @@ class LSTMForecaster(BaseEstimator):
                                 n_models=self.n_models, early=early)
         best = [int(np.argmin(net.history_["val_loss"])) + 1 for net in model.networks] if early else []
         epochs = int(np.median(best)) if best else None
-        corrected = self._validation_forecast(plan, [model], data, 1.0)
-        scores = {}
-        for w in [fixed] if fixed is not None else _RESIDUAL_WEIGHTS:
-            paths = [member_paths[0] + w * (corrected - member_paths[0]), *member_paths[1:]]
-            scores[w] = self._validation_mase(plan, paths)
+        corrected = self._validation_forecast(plan, model, data, 1.0)
+        weights = rank_weights(len(member_paths))
+        scores = {w: self._validation_mase(plan, _blend(member_paths, weights, corrected, w))
+                  for w in ([fixed] if fixed is not None else _RESIDUAL_WEIGHTS)}
         weight = min(scores, key=lambda w: (scores[w], w))  # ties keep the smaller weight
         return weight, (epochs if weight > 0 else None), scores[weight], model
 
@@ -758,7 +784,8 @@ class LSTMForecaster(BaseEstimator):
     def _forecast_from(self, history: _Data, horizon: int, future: np.ndarray | None) -> np.ndarray:
         """Raw forecast ``(horizon, n_targets)`` from the end of ``history`` (aligned as in fit)."""
         data, origin = history.with_future(future), np.array([len(history.y)])
-        return self._clip(_combine(self._members, data, origin, horizon, self.residual_weight_)[0])
+        weights = self.combination_weights_
+        return self._clip(_combine(self._members, weights, data, origin, horizon, self.residual_weight_)[0])
 
     def _clip(self, values: np.ndarray) -> np.ndarray:
         if not np.all(np.isfinite(values)):
@@ -890,7 +917,7 @@ class LSTMForecaster(BaseEstimator):
 
     def _forecast_errors(self, members: list, data: _Data, origins: np.ndarray, horizon: int) -> np.ndarray:
         """Errors ``(len(origins), horizon, n_targets)`` of ``members``' forecasts; NaN past the end of ``y``."""
-        paths = self._clip(_combine(members, data, origins, horizon, self.residual_weight_))
+        paths = self._clip(_combine(members, self.combination_weights_, data, origins, horizon, self.residual_weight_))
         n = len(self._data.y)
         rows = origins[:, np.newaxis] + np.arange(horizon)
         actual = np.where((rows < n)[..., np.newaxis], self._data.y[np.minimum(rows, n - 1)], np.nan)

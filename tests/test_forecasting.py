@@ -243,6 +243,22 @@ def test_selection_is_visible_and_explicit_parameters_are_kept():
     assert fixed.selection_.combined_with == ()
 
 
+
+def test_configurations_are_combined_with_weights_falling_by_validation_rank():
+    y = load_airline()
+    f = LSTMForecaster(residual_weight=0.0).fit(y)
+    weights = f.combination_weights_
+    assert weights.shape == (6,) and weights.sum() == pytest.approx(1.0)
+    assert np.all(np.diff(weights) < 0)  # the best-validated configuration weighs most
+    labels = [f"{f.transform_}, n_steps_in={f.n_steps_in_}", *f.selection_.combined_with]
+    assert [f.validation_scores_[label] for label in labels] == sorted(f.validation_scores_.values())
+    singles = []
+    for label in labels:
+        name, steps = label.split(", n_steps_in=")
+        single = LSTMForecaster(n_steps_in=int(steps), transform=name, residual_weight=0.0).fit(y)
+        singles.append(np.asarray(single.predict(12)))
+    np.testing.assert_allclose(np.asarray(f.predict(12)), weights @ np.array(singles), rtol=1e-6)
+
 def test_selection_and_forecast_are_reproducible_with_random_state():
     y = load_airline()[:96]
     first = LSTMForecaster(tiny_lstm(), n_models=2, random_state=3).fit(y)
