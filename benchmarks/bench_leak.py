@@ -2,7 +2,7 @@
 
 - ``rotate``: the six architectures in turn, same data;
 - ``lengths``: one architecture, a different number of windows at every fit (as a backtest or CV does);
-- ``no-pool``: as ``lengths`` with the pool of traced training loops switched off (``SKLSTM_TRAINING_POOL=0``).
+- ``no-pool``: as ``lengths`` with the pool of traced training loops switched off (``sklstm.training.POOL.size = 0``).
 
 Each fit is a tiny model (4 units, 3 epochs) followed by a predict. Prints the resident set size
 every 20 fits and the growth per fit after a warm-up of 40 fits::
@@ -13,7 +13,6 @@ every 20 fits and the growth per fit after a warm-up of 40 fits::
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 
@@ -24,6 +23,10 @@ import sklstm
 from sklstm import make_windows
 
 mode, fits = sys.argv[1], int(sys.argv[2])
+if mode == "no-pool":
+    from sklstm import training
+
+    training.POOL.size = 0
 page = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -54,11 +57,7 @@ for i in range(1, fits + 1):
 
 
 def run(mode: str, fits: int) -> list[tuple[int, float]]:
-    env = dict(os.environ)
-    if mode == "no-pool":
-        env["SKLSTM_TRAINING_POOL"] = "0"
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(fits)], env=env, capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(fits)], capture_output=True, text=True, check=True)
     return [(int(a), float(b)) for a, b in (line.split() for line in out.stdout.splitlines())]
 
 

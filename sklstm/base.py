@@ -49,7 +49,7 @@ from .scaling import TargetScaler, WindowScaler, _affine_stats
 from scikeras._utils import route_params  # noqa: E402  isort: skip
 from scikeras.wrappers import BaseWrapper  # noqa: E402  isort: skip
 
-__all__ = ["LSTMRegressorBase"]
+__all__ = ["LSTMRegressorBase", "shared_parameters"]
 
 _ROUTING_PREFIXES = ("model", "fit", "compile", "predict", "optimizer", "loss", "metrics", "callbacks")
 
@@ -63,24 +63,6 @@ def _base_wrapper_sklearn_tags(self):
 if "__sklearn_tags__" not in vars(BaseWrapper):
     BaseWrapper.__sklearn_tags__ = _base_wrapper_sklearn_tags
 
-
-COMMON_DEFAULTS: dict[str, Any] = {
-    "n_steps_out": 1,
-    "epochs": 200,
-    "batch_size": None,
-    "optimizer": "adam",
-    "loss": "mse",
-    "metrics": None,
-    "scaling": "minmax",
-    "linear_baseline": True,
-    "validation_split": 0.0,
-    "shuffle": True,
-    "callbacks": None,
-    "fit_loop": "auto",
-    "warm_start": False,
-    "random_state": None,
-    "verbose": 0,
-}
 
 COMMON_CONSTRAINTS: dict[str, list] = {
     "n_steps_out": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -98,14 +80,102 @@ COMMON_CONSTRAINTS: dict[str, list] = {
     "warm_start": ["boolean"],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
-    "units": [Interval(numbers.Integral, 1, None, closed="left")],
-    "n_layers": [Interval(numbers.Integral, 1, None, closed="left")],
-    "filters": [Interval(numbers.Integral, 1, None, closed="left")],
-    "pool_size": [Interval(numbers.Integral, 1, None, closed="left")],
-    "n_seq": [Interval(numbers.Integral, 1, None, closed="left")],
-    "activation": [str, callable],
-    "merge_mode": [StrOptions({"concat", "sum", "mul", "ave"})],
 }
+
+_SHARED_DOC = """
+    Other Parameters
+    ----------------
+    n_steps_out : int, default=1
+        Future steps per target in ``y``: ``y`` has ``n_steps_out * n_targets``
+        columns, flattened step-major (column ``s * n_targets + t``).
+    batch_size : int or None, default=None
+        Mini-batch size; ``None`` means 32 (Keras' default).
+    optimizer : str or keras optimizer, default="adam"
+        Optimizer; its arguments are routed, e.g. ``optimizer__learning_rate``.
+    loss : str or callable, default="mse"
+        Training loss.
+    metrics : list or None, default=None
+        Extra Keras metrics.
+    scaling : {"minmax", "standard"} or None, default="minmax"
+        Per-series affine scaling of inputs and targets inside the estimator
+        (inverted on predict), so raw numbers of any magnitude train well.
+        ``"minmax"`` maps the training range onto ``[0, 1]`` and extrapolates
+        linearly beyond it.
+    linear_baseline : bool, default=True
+        Fit a ridge regression on the scaled windows first; the network
+        learns its residuals (``model_`` predicts those scaled residuals,
+        ``predict`` adds the baseline back).
+    validation_split : float, default=0.0
+        Fraction of the last samples held out for ``val_loss``.
+    shuffle : bool, default=True
+        Shuffle the mini-batches every epoch.
+    callbacks : list or None, default=None
+        Keras callbacks. A single ``EarlyStopping`` runs inside the compiled
+        loop; any other callback switches to plain ``model.fit``.
+    fit_loop : {"auto", "compiled", "keras"}, default="auto"
+        ``"compiled"`` runs all epochs in one TensorFlow graph (much faster on
+        small data); ``"keras"`` uses ``model.fit``; ``"auto"`` picks the
+        compiled loop unless callbacks need Python every epoch.
+    warm_start : bool, default=False
+        Continue training the existing model on the next ``fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the initial weights and the shuffling; an int gives
+        bit-identical results on CPU.
+    verbose : int, default=0
+        ``1`` shows one progress bar for the whole fit; ``0`` prints nothing.
+    **kwargs : dict
+        Routed parameters: ``model__<arg>`` (builder), ``optimizer__<arg>``,
+        ``compile__<arg>``, ``fit__<arg>``, ``predict__<arg>``, ``loss__<arg>``.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of list
+        Per-epoch ``loss`` (and ``val_loss``), in scaled units.
+    n_features_in_ : int
+        ``X.shape[1]`` during fit (the window's steps).
+    n_steps_in_ : int
+        Time steps per window.
+    n_series_in_ : int
+        Series (features) per time step.
+    n_targets_ : int
+        Targets per step.
+    input_shape_ : tuple of int
+        Shape of one network input (after reshaping the window).
+    feature_encoder_, target_encoder_ : transformers
+        Fitted scaling and reshaping of ``X`` and ``y``.
+    baseline_ : estimator or None
+        The fitted linear baseline (``linear_baseline=True``).
+    fit_loop_ : str
+        The training path that was used.
+    stopped_epoch_ : int or None
+        The epoch at which early stopping ended the fit, if it did.
+    streamed_ : bool
+        Whether the windows were gathered from the series inside the
+        training loop instead of being materialised.
+"""
+
+
+def shared_parameters(cls: type) -> type:
+    """Declare on ``cls`` the parameters every sklstm estimator shares (its ``**kwargs``).
+
+    The class docstring gains their documentation (before its Examples), and
+    the signature that ``inspect``, ``help()`` and scikit-learn's ``repr`` read
+    lists them after the class's own keywords. ``cls.__init__`` itself is the
+    one written in the class.
+    """
+    import inspect
+
+    head, sep, examples = cls.__doc__.partition("\n    Examples\n")
+    cls.__doc__ = head.rstrip() + "\n" + _SHARED_DOC + sep + examples
+    own = inspect.signature(cls.__init__).parameters
+    shared = inspect.signature(LSTMRegressorBase.__init__).parameters
+    params = [p for p in own.values() if p.kind is not p.VAR_KEYWORD]
+    params += [p for name, p in shared.items() if name not in own]
+    cls.__init__.__signature__ = inspect.Signature(params)
+    return cls
+
 
 _MAX_RETRIES = 2
 _PREDICT_BATCH = 8192
@@ -119,39 +189,77 @@ _PREDICT_FNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 class LSTMRegressorBase(RegressorMixin, BaseWrapper):
     """Shared behaviour of the sklstm estimators; subclasses set ``_builder``.
 
-    Subclasses declare ``_builder`` (a function of :mod:`sklstm.architectures`)
-    and ``_defaults`` (their hyperparameters and the tutorial's values). The
-    constructor signature is generated from ``_defaults`` and
-    :data:`COMMON_DEFAULTS`, so every estimator has the same training
-    parameters and ``__init__`` only stores keyword arguments. Extra keyword
-    arguments are routed parameters (``model__``, ``optimizer__``, ...).
+    A subclass names its builder (a function of :mod:`sklstm.architectures`)
+    in ``_builder``, takes its own hyperparameters in an explicit keyword-only
+    ``__init__`` that stores them, and passes everything else to this
+    ``__init__``: the training parameters every estimator shares, and routed
+    parameters (``model__``, ``optimizer__``, ...) as extra keywords, checked
+    in ``fit``. ``get_params`` reads both signatures.
     """
 
     _builder: Callable[..., Any]
-    _defaults: dict[str, Any] = {}
     _reshaper: type = SequenceReshaper
     _parameter_constraints: dict = COMMON_CONSTRAINTS
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        defaults = {**cls._defaults, **{k: v for k, v in COMMON_DEFAULTS.items() if k not in cls._defaults}}
-        cls._all_defaults = defaults
-        cls.__init__ = _make_init(defaults)
+    def __init__(
+        self,
+        *,
+        n_steps_out: int = 1,
+        epochs: int = 200,
+        batch_size: int | None = None,
+        optimizer: Any = "adam",
+        loss: Any = "mse",
+        metrics: list | None = None,
+        scaling: str | None = "minmax",
+        linear_baseline: bool = True,
+        validation_split: float = 0.0,
+        shuffle: bool = True,
+        callbacks: list | None = None,
+        fit_loop: str = "auto",
+        warm_start: bool = False,
+        random_state: Any = None,
+        verbose: int = 0,
+        **kwargs: Any,
+    ):
+        self.n_steps_out = n_steps_out
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metrics
+        self.scaling = scaling
+        self.linear_baseline = linear_baseline
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.callbacks = callbacks
+        self.fit_loop = fit_loop
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        vars(self).update(kwargs)  # routed (or misspelt) parameters, checked in fit
 
     # ----------------------------------------------------------------- params
     @classmethod
-    def _signature_names(cls) -> list[str]:
-        return sorted(cls._all_defaults)
+    def _param_defaults(cls) -> dict[str, Any]:
+        """Every named parameter of ``cls.__init__`` and of the shared ``__init__``, with its default."""
+        import inspect
+
+        defaults = {}
+        for init in (cls.__init__, LSTMRegressorBase.__init__):
+            for name, p in inspect.signature(init).parameters.items():
+                if name != "self" and p.kind is not p.VAR_KEYWORD:
+                    defaults.setdefault(name, p.default)
+        return defaults
 
     def _get_param_names(self) -> list[str]:
-        routed = [
-            k for k in vars(self) if not k.startswith("_") and not k.endswith("_") and k not in self._all_defaults
-        ]
-        return self._signature_names() + sorted(routed)
+        known = self._param_defaults()
+        routed = [k for k in vars(self) if not k.startswith("_") and not k.endswith("_") and k not in known]
+        return sorted(known) + sorted(routed)
 
     def _architecture_params(self) -> dict[str, Any]:
         names = [n for n in self._builder_params() if n != "meta"]
-        return {n: getattr(self, n) for n in names if n in self._all_defaults}
+        known = self._param_defaults()
+        return {n: getattr(self, n) for n in names if n in known}
 
     def _builder_params(self) -> list[str]:
         import inspect
@@ -171,7 +279,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                 )
             except InvalidParameterError as exc:
                 problems.append(str(exc))
-        known = set(self._all_defaults)
+        known = set(self._param_defaults())
         for name in params:
             if name in known:
                 continue
@@ -296,7 +404,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         return Pipeline([("scale", scaler), ("reshape", self._make_reshaper())])
 
     def _make_reshaper(self):
-        if "n_seq" in self._all_defaults:
+        if "n_seq" in self._param_defaults():
             return self._reshaper(n_seq=self.n_seq)
         return self._reshaper()
 
@@ -527,7 +635,8 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         return pred.reshape(len(Xe), -1)
 
     def _train(self, Xe, ye, sample_weight, *, settings: dict, warm: bool, window_steps: int | None = None) -> None:
-        from .training import fit_compiled, fit_keras, quiet_tf_logger, seeded
+        from .seeding import fresh_seed, global_seed, reseed_weights
+        from .training import fit_compiled, fit_keras, quiet_tf_logger
 
         loop, early, callbacks = self._choose_loop(settings["callbacks"])
         stream = {}
@@ -544,8 +653,9 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         for attempt in range(_MAX_RETRIES + 1):
             with quiet_tf_logger(settings["verbose"]):
                 if not warm or attempt:
-                    with seeded(seed):  # weight initialisation draws from the global generators
-                        self.model_ = self._build_keras_model()
+                    self.model_ = self._build_keras_model()
+                    if seed is not None:
+                        reseed_weights(self.model_, seed)
                     initial_epoch = 0
                 if factor != 1.0:
                     lr = self.model_.optimizer.learning_rate
@@ -561,10 +671,11 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                 )
                 if loop == "compiled":
                     result = fit_compiled(
-                        self.model_, Xe, ye, early_stop=early, seed=seed or 0, cache_key=self._cache_key(), **common, **stream
+                        self.model_, Xe, ye, early_stop=early, seed=fresh_seed() if seed is None else seed,
+                        cache_key=self._cache_key(), **common, **stream
                     )
                 else:
-                    with seeded(seed):  # model.fit shuffles with the global generators
+                    with global_seed(seed):  # model.fit shuffles with TensorFlow's global generator
                         result = fit_keras(self.model_, Xe, ye, callbacks=callbacks, **common)
             if not result.diverged:
                 break
@@ -726,20 +837,3 @@ class _ChunkedRidge:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return np.asarray(X, dtype=np.float64).reshape(len(X), -1) @ self.coef_.T + self.intercept_
-
-
-def _make_init(defaults: dict[str, Any]):
-    """Build an ``__init__`` that stores keyword arguments only (scikit-learn's rule)."""
-    import inspect
-
-    def __init__(self, **kwargs):
-        for name, value in defaults.items():
-            setattr(self, name, kwargs.pop(name, value))
-        for name, value in kwargs.items():  # routed (or misspelt) parameters, checked in fit
-            setattr(self, name, value)
-
-    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=v) for n, v in defaults.items()]
-    params.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
-    __init__.__signature__ = inspect.Signature(params)
-    return __init__

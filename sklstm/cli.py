@@ -19,6 +19,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._cli_startup import import_tensorflow_quietly
+
 __all__ = ["main"]
 
 
@@ -30,6 +32,7 @@ def _tutorial(args: argparse.Namespace) -> int:
     if unknown:
         print(f"sklstm tutorial: unknown setup(s) {unknown}; choose from {known}.", file=sys.stderr)
         return 2
+    import_tensorflow_quietly()
     tutorial_table(random_state=args.random_state, names=args.setup)
     return 0
 
@@ -213,6 +216,7 @@ def _season_length(series) -> int:
 
 
 def _forecaster(args: argparse.Namespace):
+    import_tensorflow_quietly()  # before anything imports TensorFlow: the command's stderr is for its own messages
     import sklstm
 
     from .forecasting import LSTMForecaster

@@ -1,15 +1,22 @@
 """The six tutorial architectures as scikit-learn regressors.
 
-They differ only in their builder (:mod:`sklstm.architectures`), their
-hyperparameters (with the tutorial's values as defaults) and, for the
-convolutional ones, the window layout. Everything else lives in
-:class:`sklstm.base.LSTMRegressorBase`.
+Each class names its builder (:mod:`sklstm.architectures`), takes its own
+hyperparameters (the tutorial's values are the defaults) and, for the
+convolutional ones, a window layout; the training parameters that every
+estimator shares are :class:`sklstm.base.LSTMRegressorBase`'s, passed through
+``**kwargs``. The shared parameter and attribute documentation is composed
+into each class docstring by :func:`sklstm.base.shared_parameters`.
 """
 
 from __future__ import annotations
 
+import numbers
+from typing import Any
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
 from . import architectures
-from .base import LSTMRegressorBase
+from .base import LSTMRegressorBase, shared_parameters
 from .reshaping import ConvLSTMReshaper, SubsequenceReshaper
 
 __all__ = [
@@ -21,156 +28,132 @@ __all__ = [
     "EncoderDecoderLSTMRegressor",
 ]
 
-_COMMON_DOC = """
-    n_steps_out : int, default=1
-        Future steps per target in ``y``: ``y`` has ``n_steps_out * n_targets``
-        columns, flattened step-major (column ``s * n_targets + t``).
-    epochs : int, default={epochs}
-        Training epochs.
-    batch_size : int or None, default=None
-        Mini-batch size; ``None`` means 32 (Keras' default).
-    optimizer : str or keras optimizer, default="adam"
-        Optimizer; its arguments are routed, e.g. ``optimizer__learning_rate``.
-    loss : str or callable, default="mse"
-        Training loss.
-    metrics : list or None, default=None
-        Extra Keras metrics.
-    scaling : {{"minmax", "standard"}} or None, default="minmax"
-        Per-series affine scaling of inputs and targets inside the estimator
-        (inverted on predict), so raw numbers of any magnitude train well.
-        ``"minmax"`` maps the training range onto ``[0, 1]`` and extrapolates
-        linearly beyond it.
-    validation_split : float, default=0.0
-        Fraction of the last samples held out for ``val_loss``.
-    shuffle : bool, default=True
-        Shuffle the mini-batches every epoch.
-    callbacks : list or None, default=None
-        Keras callbacks. A single ``EarlyStopping`` runs inside the compiled
-        loop; any other callback switches to plain ``model.fit``.
-    fit_loop : {{"auto", "compiled", "keras"}}, default="auto"
-        ``"compiled"`` runs all epochs in one TensorFlow graph (much faster on
-        small data); ``"keras"`` uses ``model.fit``; ``"auto"`` picks the
-        compiled loop unless callbacks need Python every epoch.
-    warm_start : bool, default=False
-        Continue training the existing model on the next ``fit``.
-    random_state : int, RandomState instance or None, default=None
-        Seed for weight initialisation and shuffling; an int gives
-        bit-identical results on CPU.
-    verbose : int, default=0
-        ``1`` shows one progress bar for the whole fit; ``0`` prints nothing.
-    **kwargs : dict
-        Routed parameters: ``model__<arg>`` (builder), ``optimizer__<arg>``,
-        ``compile__<arg>``, ``fit__<arg>``, ``loss__<arg>``.
-
-    Attributes
-    ----------
-    model_ : keras.Model
-        The trained network.
-    history_ : dict of list
-        Per-epoch ``loss`` (and ``val_loss``), in scaled units.
-    n_features_in_ : int
-        ``X.shape[1]`` during fit (the window's steps).
-    n_steps_in_ : int
-        Time steps per window.
-    n_series_in_ : int
-        Series (features) per time step.
-    n_targets_ : int
-        Targets per step.
-    feature_encoder_, target_encoder_ : transformers
-        Fitted scaling and reshaping of ``X`` and ``y``.
-    fit_loop_ : str
-        The training path that was used.
-"""
+_POSITIVE = [Interval(numbers.Integral, 1, None, closed="left")]
+_ACTIVATION = [str, callable]
 
 
-def _doc(summary: str, params: str, example: str, epochs: int) -> str:
-    common = _COMMON_DOC.format(epochs=epochs)
-    return f"{summary}\n\n    Parameters\n    ----------\n{params}{common}\n    Examples\n    --------\n{example}"
-
-
+@shared_parameters
 class VanillaLSTMRegressor(LSTMRegressorBase):
-    _builder = staticmethod(architectures.build_vanilla)
-    _defaults = {"units": 50, "activation": "relu", "epochs": 200}
+    """One LSTM layer and a Dense head: the tutorial's vanilla model.
 
-
-VanillaLSTMRegressor.__doc__ = _doc(
-    "One LSTM layer and a Dense head: the tutorial's vanilla model.",
-    """    units : int, default=50
+    Parameters
+    ----------
+    units : int, default=50
         LSTM units.
-    activation : str, default="relu"
+    activation : str or callable, default="relu"
         LSTM activation.
-""",
-    """    >>> from sklstm import VanillaLSTMRegressor, make_windows
+    epochs : int, default=200
+        Training epochs.
+    **kwargs : dict
+        The training parameters below, and routed parameters.
+
+    Examples
+    --------
+    >>> from sklstm import VanillaLSTMRegressor, make_windows
     >>> X, y = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=3)
     >>> model = VanillaLSTMRegressor(random_state=0).fit(X, y)
     >>> bool(abs(model.predict([[70, 80, 90]])[0] - 100) < 5)
     True
-""",
-    200,
-)
+    """
+
+    _builder = staticmethod(architectures.build_vanilla)
+    _parameter_constraints: dict = {
+        **LSTMRegressorBase._parameter_constraints, "units": _POSITIVE, "activation": _ACTIVATION,
+    }
+
+    def __init__(self, *, units: int = 50, activation: Any = "relu", epochs: int = 200, **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.units = units
+        self.activation = activation
 
 
+@shared_parameters
 class StackedLSTMRegressor(LSTMRegressorBase):
-    _builder = staticmethod(architectures.build_stacked)
-    _defaults = {"units": 50, "n_layers": 2, "activation": "relu", "epochs": 200}
+    """Several LSTM layers stacked, then a Dense head.
 
-
-StackedLSTMRegressor.__doc__ = _doc(
-    "Several LSTM layers stacked, then a Dense head.",
-    """    units : int, default=50
+    Parameters
+    ----------
+    units : int, default=50
         LSTM units per layer.
     n_layers : int, default=2
         Number of stacked LSTM layers.
-    activation : str, default="relu"
+    activation : str or callable, default="relu"
         LSTM activation.
-""",
-    """    >>> from sklstm import StackedLSTMRegressor
-    >>> StackedLSTMRegressor(n_layers=3).get_params()["n_layers"]
-    3
-""",
-    200,
-)
+    epochs : int, default=200
+        Training epochs.
+    **kwargs : dict
+        The training parameters below, and routed parameters.
+
+    Examples
+    --------
+    >>> from sklstm import StackedLSTMRegressor, make_windows
+    >>> X, y = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=4)
+    >>> model = StackedLSTMRegressor(units=8, n_layers=3, epochs=30, random_state=0).fit(X, y)
+    >>> model.predict(X[-2:]).shape, len(model.history_["loss"])
+    ((2,), 30)
+    """
+
+    _builder = staticmethod(architectures.build_stacked)
+    _parameter_constraints: dict = {
+        **LSTMRegressorBase._parameter_constraints, "units": _POSITIVE, "n_layers": _POSITIVE,
+        "activation": _ACTIVATION,
+    }
+
+    def __init__(self, *, units: int = 50, n_layers: int = 2, activation: Any = "relu", epochs: int = 200,
+                 **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.units = units
+        self.n_layers = n_layers
+        self.activation = activation
 
 
+@shared_parameters
 class BidirectionalLSTMRegressor(LSTMRegressorBase):
-    _builder = staticmethod(architectures.build_bidirectional)
-    _defaults = {"units": 50, "activation": "relu", "merge_mode": "concat", "epochs": 500}
+    """A bidirectional LSTM layer, then a Dense head.
 
-
-BidirectionalLSTMRegressor.__doc__ = _doc(
-    "A bidirectional LSTM layer, then a Dense head.",
-    """    units : int, default=50
+    Parameters
+    ----------
+    units : int, default=50
         LSTM units in each direction.
-    activation : str, default="relu"
+    activation : str or callable, default="relu"
         LSTM activation.
     merge_mode : {"concat", "sum", "mul", "ave"}, default="concat"
         How the two directions are combined.
-""",
-    """    >>> from sklstm import BidirectionalLSTMRegressor
-    >>> BidirectionalLSTMRegressor().epochs
-    500
-""",
-    500,
-)
+    epochs : int, default=500
+        Training epochs.
+    **kwargs : dict
+        The training parameters below, and routed parameters.
 
+    Examples
+    --------
+    >>> from sklstm import BidirectionalLSTMRegressor, make_windows
+    >>> X, y = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=4)
+    >>> model = BidirectionalLSTMRegressor(units=8, merge_mode="sum", epochs=30, random_state=0).fit(X, y)
+    >>> model.predict(X[-2:]).shape, model.model_.layers[1].merge_mode
+    ((2,), 'sum')
+    """
 
-class CNNLSTMRegressor(LSTMRegressorBase):
-    _builder = staticmethod(architectures.build_cnn_lstm)
-    _reshaper = SubsequenceReshaper
-    _defaults = {
-        "n_seq": 2,
-        "filters": 64,
-        "kernel_size": 1,
-        "pool_size": 2,
-        "units": 50,
-        "activation": "relu",
-        "epochs": 1000,
+    _builder = staticmethod(architectures.build_bidirectional)
+    _parameter_constraints: dict = {
+        **LSTMRegressorBase._parameter_constraints, "units": _POSITIVE, "activation": _ACTIVATION,
+        "merge_mode": [StrOptions({"concat", "sum", "mul", "ave"})],
     }
 
+    def __init__(self, *, units: int = 50, activation: Any = "relu", merge_mode: str = "concat", epochs: int = 500,
+                 **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.units = units
+        self.activation = activation
+        self.merge_mode = merge_mode
 
-CNNLSTMRegressor.__doc__ = _doc(
-    "A TimeDistributed Conv1D over ``n_seq`` sub-sequences of each window, then an LSTM.",
-    """    n_seq : int, default=2
+
+@shared_parameters
+class CNNLSTMRegressor(LSTMRegressorBase):
+    """A TimeDistributed Conv1D over ``n_seq`` sub-sequences of each window, then an LSTM.
+
+    Parameters
+    ----------
+    n_seq : int, default=2
         Sub-sequences per window; must divide the window's steps.
     filters : int, default=64
         Conv1D filters.
@@ -180,64 +163,115 @@ CNNLSTMRegressor.__doc__ = _doc(
         MaxPooling1D size ("same" padding).
     units : int, default=50
         LSTM units.
-    activation : str, default="relu"
+    activation : str or callable, default="relu"
         Activation of the convolution and the LSTM.
-""",
-    """    >>> from sklstm import CNNLSTMRegressor
-    >>> CNNLSTMRegressor(n_seq=4).n_seq
-    4
-""",
-    1000,
-)
+    epochs : int, default=1000
+        Training epochs.
+    **kwargs : dict
+        The training parameters below, and routed parameters.
 
+    Examples
+    --------
+    >>> from sklstm import CNNLSTMRegressor, make_windows
+    >>> X, y = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=4)
+    >>> model = CNNLSTMRegressor(n_seq=2, filters=4, units=8, epochs=30, random_state=0).fit(X, y)
+    >>> model.predict(X[-2:]).shape, model.input_shape_
+    ((2,), (2, 2, 1))
+    """
 
-class ConvLSTMRegressor(LSTMRegressorBase):
-    _builder = staticmethod(architectures.build_conv_lstm)
-    _reshaper = ConvLSTMReshaper
-    _defaults = {
-        "n_seq": 2,
-        "filters": 64,
-        "kernel_size": (1, 2),
-        "activation": "relu",
-        "epochs": 1000,
+    _builder = staticmethod(architectures.build_cnn_lstm)
+    _reshaper = SubsequenceReshaper
+    _parameter_constraints: dict = {
+        **LSTMRegressorBase._parameter_constraints, "n_seq": _POSITIVE, "filters": _POSITIVE,
+        "kernel_size": _POSITIVE, "pool_size": _POSITIVE, "units": _POSITIVE, "activation": _ACTIVATION,
     }
 
+    def __init__(self, *, n_seq: int = 2, filters: int = 64, kernel_size: int = 1, pool_size: int = 2,
+                 units: int = 50, activation: Any = "relu", epochs: int = 1000, **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.n_seq = n_seq
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.pool_size = pool_size
+        self.units = units
+        self.activation = activation
 
-ConvLSTMRegressor.__doc__ = _doc(
-    "A ConvLSTM2D over ``n_seq`` one-row frames of each window, then a Dense head.",
-    """    n_seq : int, default=2
+
+@shared_parameters
+class ConvLSTMRegressor(LSTMRegressorBase):
+    """A ConvLSTM2D over ``n_seq`` one-row frames of each window, then a Dense head.
+
+    Parameters
+    ----------
+    n_seq : int, default=2
         Frames per window; must divide the window's steps.
     filters : int, default=64
         ConvLSTM2D filters.
     kernel_size : tuple of int, default=(1, 2)
         ConvLSTM2D kernel ("valid" padding): its width must not exceed
         ``steps // n_seq``.
-    activation : str, default="relu"
+    activation : str or callable, default="relu"
         ConvLSTM2D activation.
-""",
-    """    >>> from sklstm import ConvLSTMRegressor
-    >>> ConvLSTMRegressor().kernel_size
-    (1, 2)
-""",
-    1000,
-)
+    epochs : int, default=1000
+        Training epochs.
+    **kwargs : dict
+        The training parameters below, and routed parameters.
+
+    Examples
+    --------
+    >>> from sklstm import ConvLSTMRegressor, make_windows
+    >>> X, y = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=4)
+    >>> model = ConvLSTMRegressor(filters=4, epochs=30, random_state=0).fit(X, y)
+    >>> model.predict(X[-2:]).shape, model.input_shape_
+    ((2,), (2, 1, 2, 1))
+    """
+
+    _builder = staticmethod(architectures.build_conv_lstm)
+    _reshaper = ConvLSTMReshaper
+    _parameter_constraints: dict = {
+        **LSTMRegressorBase._parameter_constraints, "n_seq": _POSITIVE, "filters": _POSITIVE,
+        "kernel_size": [tuple], "activation": _ACTIVATION,
+    }
+
+    def __init__(self, *, n_seq: int = 2, filters: int = 64, kernel_size: tuple = (1, 2), activation: Any = "relu",
+                 epochs: int = 1000, **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.n_seq = n_seq
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.activation = activation
 
 
+@shared_parameters
 class EncoderDecoderLSTMRegressor(LSTMRegressorBase):
-    _builder = staticmethod(architectures.build_encoder_decoder)
-    _defaults = {"units": 100, "activation": "relu", "epochs": 300}
+    """An encoder LSTM, ``RepeatVector(n_steps_out)``, a decoder LSTM and a TimeDistributed Dense.
 
-
-EncoderDecoderLSTMRegressor.__doc__ = _doc(
-    "An encoder LSTM, ``RepeatVector(n_steps_out)``, a decoder LSTM and a TimeDistributed Dense.",
-    """    units : int, default=100
+    Parameters
+    ----------
+    units : int, default=100
         Units of the encoder and the decoder LSTM.
-    activation : str, default="relu"
+    activation : str or callable, default="relu"
         LSTM activation.
-""",
-    """    >>> from sklstm import EncoderDecoderLSTMRegressor
-    >>> EncoderDecoderLSTMRegressor(n_steps_out=2).n_steps_out
-    2
-""",
-    300,
-)
+    epochs : int, default=300
+        Training epochs.
+    **kwargs : dict
+        The training parameters below, and routed parameters.
+
+    Examples
+    --------
+    >>> from sklstm import EncoderDecoderLSTMRegressor, make_windows
+    >>> X2, y2 = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=3, n_steps_out=2)
+    >>> model = EncoderDecoderLSTMRegressor(units=8, n_steps_out=2, epochs=30, random_state=0).fit(X2, y2)
+    >>> model.predict(X2[-1:]).shape, model.predict_steps(X2[-1:]).shape
+    ((1, 2), (1, 2, 1))
+    """
+
+    _builder = staticmethod(architectures.build_encoder_decoder)
+    _parameter_constraints: dict = {
+        **LSTMRegressorBase._parameter_constraints, "units": _POSITIVE, "activation": _ACTIVATION,
+    }
+
+    def __init__(self, *, units: int = 100, activation: Any = "relu", epochs: int = 300, **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.units = units
+        self.activation = activation

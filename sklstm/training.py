@@ -17,8 +17,6 @@ import contextlib
 import dataclasses
 import logging
 import math
-import os
-import random
 import threading
 import time
 from collections import OrderedDict
@@ -29,7 +27,7 @@ import numpy as np
 
 from ._tf import keras, tf
 
-__all__ = ["EarlyStop", "FitResult", "fit_compiled", "fit_keras", "seeded"]
+__all__ = ["POOL", "EarlyStop", "FitResult", "TrainingPool", "fit_compiled", "fit_keras", "quiet_tf_logger"]
 
 
 @dataclass
@@ -59,42 +57,6 @@ class FitResult:
     history: dict[str, list[float]] = field(default_factory=dict)
     diverged: bool = False
     stopped_epoch: int | None = None
-
-
-_SEED_LOCK = threading.RLock()
-
-
-@contextlib.contextmanager
-def seeded(seed: int | None):
-    """Seed Python, numpy, TensorFlow and Keras; restore Python's and numpy's state after.
-
-    Keras draws weight-initialiser seeds from Python's ``random``, so a seeded
-    build is repeatable. The global generators are shared by every thread, so
-    seeded sections are serialised with a lock (schedulers such as Dask may
-    run several fits in one process at once). TensorFlow op determinism is
-    *not* switched on: the compiled loop uses stateless random ops only.
-    """
-    with _SEED_LOCK:
-        if seed is None:
-            yield
-            return
-        from keras.src.backend import random as keras_random
-        from keras.src.random import seed_generator
-
-        # Keras draws initialiser seeds from the *global* ``random`` module, which other threads
-        # of the process (a Dask worker's event loop, say) may also draw from mid-build. Give the
-        # build a private generator with the same sequence instead.
-        private = random.Random(int(seed))
-        saved = keras_random.make_default_seed, seed_generator.make_default_seed
-        py_state, np_state = random.getstate(), np.random.get_state()
-        try:
-            keras.utils.set_random_seed(int(seed))
-            keras_random.make_default_seed = seed_generator.make_default_seed = lambda: private.randint(1, int(1e9))
-            yield
-        finally:
-            keras_random.make_default_seed, seed_generator.make_default_seed = saved
-            random.setstate(py_state)
-            np.random.set_state(np_state)
 
 
 @contextlib.contextmanager
@@ -327,6 +289,7 @@ def fit_compiled(
     window_steps: int | None = None,
     input_shape: tuple | None = None,
     cache_key: Any = None,
+    pool: TrainingPool | None = None,
 ) -> FitResult:
     """Train a compiled Keras ``model`` for ``epochs`` epochs inside one ``tf.function``.
 
@@ -338,6 +301,7 @@ def fit_compiled(
     the next fit with the same key copies its fresh weights in, trains, and
     copies the result back, skipping the tracing (0.3-0.5 s). The number of
     samples is not part of the key: every data length shares one trace.
+    ``pool`` defaults to the package's :data:`POOL`.
 
     Returns the per-epoch history (``loss`` and, with a validation split,
     ``val_loss``), whether the loss became non-finite, and the epoch at which
@@ -374,7 +338,8 @@ def fit_compiled(
         n_train=n if size >= n and window_steps is None else None,
     )
     key = None if cache_key is None else (cache_key, spec)
-    loop = _checkout(key)
+    pool = POOL if pool is None else pool
+    loop = pool.checkout(key)
     if loop is None:
         loop = _CompiledLoop(_clone_compiled(model) if key is not None else model, spec)
         loop.busy.acquire()
@@ -388,8 +353,7 @@ def fit_compiled(
         if loop.model is not model:
             loop.export(model)
         loop.busy.release()
-        if key is not None and _POOL_SIZE > 0:
-            _checkin(key, loop)
+        pool.checkin(key, loop)
 
 
 def _run_loop(loop: _CompiledLoop, args: tuple, *, epochs: int, verbose: int, initial_epoch: int) -> FitResult:
@@ -430,35 +394,64 @@ def _run_loop(loop: _CompiledLoop, args: tuple, *, epochs: int, verbose: int, in
     )
 
 
-_POOL: OrderedDict = OrderedDict()
-_POOL_SIZE = int(os.environ.get("SKLSTM_TRAINING_POOL", "8"))  # 0 switches pooling off
-_POOL_LOCK = threading.Lock()
+class TrainingPool:
+    """Traced training loops kept for reuse, keyed by architecture and loop settings.
 
+    Tracing a training loop costs 0.2-0.5 s; a pooled loop is bound to a
+    private copy of its model, and each fit with the same key copies its
+    fresh weights in, trains, and copies the result back. The least recently
+    used loop goes first once more than ``size`` are kept; ``size=0`` keeps
+    none (every fit traces its own loop). The package's pool is
+    :data:`sklstm.training.POOL`, which lives as long as the process: set its
+    ``size`` or call :meth:`clear` to release the traced graphs' memory.
+    """
 
-def _checkout(key: Any) -> _CompiledLoop | None:
-    """A pooled loop for ``key``, locked for this fit, or None."""
-    if key is None or _POOL_SIZE <= 0:
-        return None
-    with _POOL_LOCK:
-        loop = _POOL.get(key)
-        if loop is None or not loop.busy.acquire(blocking=False):
+    def __init__(self, size: int = 8):
+        self.size = size
+        self._loops: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._loops)
+
+    def loops(self) -> dict:
+        """The pooled loops by key, least recently used first (a copy)."""
+        with self._lock:
+            return dict(self._loops)
+
+    def clear(self) -> None:
+        """Drop every pooled loop."""
+        with self._lock:
+            self._loops.clear()
+
+    def checkout(self, key: Any) -> _CompiledLoop | None:
+        """A pooled loop for ``key``, locked for this fit, or None."""
+        if key is None or self.size <= 0:
             return None
-        _POOL.move_to_end(key)
-        return loop
+        with self._lock:
+            loop = self._loops.get(key)
+            if loop is None or not loop.busy.acquire(blocking=False):
+                return None
+            self._loops.move_to_end(key)
+            return loop
+
+    def checkin(self, key: Any, loop: _CompiledLoop) -> None:
+        """Keep ``loop`` (released by the caller) for the next fit with ``key``."""
+        if key is None or self.size <= 0:
+            return
+        with self._lock:
+            self._loops[key] = loop
+            self._loops.move_to_end(key)
+            while len(self._loops) > self.size:
+                self._loops.popitem(last=False)
 
 
-def _checkin(key: Any, loop: _CompiledLoop) -> None:
-    with _POOL_LOCK:
-        _POOL[key] = loop
-        _POOL.move_to_end(key)
-        while len(_POOL) > _POOL_SIZE:
-            _POOL.popitem(last=False)
+POOL = TrainingPool()
 
 
 def _clone_compiled(model: Any) -> Any:
     """A private copy of a compiled model (same layers, loss and optimizer configuration)."""
-    with _SEED_LOCK:  # the clone's initialisers draw from the global generators
-        trainer = keras.models.clone_model(model)
+    trainer = keras.models.clone_model(model)  # its initial weights are replaced by each fit's
     optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
     trainer.compile(optimizer=optimizer, loss=model.loss)
     return trainer
