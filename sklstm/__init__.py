@@ -11,6 +11,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs)
+    from .backtesting import RollingOriginSplit, backtest
+    from .base_forecaster import SeasonalNaiveForecaster
     from .estimators import (
         BidirectionalLSTMRegressor,
         CNNLSTMRegressor,
@@ -19,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs)
         StackedLSTMRegressor,
         VanillaLSTMRegressor,
     )
-    from .forecasting import LSTMForecaster, RollingOriginSplit, SeasonalNaiveForecaster, backtest
+    from .forecasting import LSTMForecaster
     from .reshaping import ConvLSTMReshaper, SequenceReshaper, SubsequenceReshaper
     from .scaling import WindowScaler
     from .windows import WindowTransformer, make_windows
@@ -40,9 +42,9 @@ _LAZY = {
     "ConvLSTMRegressor": "estimators",
     "EncoderDecoderLSTMRegressor": "estimators",
     "LSTMForecaster": "forecasting",
-    "SeasonalNaiveForecaster": "forecasting",
-    "RollingOriginSplit": "forecasting",
-    "backtest": "forecasting",
+    "SeasonalNaiveForecaster": "base_forecaster",
+    "RollingOriginSplit": "backtesting",
+    "backtest": "backtesting",
 }
 
 __all__ = [

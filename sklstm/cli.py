@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
 from ._cli_startup import import_tensorflow_quietly
+from .series import frequency, season_length_from_index
 
 __all__ = ["main"]
 
@@ -145,7 +145,7 @@ def _index_by_dates(df, date_col: str, args: argparse.Namespace):
     if not dates.is_monotonic_increasing:
         raise CLIError(f"the dates in {date_col!r} are not in increasing order (newest first?); sort the file by date")
     df.index = pd.DatetimeIndex(dates, name=date_col)
-    freq = _frequency(df.index)
+    freq = frequency(df.index)
     if freq is None:
         steps = df.index.to_series().diff().dropna()
         common = steps.mode().iloc[0]
@@ -157,19 +157,11 @@ def _index_by_dates(df, date_col: str, args: argparse.Namespace):
             )
         full = pd.date_range(df.index[0], df.index[-1], freq=common, name=date_col)
         df = df.reindex(full)
-        freq = _frequency(df.index)
+        freq = frequency(df.index)
     df.index = pd.DatetimeIndex(df.index, freq=freq)
-    if str(freq).lstrip("0123456789")[:1] in _PERIODS:
+    if freq is not None and freq.freqstr.lstrip("0123456789")[:1] in _PERIODS:
         df.index = df.index.to_period()
     return df
-
-
-def _frequency(index):
-    import pandas as pd
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return pd.infer_freq(index)
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
@@ -207,12 +199,6 @@ def _write_table(table, path: str, **to_csv) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
-
-
-def _season_length(series) -> int:
-    from .forecasting import season_length_from_index
-
-    return season_length_from_index(getattr(series, "index", None))
 
 
 def _forecaster(args: argparse.Namespace):
@@ -271,7 +257,7 @@ def _backtest(args: argparse.Namespace) -> int:
 
     _check_outputs(args)
     series = _load_series(args)
-    season = args.season_length or _season_length(series)
+    season = args.season_length or season_length_from_index(getattr(series, "index", None))
     with contextlib.redirect_stdout(sys.stderr):  # progress bars are diagnostics: stdout holds the result only
         table = backtest(
             _forecaster(args), series, horizon=args.horizon, n_folds=args.folds, window=args.window,

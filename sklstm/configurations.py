@@ -1,0 +1,200 @@
+"""How :class:`~sklstm.forecasting.LSTMForecaster` fits and chooses its configurations.
+
+Every transform and window length that applies gets a ridge regression on its
+lag windows, scored by its forecasts from every origin of the held-out end of
+the training series; the best one also gets networks that learn its ridge's
+residuals, and their correction is kept only at a weight that validates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+
+from .combination import LagModel, Plan, blend, combine, label, mase_scale, network_inputs, rank_weights, scale_stats
+from .lags import LagLayout, SeriesTransform, build_frame, training_windows
+from .series import SeriesData
+
+__all__ = ["ConfigurationMixin"]
+
+_RIDGE_ALPHAS = np.logspace(-6, 3, 19)
+_RESIDUAL_WEIGHTS = (0.0, 0.5)  # "auto": drop the network's correction, or add half of it
+
+
+class ConfigurationMixin:
+    """Fitting and selecting configurations (transform, window length, networks) on the held-out end."""
+
+    def _validation_plan(self, n: int) -> tuple[int, np.ndarray] | None:
+        """Validation horizon and forecast origins (every step of the last stretch) of a series of length ``n``."""
+        steps = min(self.horizon, n // 6)
+        if steps < 1:
+            return None
+        span = max(steps, n // 6)
+        return steps, np.arange(n - steps - span, n - steps + 1)
+
+    def _transform_candidates(self, y: np.ndarray) -> list[SeriesTransform]:
+        if self.transform != "auto":
+            return [SeriesTransform(self.transform or "none")]
+        names = ["none", "log"] if np.all(y > 0) else ["none"]
+        return [SeriesTransform(n) for n in names]
+
+    def _window_candidates(self, stop: int, layout_steps: int, lost: int, shortest: int = 1) -> list[int]:
+        """Window lengths of at least ``shortest`` that leave at least ``max(8, L)`` training windows before ``stop``."""
+        if self.n_steps_in != "auto":
+            return [int(self.n_steps_in)]
+        m = self.season_length_
+        base = sorted({max(L, shortest) for L in ([m, 2 * m, 3 * m] if m > 1 else [3, 6, 12])})
+        fits = [L for L in base if stop - lost - L - layout_steps + 1 >= max(8, L)]
+        return fits or [max(1, min(base[0], (stop - lost - layout_steps) // 3))]
+
+    def _select_linear(self, data: SeriesData) -> tuple[list, list, Plan | None, list]:
+        """Every configuration (transform, window length), best first, with its validation forecasts
+        and its ridge fitted before the held-out end.
+
+        Each is scored by the validation MASE of its ridge alone; all are kept
+        and combined with weights by rank, because on short series the single
+        best of a noisy validation forecasts worse than a combination.
+        """
+        n = len(data.y)
+        transforms = self._transform_candidates(data.y)
+        split = self._validation_plan(n)
+        self.validation_scores_ = {}
+        steps_out = self.horizon if self.strategy == "direct" else 1
+        # The direct model reads the future covariates of its whole horizon from the window's last rows.
+        shortest = self.horizon if self.strategy == "direct" and data.future is not None else 1
+        if split is None:
+            t = transforms[0] if self.transform != "auto" or not np.all(data.y > 0) else SeriesTransform("log")
+            return [(t, self._window_candidates(n, steps_out, t.diff, shortest)[-1])], [], None, []
+        steps, origins = split
+        plan = Plan(steps, origins, mase_scale(data.y[: origins[0]], self.season_length_))
+        ranked = []
+        for t in transforms:
+            for L in self._window_candidates(int(origins[0]), steps_out, t.diff, shortest):
+                try:
+                    model = self._fit_model(data, n, t, L, val_start=int(origins[0]))
+                    paths = self._validation_forecast(plan, model, data, 0.0)
+                except ValueError:
+                    continue
+                score = self._validation_mase(plan, paths)
+                self.validation_scores_[label(t, L)] = score
+                if np.isfinite(score):
+                    ranked.append((score, len(ranked), t, L, paths, model))
+        if not ranked:
+            raise ValueError(
+                f"y has {n} time steps, too short to fit any window length with horizon={self.horizon} "
+                f"({'direct' if steps_out > 1 else 'recursive'} strategy)."
+            )
+        ranked.sort(key=lambda r: r[:2])
+        return [(r[2], r[3]) for r in ranked], [r[4] for r in ranked], plan, [r[5] for r in ranked]
+
+    def _validation_forecast(self, plan: Plan, model: LagModel, data: SeriesData, weight: float) -> np.ndarray:
+        paths = combine([model], np.ones(1), data, plan.origins, plan.steps, weight)
+        return np.maximum(paths, 0.0) if self.nonnegative_ else paths
+
+    def _validation_mase(self, plan: Plan, paths: np.ndarray) -> float:
+        """Validation MASE of forecasts ``paths`` from the plan's origins."""
+        actual = self._data.y[plan.origins[:, np.newaxis] + np.arange(plan.steps)]
+        err = np.abs(paths - actual) / plan.scale
+        return float(np.mean(err)) if np.all(np.isfinite(err)) else float("inf")
+
+    def _select_network(self, data: SeriesData, members: list, member_paths: list, plan: Plan | None,
+                        linear_mase: float) -> tuple[float, int | None, float, LagModel | None]:
+        """Weight of the primary member's networks, judged by forecasts on the held-out end.
+
+        The ``n_models`` networks are trained on the windows before the held-out
+        end (early stopping on the last fifth of them); the weight whose
+        combined validation forecast is best wins. Returns the weight, the networks' median best
+        epoch, the validation MASE and the fitted primary (None when nothing
+        was validated).
+        """
+        fixed = None if self.residual_weight == "auto" else float(self.residual_weight)
+        if not self.linear_model:
+            fixed = 1.0
+        if fixed == 0.0:
+            return 0.0, None, linear_mase, None
+        base = self._base_estimator()
+        early = self.early_stopping and "epochs" in base.get_params() and "callbacks" in base.get_params()
+        if plan is None or (fixed is not None and not early):
+            return (1.0 if fixed is None else fixed), None, float("nan"), None
+        transform, n_steps_in = members[0]
+        model = self._fit_model(data, len(data.y), transform, n_steps_in, networks=True, val_start=int(plan.origins[0]),
+                                n_models=self.n_models, early=early)
+        best = [int(np.argmin(net.history_["val_loss"])) + 1 for net in model.networks] if early else []
+        epochs = int(np.median(best)) if best else None
+        corrected = self._validation_forecast(plan, model, data, 1.0)
+        weights = rank_weights(len(member_paths))
+        scores = {w: self._validation_mase(plan, blend(member_paths, weights, corrected, w))
+                  for w in ([fixed] if fixed is not None else _RESIDUAL_WEIGHTS)}
+        weight = min(scores, key=lambda w: (scores[w], w))  # ties keep the smaller weight
+        return weight, (epochs if weight > 0 else None), scores[weight], model
+
+    def _fit_model(self, data: SeriesData, stop: int, transform: SeriesTransform, n_steps_in: int, *,
+                   networks: bool = False, epochs: int | None = None, n_models: int = 1, val_start: int | None = None,
+                   early: bool = False, stats: LagModel | None = None) -> LagModel:
+        """Fit one configuration on ``data[:stop]``; with ``val_start``, windows whose targets start
+        there are held out (from the ridge and the networks alike)."""
+        layout = self._layout(data, n_steps_in)
+        d = transform.diff
+        history = data.head(stop)
+        z = transform.forward(history.y)
+        frame = build_frame(z, history.past, data.future, layout, d, stop - d)
+        fit_stop = stop - d if val_start is None else val_start - d
+        offset, scale = scale_stats(frame[:fit_stop]) if stats is None else (stats.offset, stats.scale)
+        frame = (frame - offset) / scale
+        Xw, yw = training_windows(frame, layout, 0, fit_stop)
+        if len(Xw) < 2:
+            raise ValueError(
+                f"y has {stop} time steps, too short for n_steps_in={n_steps_in} and {layout.steps_out} step(s) "
+                f"out: at least {n_steps_in + layout.steps_out + d + 1} are needed."
+            )
+        linear = None
+        if self.linear_model:
+            from sklearn.linear_model import RidgeCV
+
+            linear = RidgeCV(alphas=_RIDGE_ALPHAS).fit(Xw.reshape(len(Xw), -1), yw)
+        model = LagModel(transform, layout, offset, scale, linear, [])
+        if not networks:
+            return model
+        # The networks never see the held-out windows: early stopping uses the last fifth of the training ones,
+        # so that the held-out forecasts judge the network's weight without bias.
+        X_fit, y_fit = (Xw, yw) if val_start is not None else training_windows(frame, layout, 0, stop - d)
+        residual = y_fit - (0.0 if linear is None else linear.predict(X_fit.reshape(len(X_fit), -1)).reshape(y_fit.shape))
+        n_val = max(1, len(X_fit) // 5) if early else 0
+        inputs = X_fit if linear is None else network_inputs(X_fit, layout)
+        for i in range(n_models):
+            self._say(f"network {i + 1}/{n_models}: {type(self._base_estimator()).__name__} on {len(inputs)} windows "
+                      f"of {n_steps_in} steps" + (f", early stopping on the last {n_val}" if n_val else ""))
+            model.networks.append(self._fit_network(inputs, residual, layout, i, epochs=epochs, n_val=n_val))
+        return model
+
+    def _fit_network(self, X: np.ndarray, y: np.ndarray, layout: LagLayout, i: int, *, epochs: int | None,
+                     n_val: int) -> Any:
+        est = clone(self._base_estimator())
+        params = est.get_params()
+        settings = {"random_state": None if self.random_state is None else self.random_state + i,
+                    "n_steps_out": layout.steps_out, "epochs": epochs}
+        est.set_params(**{k: v for k, v in settings.items() if k in params and v is not None})
+        if self.verbose and "verbose" in params:
+            est.set_params(verbose=self.verbose)
+        if n_val:
+            from ._tf import keras
+
+            patience = max(10, int(params["epochs"]) // 10)
+            stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+            est.set_params(validation_split=(n_val - 0.5) / len(X), callbacks=[stop])
+        inputs = X if hasattr(est, "predict_steps") else X.reshape(len(X), -1)
+        return est.fit(inputs, y if y.shape[1] > 1 or hasattr(est, "predict_steps") else y[:, 0])
+
+    def _fit_members(self, data: SeriesData, stop: int, members: list, weight: float, epochs: int | None,
+                     n_models: int, stats: LagModel | None = None) -> list[LagModel]:
+        """The primary configuration (with its networks when ``weight > 0``) and the other members of the combination.
+
+        ``stats``: a fitted primary whose scaling the new primary keeps (so that its networks can be reused).
+        """
+        return [
+            self._fit_model(data, stop, t, L, networks=weight > 0 and i == 0, epochs=epochs, n_models=n_models,
+                            stats=stats if i == 0 else None)
+            for i, (t, L) in enumerate(members)
+        ]
