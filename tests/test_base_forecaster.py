@@ -1,0 +1,89 @@
+"""The forecaster protocol: fit/predict around _fit/_forecast_from, state reset, last_window."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Ridge
+
+from sklstm import LSTMForecaster, SeasonalNaiveForecaster
+from sklstm.base_forecaster import BaseForecaster
+from sklstm.datasets import load_airline
+
+LINE = np.arange(10.0, 310.0, 10.0)
+
+
+def ridge(**kw):
+    params = {"n_steps_in": 3, "transform": None, "linear_model": False, "n_models": 1, "early_stopping": False}
+    return LSTMForecaster(Ridge(alpha=1e-6), **{**params, **kw})
+
+
+class MeanForecaster(BaseForecaster):
+    """A forecaster written against the protocol only: the mean of the last ``window`` values."""
+
+    def __init__(self, window: int = 3):
+        self.window = window
+
+    _parameter_constraints: dict = {"window": [int]}
+
+    def _fit(self, data):
+        self.level_ = float(data.y[-self.window :].mean())
+
+    def _min_history(self):
+        return self.window
+
+    def _forecast_from(self, history, horizon, future):
+        return np.full((horizon, 1), history.y[-self.window :].mean())
+
+
+def test_a_subclass_gets_fit_predict_dates_and_checks():
+    y = pd.Series([1.0, 2.0, 3.0, 4.0], index=pd.period_range("2020-01", periods=4, freq="M"))
+    f = MeanForecaster(2).fit(y)
+    out = f.predict(2)
+    assert out.tolist() == [3.5, 3.5] and str(out.index[0]) == "2020-05"
+    with pytest.raises(ValueError, match="needs a horizon"):
+        f.predict()
+    with pytest.raises(ValueError, match="fitted without future covariates"):
+        f.predict(2, X=np.zeros((2, 1)))
+    assert f.predict(1, last_window=[10.0, 20.0]).tolist() == [15.0]
+
+
+def test_refit_drops_the_state_of_the_previous_fit():
+    y = load_airline()
+    f = LSTMForecaster(residual_weight=0.0).fit(y, X=np.arange(len(y), dtype=float))
+    assert f.future_names_ == ["X0"]
+    f.predict_interval(3, X=np.arange(3.0).reshape(-1, 1), method="refit")
+    assert f.__dict__.get("_calibration")
+    f.fit(y)
+    assert f.future_names_ == [] and "_calibration" not in f.__dict__
+    assert f.predict(3).shape == (3,)
+
+
+def test_last_window_forecasts_from_given_rows():
+    f = ridge().fit(LINE)
+    np.testing.assert_allclose(f.predict(2, last_window=[500.0, 510.0, 520.0]), [530.0, 540.0], rtol=1e-4)
+    dated = pd.Series([500.0, 510.0, 520.0], index=pd.period_range("2030-01", periods=3, freq="M"))
+    out = f.predict(2, last_window=dated)
+    assert isinstance(out, pd.Series) and str(out.index[0]) == "2030-04"
+    with pytest.raises(ValueError, match="at least 3"):
+        f.predict(1, last_window=[500.0, 510.0])
+
+
+def test_last_window_carries_the_covariates_by_name():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=60)
+    y = pd.Series(np.cumsum(rng.normal(size=60)) + 3 * x, name="y")
+    f = ridge().fit(y, X=pd.DataFrame({"x": x}))
+    window = pd.DataFrame({"x": x[-3:], "y": y.to_numpy()[-3:]})
+    np.testing.assert_allclose(
+        f.predict(2, X=pd.DataFrame({"x": [0.5, 1.0]}), last_window=window),
+        f.predict(2, X=pd.DataFrame({"x": [0.5, 1.0]})),
+    )
+    with pytest.raises(ValueError, match="last_window has columns"):
+        f.predict(2, X=pd.DataFrame({"x": [0.5, 1.0]}), last_window=window[["y"]])
+
+
+def test_seasonal_naive_accepts_and_ignores_covariates():
+    f = SeasonalNaiveForecaster(2).fit([1.0, 2.0, 3.0, 4.0], X=np.zeros((4, 1)))
+    assert f.predict(3, X=np.zeros((3, 1))).tolist() == [3.0, 4.0, 3.0]
+    with pytest.raises(ValueError, match="season_length"):
+        SeasonalNaiveForecaster(0).fit([1.0, 2.0])

@@ -1,0 +1,55 @@
+"""Season lengths, time stamps and the series container."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklstm.series import as_matrix, check_time_index, frequency, future_index, season_length_from_index
+
+
+@pytest.mark.parametrize(
+    "index, season",
+    [
+        (pd.period_range("2020-01", periods=5, freq="M"), 12),
+        (pd.date_range("2020-01-31", periods=5, freq="ME"), 12),
+        (pd.period_range("2020Q1", periods=5, freq="Q"), 4),
+        (pd.date_range("2020-01-06", periods=5, freq="W-MON"), 52),
+        (pd.date_range("2020-01-01", periods=5, freq="D"), 7),
+        (pd.bdate_range("2020-01-06", periods=5), 5),
+        (pd.date_range("2020-01-01", periods=5, freq="h"), 24),
+        (pd.date_range("2020-01-01", periods=5, freq="min"), 60),
+        (pd.period_range("2000", periods=5, freq="Y"), 1),
+        (pd.date_range("2020-01-01", periods=5, freq="2D"), 1),  # a multiple of a day has no natural season
+        (pd.RangeIndex(5), 1),
+        (None, 1),
+    ],
+)
+def test_season_length_follows_the_frequency(index, season):
+    assert season_length_from_index(index) == season
+
+
+def test_frequency_is_inferred_from_time_stamps_without_one():
+    stamps = pd.DatetimeIndex(["2021-01-01", "2021-01-02", "2021-01-03", "2021-01-04"])
+    assert stamps.freq is None and frequency(stamps).freqstr == "D"
+    assert frequency(pd.DatetimeIndex(["2021-01-01", "2021-01-05", "2021-01-06"])) is None
+
+
+def test_future_index_continues_after_the_last_stamp():
+    index = pd.period_range("2020-11", periods=2, freq="M")
+    assert [str(p) for p in future_index(index, 3)] == ["2021-01", "2021-02", "2021-03"]
+    assert list(future_index(pd.RangeIndex(0, 10, 2), 2)) == [10, 12]
+
+
+def test_time_index_must_run_forward_without_gaps():
+    with pytest.raises(ValueError, match="duplicate time stamps"):
+        check_time_index(pd.DatetimeIndex(["2021-01-01", "2021-01-01", "2021-01-02"]))
+    with pytest.raises(ValueError, match="not regularly spaced"):
+        check_time_index(pd.PeriodIndex(["2021-01", "2021-02", "2021-04"], freq="M"))
+
+
+def test_as_matrix_names_columns_and_refuses_3d():
+    values, names = as_matrix(pd.Series([1.0, 2.0], name="sales"), "y")
+    assert values.shape == (2, 1) and names == ["sales"]
+    assert as_matrix(np.zeros((3, 2)), "X")[1] == ["X0", "X1"]
+    with pytest.raises(ValueError, match="1-D or 2-D"):
+        as_matrix(np.zeros((2, 2, 2)), "y")
