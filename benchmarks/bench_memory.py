@@ -5,7 +5,7 @@ In a fresh subprocess per mode, TensorFlow is imported and a model built and tra
 slice; then the full fit runs and the growth of peak RSS over that baseline is reported, in bytes
 and as a multiple of the series' own size:
 
-* ``streamed``: ``est.fit(X, y)`` with ``X`` the zero-copy view from ``make_windows``;
+* ``streamed``: ``est.fit(X, y)`` with ``X`` from ``make_windows(..., stream=True)``;
 * ``materialised``: ``np.ascontiguousarray(X)`` first (what a plain Keras user does), at a size
   that fits in memory (``--materialised-points``), reported per point for comparison.
 
@@ -34,9 +34,9 @@ from sklstm import make_windows
 points, steps, features, mode, units, batch = sys.argv[1:7]
 points, steps, features, units, batch = int(points), int(steps), int(features), int(units), int(batch)
 series = np.random.default_rng(0).normal(size=(points, features))
-X, y = make_windows(series, steps, targets=[0])
+X, y = make_windows(series, steps, targets=[0], stream=True)
 est = sklstm.VanillaLSTMRegressor(units=units, epochs=1, batch_size=batch, random_state=0)
-est.fit(np.ascontiguousarray(X[:4096]), y[:4096])          # TensorFlow imported, model traced
+est.fit(X[:4096], y[:4096])          # TensorFlow imported, model traced
 rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 before = rss()
 start = time.perf_counter()
@@ -62,8 +62,8 @@ def _throughput(points: int, steps: int, features: int, units: int, batch: int) 
     from sklstm._tf import keras
 
     series = np.random.default_rng(0).normal(size=(points, features))
-    X, y = make_windows(series, steps, targets=[0])
-    Xm = np.ascontiguousarray(X, dtype=np.float32)
+    X, y = make_windows(series, steps, targets=[0], stream=True)
+    Xm = np.asarray(X, dtype=np.float32)
     ym = y.astype(np.float32)
 
     def keras_fit(epochs: int) -> float:
@@ -81,9 +81,6 @@ def _throughput(points: int, steps: int, features: int, units: int, batch: int) 
         assert est.streamed_
         return time.perf_counter() - start
 
-    import sklstm.base
-
-    sklstm.base.STREAM_MIN_VALUES = 1  # stream at this size too
     k = keras_fit(2) - keras_fit(1)
     s = sklstm_fit(2) - sklstm_fit(1)
     return k, s, len(X)

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_finite_numeric, check_positive_int
 
-__all__ = ["make_windows", "WindowTransformer"]
+__all__ = ["SeriesWindows", "WindowTransformer", "make_windows"]
 
 
 def _as_2d_series(data: Any) -> tuple[np.ndarray, list | None]:
@@ -73,7 +73,8 @@ def make_windows(
     features: Any = None,
     targets: Any = None,
     lead: int = 1,
-) -> tuple[np.ndarray, np.ndarray]:
+    stream: bool = False,
+) -> tuple[np.ndarray | SeriesWindows, np.ndarray]:
     """Cut a raw series into supervised ``(X, y)`` windows.
 
     Window ``i`` holds rows ``i .. i + n_steps_in - 1`` of the ``features``
@@ -95,11 +96,16 @@ def make_windows(
         Offset of the first target row from the window's last row. ``1``
         forecasts the next step; ``0`` predicts a dependent column at the same
         step as the last input (the tutorial's "multiple input series").
+    stream : bool, default=False
+        Return ``X`` as :class:`SeriesWindows`: the sklstm estimators then
+        stream the windows from the series (for series whose windows would
+        not fit in memory) instead of materialising them.
 
     Returns
     -------
-    X : ndarray of shape (n_windows, n_steps_in, n_features)
-        Read-only zero-copy view on the selected columns.
+    X : ndarray or SeriesWindows of shape (n_windows, n_steps_in, n_features)
+        Read-only zero-copy view on the selected columns (``SeriesWindows``
+        over them with ``stream=True``).
     y : ndarray of shape (n_windows,) or (n_windows, n_steps_out * n_targets)
         Targets flattened step-major: column ``s * n_targets + t`` is step
         ``s`` of target ``t``; ``y.reshape(len(y), n_steps_out, n_targets)``
@@ -130,7 +136,8 @@ def make_windows(
             f"n_steps_out={n_steps_out} and lead={lead} need at least {needed}."
         )
     n_windows = n_time - needed + 1
-    X = _windows(_columns(values, feat), n_steps_in)[:n_windows]
+    inputs = _columns(values, feat)
+    X = SeriesWindows(inputs[: n_windows + n_steps_in - 1], n_steps_in) if stream else _windows(inputs, n_steps_in)[:n_windows]
     offset = n_steps_in - 1 + lead
     y = _windows(_columns(values, targ), n_steps_out)[offset : offset + n_windows]
     y = y.reshape(n_windows, n_steps_out * len(targ))
@@ -150,6 +157,72 @@ def _columns(values: np.ndarray, positions: list[int]) -> np.ndarray:
 def _windows(values: np.ndarray, n_steps: int) -> np.ndarray:
     """``(n_time - n_steps + 1, n_steps, n_columns)`` read-only view of ``values``."""
     return sliding_window_view(values, n_steps, axis=0).transpose(0, 2, 1)
+
+
+class SeriesWindows:
+    """The windows of a long series, streamed: what ``make_windows(..., stream=True)`` returns as ``X``.
+
+    It holds the series (no copy) and the window length, and reads like the
+    read-only array of windows ``(n_windows, n_steps, n_columns)``: ``len``,
+    ``shape``, slicing (which returns windows as an array) and
+    ``numpy.asarray`` (which materialises them all). Given one as ``X``, the
+    sklstm estimators stream: ``fit``, a warm refit, ``partial_fit`` and
+    ``predict`` gather the windows from the series batch by batch and never
+    hold them all in memory.
+
+    Parameters
+    ----------
+    series : ndarray of shape (n_time, n_columns)
+        The rows the windows cover.
+    n_steps : int
+        Time steps per window.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.windows import SeriesWindows
+    >>> windows = SeriesWindows(np.arange(10.0).reshape(5, 2), n_steps=3)
+    >>> windows.shape, windows[-1].tolist()
+    ((3, 3, 2), [[4.0, 5.0], [6.0, 7.0], [8.0, 9.0]])
+    """
+
+    ndim = 3
+
+    def __init__(self, series: np.ndarray, n_steps: int):
+        self.series = np.asarray(series)
+        self.n_steps = check_positive_int(n_steps, "n_steps")
+        if self.series.ndim != 2 or len(self.series) < self.n_steps:
+            raise ValueError(
+                f"series must be 2-D (time, columns) with at least n_steps={self.n_steps} rows; got shape {self.series.shape}."
+            )
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (len(self.series) - self.n_steps + 1, self.n_steps, self.series.shape[1])
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.series.dtype
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def view(self) -> np.ndarray:
+        """The windows as a read-only zero-copy view of the series."""
+        return _windows(self.series, self.n_steps)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        return self.view()[key]
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.array(self.view(), dtype=dtype)
+
+    def __repr__(self) -> str:
+        return f"SeriesWindows(shape={self.shape}, dtype={self.dtype})"
 
 
 class WindowTransformer(TransformerMixin, BaseEstimator):

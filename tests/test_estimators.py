@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone, is_regressor
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import get_tags
 
 import sklstm
 from sklstm import make_windows
@@ -33,6 +34,36 @@ def tiny(cls, **kw):
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_is_regressor(cls):
     assert is_regressor(cls())
+    tags = get_tags(cls())
+    assert tags.target_tags.multi_output and tags.target_tags.required and not tags.input_tags.allow_nan
+
+
+def test_scikeras_is_not_patched():
+    from scikeras.wrappers import BaseWrapper
+
+    assert "__sklearn_tags__" not in vars(BaseWrapper)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_explicit_init_stores_its_keywords_and_shares_the_training_parameters(cls):
+    import inspect
+
+    assert "def __init__" in inspect.getsource(cls)  # written in the class, not generated
+    params = inspect.signature(cls).parameters
+    assert {"epochs", "batch_size", "random_state", "n_steps_out"} <= set(params)
+    est = cls(epochs=7, batch_size=3, optimizer__learning_rate=0.01)
+    assert est.get_params()["epochs"] == 7 and est.get_params()["optimizer__learning_rate"] == 0.01
+    assert " ".join(repr(est).split()) == f"{cls.__name__}(batch_size=3, epochs=7, optimizer__learning_rate=0.01)"
+    assert "Other Parameters" in cls.__doc__ and "model_ : keras.Model" in cls.__doc__
+
+
+def test_a_subclass_keeps_its_own_init():
+    class Wider(sklstm.VanillaLSTMRegressor):
+        def __init__(self, *, units=64, **kwargs):
+            super().__init__(units=units, **kwargs)
+
+    assert Wider().units == 64 and Wider(epochs=3).get_params()["epochs"] == 3
+    assert clone(Wider(units=8)).units == 8
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -1,22 +1,19 @@
-"""Long series: windows from make_windows are streamed from the series, never materialised."""
+"""Long series: windows from make_windows(..., stream=True) are streamed from the series, never materialised."""
 
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from sklearn.linear_model import RidgeCV
 
 import sklstm
-import sklstm.base
 from sklstm import make_windows
+from sklstm.baseline import WindowRidge
+from sklstm.windows import SeriesWindows
 
 T = np.arange(3000)
 DATA = np.column_stack([np.sin(T / 7) + 0.01 * T, np.cos(T / 5)])
-
-
-@pytest.fixture
-def stream_everything(monkeypatch):
-    monkeypatch.setattr(sklstm.base, "STREAM_MIN_VALUES", 1)
 
 
 @pytest.mark.parametrize(
@@ -27,44 +24,76 @@ def stream_everything(monkeypatch):
         (sklstm.ConvLSTMRegressor, {"n_seq": 4, "filters": 4}),
     ],
 )
-def test_streamed_fit_matches_materialised_fit(cls, kw, monkeypatch):
+def test_streamed_fit_matches_materialised_fit(cls, kw):
     X, y = make_windows(DATA, 8, targets=[0])
+    Xs, ys = make_windows(DATA, 8, targets=[0], stream=True)
+    assert isinstance(Xs, SeriesWindows) and Xs.shape == X.shape and np.array_equal(ys, y)
     params = {"epochs": 3, "batch_size": 64, "random_state": 0, "validation_split": 0.2, **kw}
-    dense = cls(**params).fit(np.ascontiguousarray(X), y)
-    monkeypatch.setattr(sklstm.base, "STREAM_MIN_VALUES", 1)
-    streamed = cls(**params).fit(X, y)
+    dense = cls(**params).fit(X, y)
+    streamed = cls(**params).fit(Xs, ys)
     assert streamed.streamed_ and not dense.streamed_
-    np.testing.assert_allclose(streamed.history_["loss"], dense.history_["loss"], rtol=0.05)
-    np.testing.assert_allclose(streamed.predict(X), dense.predict(np.ascontiguousarray(X)), atol=0.05)
+    # One baseline, one seed, one loop: the two paths differ only in float32 rounding.
+    np.testing.assert_allclose(streamed.baseline_.coef_, dense.baseline_.coef_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(streamed.history_["loss"], dense.history_["loss"], rtol=1e-4)
+    np.testing.assert_allclose(streamed.predict(Xs), dense.predict(X), rtol=1e-4, atol=1e-5)
 
 
-def test_only_sliding_views_are_streamed(stream_everything):
-    X, _ = make_windows(DATA, 8)
-    assert sklstm.base._streamable_series(X) is not None
-    assert sklstm.base._streamable_series(np.ascontiguousarray(X)) is None
-    np.testing.assert_array_equal(sklstm.base._streamable_series(X), DATA[:-1])  # the rows the windows cover
+def test_only_series_windows_are_streamed():
+    X, y = make_windows(DATA, 8, targets=[0])  # a strided view: materialised, as any array
+    assert not sklstm.VanillaLSTMRegressor(units=4, epochs=1).fit(X, y).streamed_
 
 
-def test_streamed_fit_rejects_nan_and_keras_loop(stream_everything):
-    X, y = make_windows(DATA, 8, targets=[0])
+def test_warm_start_and_partial_fit_keep_streaming():
+    Xs, ys = make_windows(DATA, 8, targets=[0], stream=True)
+    est = sklstm.VanillaLSTMRegressor(units=4, epochs=2, warm_start=True, random_state=0).fit(Xs, ys)
+    baseline = est.baseline_
+    est.fit(Xs, ys)
+    assert est.streamed_ and est.baseline_ is baseline and len(est.history_["loss"]) == 4
+    est.partial_fit(Xs, ys)
+    assert est.streamed_ and len(est.history_["loss"]) == 5
+    with pytest.raises(ValueError, match="was fitted on 8 x 2"):
+        est.partial_fit(*make_windows(DATA, 6, targets=[0], stream=True))
+
+
+def test_the_baseline_is_ridge_cv_computed_chunk_by_chunk():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 6, 2))
+    y = X[:, -1, :] @ [1.0, -2.0] + 0.1 * rng.normal(size=300)
+    weights = rng.uniform(0.5, 2.0, 300)
+    ours = WindowRidge().fit(X, y[:, None], sample_weight=weights)
+    theirs = RidgeCV(alphas=np.logspace(-6, 2, 9)).fit(X.reshape(300, -1), y, sample_weight=weights)
+    assert ours.alpha_ == theirs.alpha_
+    np.testing.assert_allclose(ours.coef_[0], theirs.coef_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(ours.intercept_[0], theirs.intercept_, rtol=1e-8, atol=1e-10)
+
+
+def test_streamed_fit_rejects_nan_and_keras_loop():
+    X, y = make_windows(DATA, 8, targets=[0], stream=True)
     with pytest.raises(ValueError, match="need the compiled loop"):
         sklstm.VanillaLSTMRegressor(units=4, epochs=1, fit_loop="keras").fit(X, y)
     data = DATA.copy()
     data[100, 1] = np.nan
-    view = np.lib.stride_tricks.sliding_window_view(data[:-1], 8, axis=0).transpose(0, 2, 1)
     with pytest.raises(ValueError, match="Input X contains NaN or infinity"):
-        sklstm.VanillaLSTMRegressor(units=4, epochs=1).fit(view, y)
+        sklstm.VanillaLSTMRegressor(units=4, epochs=1).fit(SeriesWindows(data[:-1], 8), y)
+
+
+def test_series_windows_read_like_an_array():
+    windows = SeriesWindows(DATA, 5)
+    assert len(windows) == 2996 and windows.ndim == 3
+    np.testing.assert_array_equal(windows[3], DATA[3:8])
+    np.testing.assert_array_equal(np.asarray(windows)[-1], DATA[-5:])
+    with pytest.raises(ValueError, match="at least n_steps=5 rows"):
+        SeriesWindows(DATA[:3], 5)
 
 
 _MEMORY_SCRIPT = """
-import resource, sys, numpy as np, sklstm, sklstm.base
+import resource, sys, numpy as np, sklstm
 from sklstm import make_windows
 series = np.random.default_rng(0).normal(size=(1_000_000, 2))
-X, y = make_windows(series, 64, targets=[0])
+X, y = make_windows(series, 64, targets=[0], stream=True)
 est = sklstm.VanillaLSTMRegressor(units=4, epochs=1, batch_size=2048, random_state=0)
-est.fit(np.ascontiguousarray(X[:20000]), y[:20000])        # TensorFlow imported, model traced
+est.fit(X[:20000], y[:20000])        # TensorFlow imported, model traced
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-sklstm.base.STREAM_MIN_VALUES = 1
 est.fit(X, y)
 growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
 print(est.streamed_, growth, series.nbytes, X.size * 4)

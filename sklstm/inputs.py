@@ -1,0 +1,98 @@
+"""Checking an estimator's windows and targets, and the encoders that scale and reshape them.
+
+Windows are 2-D ``(samples, steps)`` or 3-D ``(samples, steps, series)``
+arrays, validated with scikit-learn's ``validate_data``; targets are ``(samples,
+n_steps_out * n_targets)``. The feature encoder scales each series
+(:class:`~sklstm.scaling.WindowScaler`) and reshapes the windows for the
+architecture (:mod:`sklstm.reshaping`); the target encoder scales the targets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .reshaping import to_sequences
+from .scaling import WindowScaler
+
+__all__ = ["InputMixin"]
+
+
+class InputMixin:
+    """Validation and encoding of ``X`` and ``y`` for :class:`~sklstm.base.LSTMRegressorBase`."""
+
+    def _validate_X(self, X: Any, *, reset: bool) -> np.ndarray:
+        X = validate_data(self, X, reset=reset, allow_nd=True, dtype=[np.float64, np.float32])
+        return self._check_windows(X, reset=reset)
+
+    def _check_windows(self, X: np.ndarray, *, reset: bool) -> np.ndarray:
+        if X.ndim not in (2, 3):
+            raise ValueError(
+                f"X must be 2-D windows (samples, steps) or 3-D windows (samples, steps, features); "
+                f"got an array of shape {X.shape}."
+            )
+        seq = to_sequences(X)
+        if reset:
+            self.n_steps_in_, self.n_series_in_ = seq.shape[1], seq.shape[2]
+        elif seq.shape[2] != self.n_series_in_:
+            raise ValueError(
+                f"X has {seq.shape[2]} features per time step, but {type(self).__name__} "
+                f"was fitted with {self.n_series_in_}."
+            )
+        return seq
+
+    def _validate_Xy(self, X: Any, y: Any, reset: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        y_shape = None if y is None else np.asarray(y).shape
+        if y_shape is not None and len(y_shape) > 2:
+            raise ValueError(
+                f"y must be 1-D or 2-D (samples, n_steps_out * n_targets); got shape {y_shape}. "
+                "Flatten multi-step targets with y.reshape(len(y), -1)."
+            )
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            allow_nd=True,
+            multi_output=True,
+            y_numeric=True,
+            dtype=[np.float64, np.float32],
+        )
+        seq = self._check_windows(X, reset=reset)
+        return seq, self._check_targets(y, reset)
+
+    def _check_targets(self, y: np.ndarray, reset: bool) -> np.ndarray:
+        """Check y's columns against ``n_steps_out`` (and the fit); return it 2-D float64."""
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if not reset:
+            if n_outputs != self.n_steps_out * self.n_targets_:
+                raise ValueError(
+                    f"y has {n_outputs} columns, but {type(self).__name__} was fitted with "
+                    f"{self.n_steps_out * self.n_targets_}."
+                )
+            return np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
+        if n_outputs % self.n_steps_out:
+            raise ValueError(
+                f"y has {n_outputs} columns, which is not n_steps_out={self.n_steps_out} "
+                "steps of whole targets; y's columns must be n_steps_out * n_targets."
+            )
+        self.y_ndim_ = y.ndim
+        self.n_targets_ = n_outputs // self.n_steps_out
+        return np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
+
+    def _make_feature_encoder(self) -> Pipeline:
+        scaler = "passthrough" if self.scaling is None else WindowScaler(method=self.scaling)
+        return Pipeline([("scale", scaler), ("reshape", self._make_reshaper())])
+
+    def _make_reshaper(self):
+        if "n_seq" in self._param_defaults():
+            return self._reshaper(n_seq=self.n_seq)
+        return self._reshaper()
+
+    def _encode(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "model_")
+        seq = self._validate_X(X, reset=False)
+        return np.asarray(self.feature_encoder_.transform(seq), dtype=np.float32)

@@ -1,0 +1,90 @@
+"""The streaming path: windows of a long series gathered inside the training loop, never materialised.
+
+An estimator streams when ``X`` is a :class:`~sklstm.windows.SeriesWindows`
+(what ``make_windows(..., stream=True)`` returns), and only then: a fit, a
+warm refit and ``partial_fit`` alike. It scales the series once (one float32
+copy), fits the linear baseline chunk by chunk (:class:`~sklstm.baseline.WindowRidge`,
+as the dense path does) and gives the compiled loop the series and the window
+length; ``predict`` works chunk by chunk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .baseline import WindowRidge
+from .scaling import TargetScaler, _affine_stats
+from .windows import SeriesWindows
+
+__all__ = ["StreamingMixin"]
+
+_CHUNK_ROWS = 2**20
+_CHUNK_WINDOWS = 2**14
+
+
+class StreamingMixin:
+    """``_fit_streaming`` and ``_predict_streaming`` for :class:`~sklstm.base.LSTMRegressorBase`."""
+
+    def _fit_streaming(self, X: SeriesWindows, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> Any:
+        """Fit on the windows of ``X.series``; with ``warm``, keep the scaling and the baseline of the last fit."""
+        from sklearn.utils import check_array
+
+        n, steps, n_series = X.shape
+        series = X.series
+        if not all(np.isfinite(series[i : i + _CHUNK_ROWS]).all() for i in range(0, len(series), _CHUNK_ROWS)):
+            raise ValueError("Input X contains NaN or infinity.")
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        if sample_weight is not None:
+            raise ValueError("sample_weight is not supported for windows streamed from a long series.")
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if len(y) != n:
+            raise ValueError(f"X has {n} windows but y has {len(y)} rows.")
+        if warm and (steps, n_series) != (self.n_steps_in_, self.n_series_in_):
+            raise ValueError(
+                f"X has windows of {steps} steps x {n_series} series, but {type(self).__name__} was fitted on "
+                f"{self.n_steps_in_} x {self.n_series_in_}."
+            )
+        if not warm:
+            self.n_features_in_, self.n_steps_in_, self.n_series_in_ = steps, steps, n_series
+        y2 = self._check_targets(y, reset=not warm)
+        if not warm:
+            self._fit_streamed_encoders(X, y2)
+        scaled = self._scaled_series(series)
+        windows = SeriesWindows(scaled, steps)
+        targets = self.target_encoder_.transform(y2)
+        if not warm:
+            self.baseline_ = WindowRidge().fit(windows, targets) if self.linear_baseline else None
+        ye = np.empty(y2.shape, dtype=np.float32)  # scaled residual targets, filled chunk by chunk
+        for i in range(0, n, _CHUNK_WINDOWS):
+            ye[i : i + _CHUNK_WINDOWS] = targets[i : i + _CHUNK_WINDOWS] - self._baseline(windows[i : i + _CHUNK_WINDOWS])
+        del windows, targets
+        reshaper = self.feature_encoder_.named_steps["reshape"]
+        self.input_shape_ = tuple(reshaper._from_sequences(np.zeros((1, steps, n_series))).shape[1:])
+        self._train(scaled, ye, None, settings=settings, warm=warm, window_steps=steps)
+        self.streamed_ = True
+        return self
+
+    def _fit_streamed_encoders(self, X: SeriesWindows, y2: np.ndarray) -> None:
+        """Feature scaling from the series (every window's rows), target scaling from ``y2``."""
+        self.feature_encoder_ = self._make_feature_encoder().fit(np.asarray(X[:2]))
+        scaler = self.feature_encoder_.named_steps["scale"]
+        if scaler != "passthrough":
+            scaler.offset_, scaler.scale_ = _affine_stats(X.series, self.scaling)
+        self.target_encoder_ = TargetScaler(self.scaling, self.n_targets_).fit(y2)
+
+    def _scaled_series(self, series: np.ndarray) -> np.ndarray:
+        """The series scaled as the windows are (float32), chunk by chunk."""
+        scaler = self.feature_encoder_.named_steps["scale"]
+        offset, scale = (0.0, 1.0) if scaler == "passthrough" else (scaler.offset_, scaler.scale_)
+        scaled = np.empty(series.shape, dtype=np.float32)
+        for i in range(0, len(series), _CHUNK_ROWS):
+            scaled[i : i + _CHUNK_ROWS] = (series[i : i + _CHUNK_ROWS] - offset) / scale
+        return scaled
+
+    def _predict_streaming(self, X: SeriesWindows, batch: int) -> np.ndarray:
+        """Predictions for the windows of ``X.series``, one chunk of windows at a time."""
+        chunks = (X[i : i + _CHUNK_WINDOWS] for i in range(0, len(X), _CHUNK_WINDOWS))  # copies of one chunk each
+        return np.concatenate([self.predict(np.ascontiguousarray(chunk), batch_size=batch) for chunk in chunks])
