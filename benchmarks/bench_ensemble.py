@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from sklstm._tf import keras
-from sklstm.training import fit_compiled
+from sklstm.training import Schedule, fit_compiled
 
 
 def member(inputs, units: int = 32):
@@ -39,10 +39,10 @@ def main() -> None:
     for run in range(2):
         start = time.perf_counter()
         for _ in range(n_members):
-            fit_compiled(model(1, steps), X, y, epochs=epochs, cache_key=("separate",))
+            fit_compiled(model(1, steps), X, y, Schedule(epochs), cache_key=("separate",))
         separate = time.perf_counter() - start
         start = time.perf_counter()
-        fit_compiled(model(n_members, steps), X, np.tile(y, (1, n_members)), epochs=epochs, cache_key=("batched",))
+        fit_compiled(model(n_members, steps), X, np.tile(y, (1, n_members)), Schedule(epochs), cache_key=("batched",))
         batched = time.perf_counter() - start
         print(f"run {run}: {n_members} separate fits {separate:.2f} s, one {n_members}-branch graph {batched:.2f} s, "
               f"ratio batched/separate {batched / separate:.2f}")

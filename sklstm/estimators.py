@@ -42,10 +42,6 @@ class VanillaLSTMRegressor(LSTMRegressorBase):
         LSTM units.
     activation : str or callable, default="relu"
         LSTM activation.
-    epochs : int, default=200
-        Training epochs.
-    **kwargs : dict
-        The training parameters below, and routed parameters.
 
     Examples
     --------
@@ -79,10 +75,6 @@ class StackedLSTMRegressor(LSTMRegressorBase):
         Number of stacked LSTM layers.
     activation : str or callable, default="relu"
         LSTM activation.
-    epochs : int, default=200
-        Training epochs.
-    **kwargs : dict
-        The training parameters below, and routed parameters.
 
     Examples
     --------
@@ -119,10 +111,6 @@ class BidirectionalLSTMRegressor(LSTMRegressorBase):
         LSTM activation.
     merge_mode : {"concat", "sum", "mul", "ave"}, default="concat"
         How the two directions are combined.
-    epochs : int, default=500
-        Training epochs.
-    **kwargs : dict
-        The training parameters below, and routed parameters.
 
     Examples
     --------
@@ -165,10 +153,6 @@ class CNNLSTMRegressor(LSTMRegressorBase):
         LSTM units.
     activation : str or callable, default="relu"
         Activation of the convolution and the LSTM.
-    epochs : int, default=1000
-        Training epochs.
-    **kwargs : dict
-        The training parameters below, and routed parameters.
 
     Examples
     --------
@@ -212,10 +196,6 @@ class ConvLSTMRegressor(LSTMRegressorBase):
         ``steps // n_seq``.
     activation : str or callable, default="relu"
         ConvLSTM2D activation.
-    epochs : int, default=1000
-        Training epochs.
-    **kwargs : dict
-        The training parameters below, and routed parameters.
 
     Examples
     --------
@@ -252,10 +232,6 @@ class EncoderDecoderLSTMRegressor(LSTMRegressorBase):
         Units of the encoder and the decoder LSTM.
     activation : str or callable, default="relu"
         LSTM activation.
-    epochs : int, default=300
-        Training epochs.
-    **kwargs : dict
-        The training parameters below, and routed parameters.
 
     Examples
     --------

@@ -136,23 +136,22 @@ class TrainingMixin:
                       seed: int | None, initial_epoch: int, window_steps: int | None) -> Any:
         """One training run with the compiled loop or ``model.fit``; its :class:`~sklstm.training.FitResult`."""
         from .seeding import fresh_seed, global_seed
-        from .training import fit_compiled, fit_keras
+        from .training import Schedule, fit_compiled, fit_keras
 
-        common = dict(
+        schedule = Schedule(
             epochs=settings["epochs"],
             batch_size=settings["batch_size"],
             shuffle=settings["shuffle"],
             validation_split=settings["validation_split"],
-            sample_weight=sample_weight,
             verbose=settings["verbose"],
             initial_epoch=initial_epoch,
         )
         if loop == "compiled":
             stream = {} if window_steps is None else {"window_steps": window_steps, "input_shape": self.input_shape_}
-            return fit_compiled(self.model_, Xe, ye, early_stop=early, seed=fresh_seed() if seed is None else seed,
-                                cache_key=self._cache_key(), **common, **stream)
+            return fit_compiled(self.model_, Xe, ye, schedule, sample_weight=sample_weight, early_stop=early,
+                                seed=fresh_seed() if seed is None else seed, cache_key=self._cache_key(), **stream)
         with global_seed(seed):  # model.fit shuffles with TensorFlow's global generator
-            return fit_keras(self.model_, Xe, ye, callbacks=callbacks, **common)
+            return fit_keras(self.model_, Xe, ye, schedule, sample_weight=sample_weight, callbacks=callbacks)
 
     def _report_divergence(self, result: Any, attempt: int) -> None:
         """Warn that the loss became non-finite (a retry follows), or raise after the last attempt."""

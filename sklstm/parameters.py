@@ -53,6 +53,9 @@ COMMON_CONSTRAINTS: dict[str, list] = {
 _SHARED_DOC = """
     Other Parameters
     ----------------
+    epochs : int
+        Training epochs; the default is the tutorial's for the architecture
+        (see the signature).
     n_steps_out : int, default=1
         Future steps per target in ``y``: ``y`` has ``n_steps_out * n_targets``
         columns, flattened step-major (column ``s * n_targets + t``).

@@ -155,14 +155,10 @@ class SubsequenceReshaper(_BaseReshaper):
 class ConvLSTMReshaper(SubsequenceReshaper):
     """Split each window into ``n_seq`` one-row frames for ConvLSTM2D.
 
-    Output shape ``(samples, n_seq, 1, steps // n_seq, features)``.
-
-    Parameters
-    ----------
-    n_seq : int, default=2
-        Number of frames; must divide the window's steps.
-    n_features : int, default=1
-        Number of series interleaved in 2-D input; ignored for 3-D input.
+    Output shape ``(samples, n_seq, 1, steps // n_seq, features)``: the
+    sub-sequences of :class:`SubsequenceReshaper`, each a frame of one row.
+    ``n_seq`` (the number of frames, which must divide the window's steps)
+    and ``n_features`` (series interleaved in 2-D input) are its parameters.
 
     Examples
     --------

@@ -27,7 +27,7 @@ from ._tf import keras, tf
 from .compiled_loop import EVAL_BATCH, CompiledLoop, EarlyStop, LoopSpec
 from .pool import POOL, TrainingPool, clone_compiled
 
-__all__ = ["POOL", "EarlyStop", "FitResult", "TrainingPool", "fit_compiled", "fit_keras", "quiet_tf_logger"]
+__all__ = ["POOL", "EarlyStop", "FitResult", "Schedule", "TrainingPool", "fit_compiled", "fit_keras", "quiet_tf_logger"]
 
 
 @dataclass
@@ -68,26 +68,33 @@ def _n_train(n: int, validation_split: float) -> int:
 _CHUNK_SECONDS = 0.25
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """What a training run shares between the compiled loop and ``model.fit``: epochs and batches."""
+
+    epochs: int
+    batch_size: int | None = None
+    shuffle: bool = True
+    validation_split: float = 0.0
+    verbose: int = 0
+    initial_epoch: int = 0
+
+
 def fit_compiled(
     model: Any,
     X: np.ndarray,
     y: np.ndarray,
+    schedule: Schedule,
     *,
-    epochs: int,
-    batch_size: int | None = None,
-    shuffle: bool = True,
-    validation_split: float = 0.0,
     sample_weight: np.ndarray | None = None,
     early_stop: EarlyStop | None = None,
     seed: int = 0,
-    verbose: int = 0,
-    initial_epoch: int = 0,
     window_steps: int | None = None,
     input_shape: tuple | None = None,
     cache_key: Any = None,
     pool: TrainingPool | None = None,
 ) -> FitResult:
-    """Train a compiled Keras ``model`` for ``epochs`` epochs inside one ``tf.function``.
+    """Train a compiled Keras ``model`` for ``schedule.epochs`` epochs inside one ``tf.function``.
 
     With ``window_steps``, ``X`` is a series and the windows ``X[i : i + window_steps]``
     (reshaped to ``input_shape``) are gathered per batch instead of materialised.
@@ -112,15 +119,15 @@ def fit_compiled(
             "compiled loop; use 'loss' or 'val_loss', or fit_loop='keras'."
         )
     n_all = len(X) if window_steps is None else len(y)
-    n = _n_train(n_all, validation_split)
+    n = _n_train(n_all, schedule.validation_split)
     if early_stop is not None and early_stop.monitor == "val_loss" and n == n_all:
         raise ValueError("EarlyStopping(monitor='val_loss') needs validation data: set validation_split.")
-    size = int(batch_size or 32)
+    size = int(schedule.batch_size or 32)
     spec = LoopSpec(
         x_shape=X.shape[1:],
         y_shape=y.shape[1:],
         batch_size=size,
-        shuffle=bool(shuffle) and size < n,
+        shuffle=bool(schedule.shuffle) and size < n,
         full_batch=size >= n,
         validation=n < n_all,
         val_in_one_batch=n_all - n <= EVAL_BATCH,
@@ -144,7 +151,8 @@ def fit_compiled(
     args = (tf.convert_to_tensor(X), tf.convert_to_tensor(y), tf.convert_to_tensor(sw),
             tf.constant(int(seed), tf.int32), tf.constant(n, tf.int32))
     try:
-        return _run_loop(loop, args, epochs=epochs, verbose=verbose, initial_epoch=initial_epoch)
+        return _run_loop(loop, args, epochs=schedule.epochs, verbose=schedule.verbose,
+                         initial_epoch=schedule.initial_epoch)
     finally:
         if loop.model is not model:
             loop.export(model)
@@ -206,28 +214,24 @@ def fit_keras(
     model: Any,
     X: np.ndarray,
     y: np.ndarray,
+    schedule: Schedule,
     *,
-    epochs: int,
-    batch_size: int | None = None,
-    shuffle: bool = True,
-    validation_split: float = 0.0,
     sample_weight: np.ndarray | None = None,
     callbacks: list | None = None,
-    verbose: int = 0,
-    initial_epoch: int = 0,
 ) -> FitResult:
     """Plain ``model.fit``, with a NaN guard and a whole-fit progress bar."""
     callbacks = list(callbacks or []) + [keras.callbacks.TerminateOnNaN()]
-    if verbose:
-        callbacks.append(_EpochProgress(epochs))
+    if schedule.verbose:
+        callbacks.append(_EpochProgress(schedule.epochs))
+    initial_epoch = schedule.initial_epoch
     hist = model.fit(
         X,
         y,
-        epochs=initial_epoch + epochs,
+        epochs=initial_epoch + schedule.epochs,
         initial_epoch=initial_epoch,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        validation_split=validation_split,
+        batch_size=schedule.batch_size,
+        shuffle=schedule.shuffle,
+        validation_split=schedule.validation_split,
         sample_weight=sample_weight,
         callbacks=callbacks,
         verbose=0,
