@@ -207,17 +207,11 @@ def _forecaster(args: argparse.Namespace):
 
     from .forecasting import LSTMForecaster
 
-    cls = getattr(sklstm, MODELS[args.model])
-    params = {"linear_baseline": False}  # the forecaster fits the linear model
-    if args.epochs is not None:
-        params["epochs"] = args.epochs
-    if args.model == "vanilla":
-        params["units"] = 32
-    if args.model == "vanilla" and args.epochs is None:
-        params["epochs"] = 300
+    # The vanilla model is the forecaster's own default network; the others fit residuals of its ridge alike.
+    network = None if args.model == "vanilla" else getattr(sklstm, MODELS[args.model])(linear_baseline=False)
     strategy = "direct" if args.model == "encoder-decoder" else "recursive"
-    return LSTMForecaster(
-        cls(**params),
+    forecaster = LSTMForecaster(
+        network,
         n_steps_in="auto" if args.n_steps_in is None else args.n_steps_in,
         strategy=strategy,
         horizon=args.horizon,
@@ -225,6 +219,9 @@ def _forecaster(args: argparse.Namespace):
         random_state=args.random_state,
         verbose=_verbosity(args),
     )
+    if args.epochs is not None:
+        forecaster.set_params(estimator__epochs=args.epochs)
+    return forecaster
 
 
 def _verbosity(args: argparse.Namespace) -> int:

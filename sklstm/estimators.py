@@ -19,15 +19,6 @@ from . import architectures
 from .base import LSTMRegressorBase, shared_parameters
 from .reshaping import ConvLSTMReshaper, SubsequenceReshaper
 
-__all__ = [
-    "VanillaLSTMRegressor",
-    "StackedLSTMRegressor",
-    "BidirectionalLSTMRegressor",
-    "CNNLSTMRegressor",
-    "ConvLSTMRegressor",
-    "EncoderDecoderLSTMRegressor",
-]
-
 _POSITIVE = [Interval(numbers.Integral, 1, None, closed="left")]
 _ACTIVATION = [str, callable]
 
