@@ -25,7 +25,6 @@ estimators do not import it.
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -35,6 +34,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from . import _tf  # noqa: F401  (TensorFlow before scikeras imports it)
+from ._guards import one_fit_at_a_time
 from .baseline import WindowRidge
 from .fitting import TrainingMixin
 from .inputs import InputMixin
@@ -167,28 +167,42 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
         return self._fit(X, y, sample_weight, settings=self._fit_settings({"epochs": 1}), warm=hasattr(self, "model_"))
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> LSTMRegressorBase:
-        # One fit at a time per instance: two threads fitting it at once would mix their state.
-        lock = self.__dict__.setdefault("_fit_lock", threading.Lock())
-        if not lock.acquire(blocking=False):
-            raise RuntimeError(
-                f"{type(self).__name__} is already being fitted in another thread; give each thread its own "
-                "estimator (sklearn.base.clone)."
-            )
-        try:
-            return self._fit_once(X, y, sample_weight, settings=settings, warm=warm)
-        except BaseException:  # an error or Ctrl-C: never leave a half-trained model that looks fitted
-            if not warm:
-                for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
-                    delattr(self, name)
-            raise
-        finally:
-            self.__dict__.pop("_fit_lock", None)
-            lock.release()
+        with one_fit_at_a_time(self):
+            try:
+                return self._fit_once(X, y, sample_weight, settings=settings, warm=warm)
+            except BaseException:  # an error or Ctrl-C: never leave a half-trained model that looks fitted
+                if not warm:
+                    for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+                        delattr(self, name)
+                raise
+
+    def initialize(self, X: Any, y: Any) -> LSTMRegressorBase:
+        """Fit the scaling and the linear baseline and build the network, without training it (scikeras' ``initialize``).
+
+        ``predict`` then works (the untrained network adds little to the
+        baseline); a later ``fit`` starts over unless ``warm_start=True``.
+        """
+        self._validate_params()
+        if isinstance(X, SeriesWindows):
+            raise ValueError("initialize takes windows as an array; streamed windows (SeriesWindows) are for fit.")
+        with one_fit_at_a_time(self):
+            self._prepare(X, y, None, warm=False)
+            self._new_network(self._training_seed())
+            self.history_, self.fit_loop_, self.stopped_epoch_, self.streamed_ = {"loss": []}, None, None, False
+        return self
 
     def _fit_once(self, X: Any, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> LSTMRegressorBase:
         if isinstance(X, SeriesWindows):
             return self._fit_streaming(X, y, sample_weight, settings=settings, warm=warm)
+        Xe, ye, sample_weight = self._prepare(X, y, sample_weight, warm=warm)
+        self._train(Xe, ye, sample_weight, settings=settings, warm=warm)
+        self.streamed_ = False
+        return self
+
+    def _prepare(self, X: Any, y: Any, sample_weight: Any, *, warm: bool) -> tuple[np.ndarray, np.ndarray, Any]:
+        """Validate, fit the encoders and the baseline (unless ``warm``); the encoded windows and residual targets."""
         seq, y2 = self._validate_Xy(X, y, reset=not warm)
+        self._record_input_types(X.shape if hasattr(X, "shape") else np.shape(X), seq.dtype, y2)
         if sample_weight is not None:
             from sklearn.utils.validation import _check_sample_weight
 
@@ -202,11 +216,8 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
         ye = self.target_encoder_.transform(y2)
         if not warm:
             self.baseline_ = self._fit_baseline(Xe, ye, sample_weight)
-        ye = np.asarray(ye - self._baseline(Xe), dtype=np.float32)
         self.input_shape_ = tuple(Xe.shape[1:])
-        self._train(Xe, ye, sample_weight, settings=settings, warm=warm)
-        self.streamed_ = False
-        return self
+        return Xe, np.asarray(ye - self._baseline(Xe), dtype=np.float32), sample_weight
 
     def _fit_baseline(self, Xe: np.ndarray, ye: np.ndarray, sample_weight: Any) -> WindowRidge | None:
         """Ridge regression (alpha by leave-one-out) on the scaled windows, or None."""

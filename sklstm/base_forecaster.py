@@ -25,6 +25,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from ._guards import one_fit_at_a_time
 from ._validation import check_positive_int
 from .series import SeriesData, as_matrix, check_time_index, future_index, is_pandas
 
@@ -65,10 +66,15 @@ class BaseForecaster(BaseEstimator):
         -------
         self : object
         """
-        self._validate_params()
-        self._reset()
-        self._data = self._check_fit_data(y, X, X_past)
-        self._fit(self._data)
+        with one_fit_at_a_time(self, "forecaster"):
+            self._validate_params()
+            self._reset()
+            try:
+                self._data = self._check_fit_data(y, X, X_past)
+                self._fit(self._data)
+            except BaseException:  # an error or Ctrl-C: never leave a half-fitted forecaster that looks fitted
+                self._reset()
+                raise
         return self
 
     def _fit(self, data: SeriesData) -> None:  # pragma: no cover - abstract
@@ -77,7 +83,7 @@ class BaseForecaster(BaseEstimator):
     def _reset(self) -> None:
         """Drop the state of an earlier fit: everything but the parameters and scikit-learn's configuration."""
         keep = set(self.get_params(deep=False))
-        for name in [n for n in vars(self) if n not in keep and not n.startswith(("_sklearn", "_metadata"))]:
+        for name in [n for n in vars(self) if n not in keep and not n.startswith(("_sklearn", "_metadata", "_fit_lock"))]:
             delattr(self, name)
 
     def _check_fit_data(self, y: Any, X: Any, X_past: Any) -> SeriesData:

@@ -110,7 +110,7 @@ class TrainingMixin:
                     initial_epoch = 0
                 result = self._run_training(Xe, ye, sample_weight, settings, loop=loop, early=early, callbacks=callbacks,
                                             seed=seed, initial_epoch=initial_epoch, window_steps=window_steps)
-            if not result.diverged:
+            if not (result.diverged or self._exploded(result, ye)):
                 break
             self._report_divergence(result, attempt)
         if warm and initial_epoch and hasattr(self, "history_"):
@@ -153,17 +153,35 @@ class TrainingMixin:
         with global_seed(seed):  # model.fit shuffles with TensorFlow's global generator
             return fit_keras(self.model_, Xe, ye, schedule, sample_weight=sample_weight, callbacks=callbacks)
 
+    def _exploded(self, result: Any, ye: np.ndarray) -> bool:
+        """Whether training ended with a finite loss far above that of predicting zero (a learning rate far too large).
+
+        Zero is what the network adds before training (to the linear baseline,
+        in scaled units), so a final loss more than ten times its loss (and
+        above 0.01) means the updates blew the weights up.
+        """
+        losses = result.history.get("loss") or []
+        if not losses or result.stopped_epoch is not None:  # early stopping kept its best epoch
+            return False
+        from ._tf import keras
+
+        try:
+            zero_loss = float(np.mean(np.asarray(keras.losses.get(self.loss)(ye, np.zeros_like(ye)))))
+        except (TypeError, ValueError):  # a loss that cannot score zeros: nothing to compare with
+            return False
+        return losses[-1] > max(10.0 * zero_loss, 1e-2)
+
     def _report_divergence(self, result: Any, attempt: int) -> None:
         """Warn that the loss became non-finite (a retry follows), or raise after the last attempt."""
         lr_now = float(np.asarray(self.model_.optimizer.learning_rate))
         if attempt == _MAX_RETRIES:
             raise RuntimeError(
-                f"{type(self).__name__}: training diverged (loss became NaN or inf) "
+                f"{type(self).__name__}: training diverged (the loss became NaN or inf, or exploded) "
                 f"{_MAX_RETRIES + 1} times, last with learning rate {lr_now:g}. Check the data "
                 "for extreme values, keep scaling='minmax', or lower optimizer__learning_rate."
             )
         warnings.warn(
-            f"{type(self).__name__}: loss became non-finite at epoch "
+            f"{type(self).__name__}: the loss became non-finite or exploded by epoch "
             f"{len(result.history['loss'])}; retrying with learning rate {lr_now / 10:g}.",
             RuntimeWarning,
             stacklevel=4,

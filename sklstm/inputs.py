@@ -83,6 +83,13 @@ class InputMixin:
         self.n_targets_ = n_outputs // self.n_steps_out
         return np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
 
+    def _record_input_types(self, X_shape: tuple, X_dtype: Any, y: Any) -> None:
+        """scikeras' fitted attributes that describe the (validated) training data."""
+        y = np.asarray(y)
+        self.X_shape_, self.X_dtype_ = tuple(X_shape), np.dtype(X_dtype)
+        self.y_dtype_, self.target_type_ = y.dtype, self._type_of_target(y)
+        self.n_outputs_expected_ = 1  # the network has one output tensor
+
     def _make_feature_encoder(self) -> Pipeline:
         scaler = "passthrough" if self.scaling is None else WindowScaler(method=self.scaling)
         return Pipeline([("scale", scaler), ("reshape", self._make_reshaper())])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import numbers
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,8 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_parameter_constraints,
 )
+
+from scikeras._utils import route_params, unflatten_params  # noqa: E402  isort: skip
 
 __all__ = ["COMMON_CONSTRAINTS", "ParameterMixin", "shared_parameters"]
 
@@ -43,7 +46,7 @@ COMMON_CONSTRAINTS: dict[str, list] = {
     "linear_baseline": ["boolean"],
     "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
     "shuffle": ["boolean"],
-    "callbacks": [list, None],
+    "callbacks": "no_validation",  # a list, dict, class or instance: checked by _fit_settings
     "fit_loop": [StrOptions({"auto", "compiled", "keras"})],
     "warm_start": ["boolean"],
     "random_state": ["random_state"],
@@ -80,9 +83,11 @@ _SHARED_DOC = """
         Fraction of the last samples held out for ``val_loss``.
     shuffle : bool, default=True
         Shuffle the mini-batches every epoch.
-    callbacks : list or None, default=None
-        Keras callbacks. A single ``EarlyStopping`` runs inside the compiled
-        loop; any other callback switches to plain ``model.fit``.
+    callbacks : list, dict, callback, class or None, default=None
+        Keras callbacks, in any form scikeras takes (a class is built with its
+        routed ``callbacks__<arg>`` parameters). A single ``EarlyStopping``
+        runs inside the compiled loop; any other callback switches to plain
+        ``model.fit``.
     fit_loop : {"auto", "compiled", "keras"}, default="auto"
         ``"compiled"`` runs all epochs in one TensorFlow graph (much faster on
         small data); ``"keras"`` uses ``model.fit``; ``"auto"`` picks the
@@ -93,7 +98,8 @@ _SHARED_DOC = """
         Seed of the initial weights and the shuffling; an int gives
         bit-identical results on CPU.
     verbose : int, default=0
-        ``1`` shows one progress bar for the whole fit; ``0`` prints nothing.
+        ``0`` prints nothing; ``1`` shows one progress bar for the whole fit;
+        ``2`` prints one line per epoch (as Keras does).
     **kwargs : dict
         Routed parameters: ``model__<arg>`` (builder), ``optimizer__<arg>``,
         ``compile__<arg>``, ``fit__<arg>``, ``predict__<arg>``, ``loss__<arg>``.
@@ -247,10 +253,12 @@ class ParameterMixin:
         settings = {name: getattr(self, name) for name in FIT_SETTINGS}
         for given in (routed, overrides):
             settings.update({k: v for k, v in given.items() if k != "callbacks"})
-        callbacks = []
-        for given in (self.callbacks, routed.get("callbacks"), overrides.get("callbacks")):
-            callbacks += [] if given is None else list(given) if isinstance(given, (list, tuple)) else [given]
-        settings["callbacks"] = callbacks
+        own = route_params(self.get_params(), destination="callbacks", pass_filter=set(), strict=False)
+        settings["callbacks"] = [
+            callback
+            for given, kwargs in ((self.callbacks, own), (routed.get("callbacks"), {}), (overrides.get("callbacks"), {}))
+            for callback in _callback_list(given, kwargs)
+        ]
         checked = {k: v for k, v in settings.items() if k != "callbacks"}
         validate_parameter_constraints(
             {k: COMMON_CONSTRAINTS[k] for k in checked}, checked, caller_name=f"{type(self).__name__}.fit"
@@ -271,3 +279,27 @@ class ParameterMixin:
         validate_parameter_constraints({"batch_size": COMMON_CONSTRAINTS["batch_size"]}, {"batch_size": batch},
                                        caller_name=f"{type(self).__name__}.predict")
         return int(batch)
+
+
+def _callback_list(given: Any, kwargs: dict) -> list:
+    """Callbacks in any form scikeras takes, as a list of instances.
+
+    A list or tuple, a dict (its values) or a single callback; a class is
+    built with its routed ``callbacks__<arg>`` keywords (``callbacks__<key>__<arg>``
+    inside a list or dict), as scikeras builds it.
+    """
+    from ._tf import keras
+
+    if given is None:
+        return []
+    built = unflatten_params(items=given, params=kwargs)
+    if isinstance(built, Mapping):
+        built = list(built.values())
+    built = list(built) if isinstance(built, (list, tuple)) else [built]
+    bad = [cb for cb in built if not isinstance(cb, keras.callbacks.Callback)]
+    if bad:
+        raise ValueError(
+            f"callbacks must be Keras callbacks: instances, classes (with callbacks__<arg> parameters), or a "
+            f"list or dict of them; got {bad!r}."
+        )
+    return built

@@ -40,6 +40,7 @@ class StreamingMixin:
         if sample_weight is not None:
             raise ValueError("sample_weight is not supported for windows streamed from a long series.")
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        self._record_input_types(X.shape, X.dtype, y)
         if len(y) != n:
             raise ValueError(f"X has {n} windows but y has {len(y)} rows.")
         if warm and (steps, n_series) != (self.n_steps_in_, self.n_series_in_):

@@ -165,10 +165,11 @@ def _run_loop(loop: CompiledLoop, args: tuple, *, epochs: int, verbose: int, ini
     validation = loop.spec.validation
     if validation:
         history["val_loss"] = []
-    bar = keras.utils.Progbar(epochs, unit_name="epoch") if verbose else None
+    bar = keras.utils.Progbar(epochs, unit_name="epoch") if verbose == 1 else None
     # Python regains control between chunks of epochs, each about _CHUNK_SECONDS long: to move the
     # progress bar, and so that Ctrl-C (KeyboardInterrupt) takes effect within a fraction of a second.
-    most = max(1, math.ceil(epochs / 50)) if verbose else epochs
+    # verbose=2 prints one line per epoch, as Keras does, so its chunks are single epochs.
+    most = {0: epochs, 1: max(1, math.ceil(epochs / 50))}.get(verbose, 1)
     chunk = min(4, most)
     done = 0
     while done < epochs:
@@ -185,6 +186,9 @@ def _run_loop(loop: CompiledLoop, args: tuple, *, epochs: int, verbose: int, ini
         if bar is not None:
             values = [(key, history[key][-1]) for key in history]
             bar.update(done, values=values, finalize=bool(loop.status.numpy()) or done >= epochs)
+        elif verbose >= 2:
+            print(f"Epoch {initial_epoch + done}/{initial_epoch + epochs} - "
+                  + " - ".join(f"{key}: {history[key][-1]:.4g}" for key in history), flush=True)
         if int(loop.status.numpy()):
             break
     status = int(loop.status.numpy())
@@ -221,7 +225,7 @@ def fit_keras(
 ) -> FitResult:
     """Plain ``model.fit``, with a NaN guard and a whole-fit progress bar."""
     callbacks = list(callbacks or []) + [keras.callbacks.TerminateOnNaN()]
-    if schedule.verbose:
+    if schedule.verbose == 1:
         callbacks.append(_EpochProgress(schedule.epochs))
     initial_epoch = schedule.initial_epoch
     hist = model.fit(
@@ -234,7 +238,7 @@ def fit_keras(
         validation_split=schedule.validation_split,
         sample_weight=sample_weight,
         callbacks=callbacks,
-        verbose=0,
+        verbose=2 if schedule.verbose >= 2 else 0,  # Keras' own line per epoch
     )
     history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
     diverged = not all(math.isfinite(v) for v in history.get("loss", []))

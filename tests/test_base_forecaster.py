@@ -87,3 +87,47 @@ def test_seasonal_naive_accepts_and_ignores_covariates():
     assert f.predict(3, X=np.zeros((3, 1))).tolist() == [3.0, 4.0, 3.0]
     with pytest.raises(ValueError, match="season_length"):
         SeasonalNaiveForecaster(0).fit([1.0, 2.0])
+
+
+class GatedForecaster(MeanForecaster):
+    """``_fit`` waits until the test lets it finish (or raises when told to)."""
+
+    def __init__(self, window: int = 3, gate=None, fail: bool = False):
+        self.window = window
+        self.gate = gate
+        self.fail = fail
+
+    _parameter_constraints: dict = {"window": [int], "gate": "no_validation", "fail": ["boolean"]}
+
+    def _fit(self, data):
+        if self.gate is not None:
+            self.gate.wait(10)
+        if self.fail:
+            raise ValueError("the fit failed")
+        super()._fit(data)
+
+
+def test_two_threads_cannot_fit_one_forecaster_at_once():
+    import threading
+    import time
+
+    gate = threading.Event()
+    f = GatedForecaster(2, gate=gate)
+    first = threading.Thread(target=f.fit, args=([1.0, 2.0, 3.0],))
+    first.start()
+    while "_fit_lock" not in vars(f):
+        time.sleep(0.01)
+    with pytest.raises(RuntimeError, match="already being fitted in another thread"):
+        f.fit([5.0, 6.0, 7.0])
+    gate.set()
+    first.join()
+    assert f.level_ == 2.5 and "_fit_lock" not in vars(f)
+
+
+def test_a_failed_fit_leaves_no_fitted_state():
+    f = GatedForecaster(2).fit([1.0, 2.0, 3.0])
+    assert f.n_targets_ == 1
+    f.set_params(fail=True)
+    with pytest.raises(ValueError, match="the fit failed"):
+        f.fit([1.0, 2.0, 3.0])
+    assert not hasattr(f, "n_targets_") and not hasattr(f, "level_")

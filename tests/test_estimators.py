@@ -303,3 +303,16 @@ def test_two_threads_cannot_fit_one_instance_at_once():
     assert len(est.history_["loss"]) == 3000 and "_fit_lock" not in vars(est)
     est.fit(X, y, epochs=2)  # free again once the first fit is done
     assert len(est.history_["loss"]) == 2
+
+
+def test_initialize_builds_without_training_and_records_scikeras_attributes():
+    X, y = _windows()
+    est = sklstm.VanillaLSTMRegressor(units=4, random_state=0).initialize(X, y)
+    assert est.history_ == {"loss": []} and est.model_.built
+    assert est.X_shape_ == X.shape and est.X_dtype_ == np.float64 and est.y_dtype_ == np.float64
+    assert est.target_type_ == "continuous" and est.n_outputs_expected_ == 1
+    assert np.isfinite(est.predict(X)).all()
+    multi = sklstm.VanillaLSTMRegressor(units=4, epochs=1).fit(X, np.column_stack([y, 2 * y]))
+    assert multi.target_type_ == "continuous-multioutput"
+    with pytest.raises(ValueError, match="initialize takes windows as an array"):
+        sklstm.VanillaLSTMRegressor().initialize(make_windows(np.arange(30.0), 3, stream=True)[0], y)

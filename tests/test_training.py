@@ -109,7 +109,7 @@ def test_divergence_retries_then_raises_clear_error():
     est = _vanilla(epochs=20, optimizer="sgd", optimizer__learning_rate=1e6)
     messages, error = _fit_recording(est, X, Y)
     assert sum("retrying with learning rate" in m for m in messages) == 2
-    assert error is not None and "training diverged (loss became NaN or inf) 3 times" in str(error)
+    assert error is not None and "training diverged (the loss became NaN or inf, or exploded) 3 times" in str(error)
     assert not hasattr(est, "history_")
 
 
@@ -117,8 +117,16 @@ def test_divergence_recovers_when_retry_helps():
     est = _vanilla(epochs=20, optimizer="sgd", optimizer__learning_rate=100.0)
     messages, error = _fit_recording(est, X, Y)
     assert error is None
-    assert any("loss became non-finite" in m for m in messages)
+    assert any("loss became non-finite or exploded" in m for m in messages)
     assert np.isfinite(est.predict(X)).all()
+
+
+def test_a_finite_but_exploded_loss_is_divergence_too():
+    # adam's steps are bounded by the learning rate: a huge one moves the weights far, with a finite loss
+    est = _vanilla(epochs=20, optimizer__learning_rate=1e4)
+    messages, error = _fit_recording(est, X, Y)
+    assert sum("exploded" in m for m in messages) == 2
+    assert error is not None and "3 times, last with learning rate 100" in str(error)
 
 
 def test_integer_learning_rate_gets_clear_error():

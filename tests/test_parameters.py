@@ -1,0 +1,64 @@
+"""Parameters: per-class constraints, routed callbacks in every scikeras form, verbose levels."""
+
+import numpy as np
+import pytest
+from sklearn.utils.estimator_checks import check_param_validation
+
+import sklstm
+from sklstm import make_windows
+from sklstm._tf import keras
+
+X, Y = make_windows(np.sin(np.arange(60) / 3.0), 5)
+ESTIMATORS = [
+    sklstm.VanillaLSTMRegressor,
+    sklstm.StackedLSTMRegressor,
+    sklstm.BidirectionalLSTMRegressor,
+    sklstm.CNNLSTMRegressor,
+    sklstm.ConvLSTMRegressor,
+    sklstm.EncoderDecoderLSTMRegressor,
+]
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_constraints_name_exactly_the_class_parameters(cls):
+    est = cls()
+    assert set(est._parameter_constraints) == set(est.get_params())
+    check_param_validation(cls.__name__, est)  # scikit-learn's own check, called directly
+
+
+def _tiny(**kw):
+    return sklstm.VanillaLSTMRegressor(**{"units": 4, "epochs": 30, "random_state": 0, "validation_split": 0.2, **kw})
+
+
+def test_a_callback_class_is_built_with_its_routed_arguments():
+    est = _tiny(callbacks=keras.callbacks.EarlyStopping, callbacks__patience=0, callbacks__monitor="val_loss",
+                callbacks__min_delta=10.0)
+    est.fit(X, Y)
+    assert est.fit_loop_ == "compiled" and len(est.history_["loss"]) == 1  # no epoch improves by 10
+
+
+def test_a_dict_and_a_single_callback_are_accepted():
+    seen = []
+
+    class Record(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(epoch)
+
+    _tiny(epochs=3, callbacks={"record": Record()}).fit(X, Y)
+    _tiny(epochs=2, callbacks=Record()).fit(X, Y)
+    assert seen == [0, 1, 2, 0, 1]
+    dict_of_classes = _tiny(epochs=5, callbacks={"stop": keras.callbacks.EarlyStopping},
+                            callbacks__stop__patience=0, callbacks__stop__min_delta=10.0)
+    assert len(dict_of_classes.fit(X, Y).history_["loss"]) == 1
+
+
+def test_something_else_as_a_callback_is_a_clear_error():
+    with pytest.raises(ValueError, match="callbacks must be Keras callbacks"):
+        _tiny(callbacks=["stop early"]).fit(X, Y)
+
+
+@pytest.mark.parametrize("fit_loop", ["compiled", "keras"])
+def test_verbose_two_prints_one_line_per_epoch(fit_loop, capfd):
+    _tiny(epochs=3, verbose=2, fit_loop=fit_loop).fit(X, Y)
+    lines = [line for line in capfd.readouterr().out.splitlines() if "loss" in line]
+    assert len(lines) == 3 and all("val_loss" in line for line in lines)
