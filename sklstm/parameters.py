@@ -246,9 +246,12 @@ class ParameterMixin:
             for name in sorted(set(given) - set(FIT_SETTINGS))
         ]
         if problems:
+            hint = " For validation_data, set validation_split (the last fraction of the windows)." if any(
+                "validation_data" in p for p in problems) else ""
             raise ValueError(
                 f"{type(self).__name__}: unsupported training setting(s) {', '.join(problems)}; "
                 f"the settings that fit accepts (as parameters, fit__<name> or fit keywords) are {list(FIT_SETTINGS)}."
+                + hint
             )
         settings = {name: getattr(self, name) for name in FIT_SETTINGS}
         for given in (routed, overrides):
