@@ -62,3 +62,10 @@ def test_verbose_two_prints_one_line_per_epoch(fit_loop, capfd):
     _tiny(epochs=3, verbose=2, fit_loop=fit_loop).fit(X, Y)
     lines = [line for line in capfd.readouterr().out.splitlines() if "loss" in line]
     assert len(lines) == 3 and all("val_loss" in line for line in lines)
+
+
+def test_scikeras_only_parameters_and_fit_keywords_are_clear_errors():
+    with pytest.raises(ValueError, match="Unknown parameter 'run_eagerly'"):
+        _tiny(run_eagerly=True).fit(X, Y)
+    with pytest.raises(ValueError, match="For validation_data, set validation_split"):
+        _tiny().fit(X, Y, validation_data=(X, Y))
