@@ -1,7 +1,11 @@
 """Checking an estimator's windows and targets, and the encoders that scale and reshape them.
 
 Windows are 2-D ``(samples, steps)`` or 3-D ``(samples, steps, series)``
-arrays, validated with scikit-learn's ``validate_data``; targets are ``(samples,
+arrays, validated with scikit-learn's ``validate_data``. 2-D windows are one
+series, oldest step first, unless their columns are named by lag (a
+DataFrame from ``WindowTransformer``, or skforecast's ``lag_1, lag_2, ...``):
+then :class:`~sklstm.reshaping.ColumnLayout` puts each step and series in
+place; targets are ``(samples,
 n_steps_out * n_targets)``. The feature encoder scales each series
 (:class:`~sklstm.scaling.WindowScaler`) and reshapes the windows for the
 architecture (:mod:`sklstm.reshaping`); the target encoder scales the targets.
@@ -15,7 +19,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .reshaping import to_sequences
+from .reshaping import ColumnLayout, to_sequences
 from .scaling import WindowScaler
 
 __all__ = ["InputMixin"]
@@ -34,7 +38,11 @@ class InputMixin:
                 f"X must be 2-D windows (samples, steps) or 3-D windows (samples, steps, features); "
                 f"got an array of shape {X.shape}."
             )
-        seq = to_sequences(X)
+        if reset:  # 2-D columns named by lag (a DataFrame) say which step and series each one is
+            names = getattr(self, "feature_names_in_", None) if X.ndim == 2 else None
+            self.column_layout_ = None if names is None else ColumnLayout.from_names(names)
+        layout = getattr(self, "column_layout_", None)
+        seq = layout.to_sequences(X) if layout is not None and X.ndim == 2 else to_sequences(X)
         if reset:
             self.n_steps_in_, self.n_series_in_ = seq.shape[1], seq.shape[2]
         elif seq.shape[2] != self.n_series_in_:

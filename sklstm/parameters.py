@@ -116,6 +116,8 @@ _SHARED_DOC = """
         Time steps per window.
     n_series_in_ : int
         Series (features) per time step.
+    column_layout_ : ColumnLayout or None
+        How 2-D windows with lag-named columns were read (None otherwise).
     n_targets_ : int
         Targets per step.
     input_shape_ : tuple of int

@@ -14,7 +14,9 @@ This module only needs numpy and scikit-learn.
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
+import re
 from typing import Any
 
 import numpy as np
@@ -23,11 +25,73 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = [
+    "ColumnLayout",
     "SequenceReshaper",
     "SubsequenceReshaper",
     "ConvLSTMReshaper",
     "to_sequences",
 ]
+
+# "<series>_lag<k>" (WindowTransformer: lag 0 is the last step), "lag_<k>" (skforecast: lag 1 is the last step).
+_LAG = re.compile(r"^(?:(?P<series>.+)_)?lag_?(?P<lag>\d+)$")
+
+
+@dataclasses.dataclass(frozen=True)
+class ColumnLayout:
+    """Where the steps and series of a window sit among 2-D columns named by their lag.
+
+    ``index[s, j]`` is the column of step ``s`` (oldest first) of series ``j``;
+    ``static`` are the columns without a lag (a series id, an exogenous value),
+    read as extra series constant over the window. Built from column names by
+    :meth:`from_names`, so that the flattened windows of several series
+    (``WindowTransformer``) and newest-first lags (skforecast's ``lag_1``,
+    ``lag_2``, ...) reach the network in time order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layout = ColumnLayout.from_names(["lag_1", "lag_2", "lag_3", "level"])
+    >>> layout.to_sequences(np.array([[30.0, 20.0, 10.0, 7.0]]))[0].tolist()
+    [[10.0, 7.0], [20.0, 7.0], [30.0, 7.0]]
+    """
+
+    index: np.ndarray
+    static: np.ndarray
+
+    @classmethod
+    def from_names(cls, names: Any) -> ColumnLayout | None:
+        """The layout that column ``names`` describe, or None when no name carries a lag."""
+        lags: dict[str, dict[int, int]] = {}
+        static = []
+        for position, name in enumerate(str(n) for n in names):
+            match = _LAG.match(name)
+            if match is None:
+                static.append(position)
+            else:
+                lags.setdefault(match["series"] or "", {})[int(match["lag"])] = position
+        if not lags:
+            return None
+        steps = sorted(next(iter(lags.values())), reverse=True)  # the largest lag is the oldest step
+        uneven = [series for series, found in lags.items() if sorted(found, reverse=True) != steps]
+        if uneven:
+            raise ValueError(
+                f"X's columns name lags {steps} for one series but other lags for {uneven}: every series "
+                "needs the same lags (columns '<series>_lag<k>' or 'lag_<k>')."
+            )
+        index = np.array([[found[k] for found in lags.values()] for k in steps], dtype=int)
+        return cls(index, np.array(static, dtype=int))
+
+    @property
+    def n_series(self) -> int:
+        return self.index.shape[1] + len(self.static)
+
+    def to_sequences(self, X: np.ndarray) -> np.ndarray:
+        """``(samples, steps, series)`` windows from 2-D ``X`` laid out as described."""
+        seq = X[:, self.index]
+        if len(self.static):
+            fixed = np.repeat(X[:, np.newaxis, self.static], self.index.shape[0], axis=1)
+            seq = np.concatenate([seq, fixed], axis=2)
+        return seq
 
 
 def to_sequences(X: np.ndarray, n_features: int = 1) -> np.ndarray:

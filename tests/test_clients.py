@@ -1,0 +1,57 @@
+"""Client code this project did not write: 2-D windows laid out by their column names."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sklstm
+from sklstm import WindowTransformer, make_windows
+from sklstm.reshaping import ColumnLayout
+
+T = np.arange(80)
+SERIES = np.column_stack([np.sin(T / 4.0), np.cos(T / 5.0), 0.01 * T])
+
+
+def _small(**kw):
+    return sklstm.VanillaLSTMRegressor(**{"units": 4, "epochs": 5, "random_state": 0, **kw})
+
+
+def test_window_transformer_columns_give_steps_and_series():
+    frame = WindowTransformer(n_steps_in=6).set_output(transform="pandas").fit_transform(pd.DataFrame(SERIES))
+    X2, y = frame.iloc[5:-1], SERIES[6:, 0]
+    est = _small().fit(X2, y)
+    assert (est.n_steps_in_, est.n_series_in_) == (6, 3)
+    X3, y3 = make_windows(SERIES, 6, targets=[0])
+    np.testing.assert_array_equal(y3, y)
+    direct = _small().fit(X3, y3)
+    np.testing.assert_array_equal(est.predict(X2), direct.predict(X3))
+
+
+def test_lag_names_that_disagree_are_a_clear_error():
+    with pytest.raises(ValueError, match="every series needs the same lags"):
+        ColumnLayout.from_names(["a_lag0", "a_lag1", "b_lag0"])
+    assert ColumnLayout.from_names(["flag1", "temp"]) is None  # not lag names: one series, oldest first
+
+
+def test_skforecast_recursive_reads_newest_first_lags_in_time_order():
+    from skforecast.recursive import ForecasterRecursive
+
+    y = pd.Series(SERIES[:, 0] + 0.02 * T, name="y")
+    forecaster = ForecasterRecursive(estimator=_small(), lags=8)
+    forecaster.fit(y=y)
+    inner = forecaster.estimator
+    assert (inner.n_steps_in_, inner.n_series_in_) == (8, 1)
+    X3, y3 = make_windows(y.to_numpy(), 8)
+    direct = _small().fit(X3, y3)
+    np.testing.assert_allclose(forecaster.predict(steps=1).iloc[0], direct.predict(y.to_numpy()[-8:][None, :, None])[0],
+                               rtol=1e-6)
+
+
+def test_skforecast_multiseries_id_column_is_a_series_not_a_step():
+    from skforecast.recursive import ForecasterRecursiveMultiSeries
+
+    frame = pd.DataFrame({"a": SERIES[:, 0], "b": SERIES[:, 1]})
+    forecaster = ForecasterRecursiveMultiSeries(estimator=_small(), lags=6, encoding="ordinal")
+    forecaster.fit(series=frame)
+    assert (forecaster.estimator.n_steps_in_, forecaster.estimator.n_series_in_) == (6, 2)
+    assert forecaster.predict(steps=2).shape[0] == 4
