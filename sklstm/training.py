@@ -214,15 +214,8 @@ class _EpochProgress(keras.callbacks.Callback):
         self.bar.update(epoch + 1, values=values)
 
 
-def fit_keras(
-    model: Any,
-    X: np.ndarray,
-    y: np.ndarray,
-    schedule: Schedule,
-    *,
-    sample_weight: np.ndarray | None = None,
-    callbacks: list | None = None,
-) -> FitResult:
+def fit_keras(model: Any, X: np.ndarray, y: np.ndarray, schedule: Schedule, *, sample_weight: np.ndarray | None = None,
+              callbacks: list | None = None) -> FitResult:
     """Plain ``model.fit``, with a NaN guard and a whole-fit progress bar."""
     callbacks = list(callbacks or []) + [keras.callbacks.TerminateOnNaN()]
     if schedule.verbose == 1:
