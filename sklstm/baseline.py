@@ -46,11 +46,10 @@ class WindowRidge:
     def __init__(self, alphas: Any = _ALPHAS):
         self.alphas = alphas
 
-    def fit(self, windows: Any, targets: np.ndarray, sample_weight: np.ndarray | None = None) -> WindowRidge:
-        """Fit on ``windows`` (any array-like of ``n`` windows, read in chunks) and ``targets`` ``(n, k)``."""
-        targets = np.asarray(targets, dtype=np.float64).reshape(len(targets), -1)
-        weights = np.ones(len(targets)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        sums = self._sums(windows, targets, weights)
+    def fit(self, windows: Any, targets: Any, sample_weight: np.ndarray | None = None) -> WindowRidge:
+        """Fit on ``windows`` and ``targets`` ``(n, k)``: any array-likes of ``n`` rows, read a chunk at a time."""
+        n = len(targets)
+        sums = self._sums(windows, targets, sample_weight)
         total, x_mean, y_mean = sums["w"], sums["x"] / sums["w"], sums["y"] / sums["w"]
         xtx = sums["xx"] - total * np.outer(x_mean, x_mean)
         xty = sums["xy"] - total * np.outer(x_mean, y_mean)
@@ -59,14 +58,14 @@ class WindowRidge:
         alphas = np.asarray(self.alphas, dtype=np.float64)
         rotated = eigvec.T @ xty  # (p, k)
         errors = np.zeros(len(alphas))
-        for rows in _chunks(len(targets)):
-            root_w = np.sqrt(weights[rows])[:, None]
-            z = (_flat(windows[rows]) - x_mean) @ eigvec * root_w  # (m, p)
-            r = (targets[rows] - y_mean) * root_w  # (m, k)
+        for rows in _chunks(n):
+            w = _chunk_weights(sample_weight, rows)
+            z = (_flat(windows[rows]) - x_mean) @ eigvec * np.sqrt(w)[:, None]  # (m, p)
+            r = (_rows(targets, rows) - y_mean) * np.sqrt(w)[:, None]  # (m, k)
             for j, alpha in enumerate(alphas):
                 inverse = 1.0 / (eigval + alpha)
                 fitted = z @ (inverse[:, None] * rotated)
-                leverage = weights[rows] / total + (z**2) @ inverse
+                leverage = w / total + (z**2) @ inverse
                 errors[j] += np.sum(((r - fitted) / (1.0 - leverage)[:, None]) ** 2)
         best = int(np.argmin(errors))
         self.alpha_ = float(alphas[best])
@@ -75,14 +74,16 @@ class WindowRidge:
         return self
 
     @staticmethod
-    def _sums(windows: Any, targets: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
-        sums: dict[str, Any] = {"w": float(weights.sum()), "x": 0.0, "y": weights @ targets, "xx": 0.0, "xy": 0.0}
+    def _sums(windows: Any, targets: Any, sample_weight: np.ndarray | None) -> dict[str, Any]:
+        sums: dict[str, Any] = {"w": 0.0, "x": 0.0, "y": 0.0, "xx": 0.0, "xy": 0.0}
         for rows in _chunks(len(targets)):
-            x = _flat(windows[rows])
-            wx = x * weights[rows][:, None]
+            x, y, w = _flat(windows[rows]), _rows(targets, rows), _chunk_weights(sample_weight, rows)
+            wx = x * w[:, None]
+            sums["w"] += float(w.sum())
             sums["x"] = sums["x"] + wx.sum(axis=0)
+            sums["y"] = sums["y"] + w @ y
             sums["xx"] = sums["xx"] + wx.T @ x
-            sums["xy"] = sums["xy"] + wx.T @ targets[rows]
+            sums["xy"] = sums["xy"] + wx.T @ y
         return sums
 
     def predict(self, windows: np.ndarray) -> np.ndarray:
@@ -92,6 +93,17 @@ class WindowRidge:
 
 def _chunks(n: int) -> list[slice]:
     return [slice(i, min(i + _CHUNK, n)) for i in range(0, n, _CHUNK)]
+
+
+def _rows(targets: Any, rows: slice) -> np.ndarray:
+    part = np.asarray(targets[rows], dtype=np.float64)
+    return part.reshape(len(part), -1)
+
+
+def _chunk_weights(sample_weight: np.ndarray | None, rows: slice) -> np.ndarray:
+    if sample_weight is None:
+        return np.ones(rows.stop - rows.start)
+    return np.asarray(sample_weight[rows], dtype=np.float64)
 
 
 def _flat(windows: Any) -> np.ndarray:

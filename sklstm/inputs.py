@@ -93,9 +93,10 @@ class InputMixin:
 
     def _record_input_types(self, X_shape: tuple, X_dtype: Any, y: Any) -> None:
         """scikeras' fitted attributes that describe the (validated) training data."""
-        y = np.asarray(y)
         self.X_shape_, self.X_dtype_ = tuple(X_shape), np.dtype(X_dtype)
-        self.y_dtype_, self.target_type_ = y.dtype, self._type_of_target(y)
+        # sklstm's targets are continuous: no scan of y (which may be a long series) to call them so
+        self.y_dtype_ = y.dtype
+        self.target_type_ = "continuous-multioutput" if y.ndim == 2 and y.shape[1] > 1 else "continuous"
         self.n_outputs_expected_ = 1  # the network has one output tensor
 
     def _make_feature_encoder(self) -> Pipeline:

@@ -55,7 +55,7 @@ class StreamingMixin:
             self._fit_streamed_encoders(X, y2)
         scaled = self._scaled_series(series)
         windows = SeriesWindows(scaled, steps)
-        targets = self.target_encoder_.transform(y2)
+        targets = _Scaled(y2, self.target_encoder_)
         if not warm:
             self.baseline_ = WindowRidge().fit(windows, targets) if self.linear_baseline else None
         ye = np.empty(y2.shape, dtype=np.float32)  # scaled residual targets, filled chunk by chunk
@@ -89,3 +89,16 @@ class StreamingMixin:
         """Predictions for the windows of ``X.series``, one chunk of windows at a time."""
         chunks = (X[i : i + _CHUNK_WINDOWS] for i in range(0, len(X), _CHUNK_WINDOWS))  # copies of one chunk each
         return np.concatenate([self.predict(np.ascontiguousarray(chunk), batch_size=batch) for chunk in chunks])
+
+
+class _Scaled:
+    """``encoder.transform(y)``, computed a chunk at a time: the whole scaled copy is never held."""
+
+    def __init__(self, y: np.ndarray, encoder: Any):
+        self.y, self.encoder = y, encoder
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def __getitem__(self, rows: slice) -> np.ndarray:
+        return self.encoder.transform(self.y[rows])
