@@ -202,7 +202,6 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
     def _prepare(self, X: Any, y: Any, sample_weight: Any, *, warm: bool) -> tuple[np.ndarray, np.ndarray, Any]:
         """Validate, fit the encoders and the baseline (unless ``warm``); the encoded windows and residual targets."""
         seq, y2 = self._validate_Xy(X, y, reset=not warm)
-        self._record_input_types(X.shape if hasattr(X, "shape") else np.shape(X), seq.dtype, y2)
         if sample_weight is not None:
             from sklearn.utils.validation import _check_sample_weight
 

@@ -70,7 +70,10 @@ class InputMixin:
             dtype=[np.float64, np.float32],
         )
         seq = self._check_windows(X, reset=reset)
-        return seq, self._check_targets(y, reset)
+        y2 = self._check_targets(y, reset)
+        if reset:
+            self._record_input_types(X.shape, X.dtype, y2)
+        return seq, y2
 
     def _check_targets(self, y: np.ndarray, reset: bool) -> np.ndarray:
         """Check y's columns against ``n_steps_out`` (and the fit); return it 2-D float64."""

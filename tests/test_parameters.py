@@ -34,7 +34,7 @@ def test_a_callback_class_is_built_with_its_routed_arguments():
     est = _tiny(callbacks=keras.callbacks.EarlyStopping, callbacks__patience=0, callbacks__monitor="val_loss",
                 callbacks__min_delta=10.0)
     est.fit(X, Y)
-    assert est.fit_loop_ == "compiled" and len(est.history_["loss"]) == 1  # no epoch improves by 10
+    assert est.fit_loop_ == "compiled" and len(est.history_["loss"]) == 2  # no epoch after the first improves by 10
 
 
 def test_a_dict_and_a_single_callback_are_accepted():
@@ -49,7 +49,7 @@ def test_a_dict_and_a_single_callback_are_accepted():
     assert seen == [0, 1, 2, 0, 1]
     dict_of_classes = _tiny(epochs=5, callbacks={"stop": keras.callbacks.EarlyStopping},
                             callbacks__stop__patience=0, callbacks__stop__min_delta=10.0)
-    assert len(dict_of_classes.fit(X, Y).history_["loss"]) == 1
+    assert len(dict_of_classes.fit(X, Y).history_["loss"]) == 2
 
 
 def test_something_else_as_a_callback_is_a_clear_error():

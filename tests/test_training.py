@@ -114,7 +114,7 @@ def test_divergence_retries_then_raises_clear_error():
 
 
 def test_divergence_recovers_when_retry_helps():
-    est = _vanilla(epochs=20, optimizer="sgd", optimizer__learning_rate=100.0)
+    est = _vanilla(epochs=20, optimizer="sgd", optimizer__learning_rate=30.0)
     messages, error = _fit_recording(est, X, Y)
     assert error is None
     assert any("loss became non-finite or exploded" in m for m in messages)
@@ -123,7 +123,7 @@ def test_divergence_recovers_when_retry_helps():
 
 def test_a_finite_but_exploded_loss_is_divergence_too():
     # adam's steps are bounded by the learning rate: a huge one moves the weights far, with a finite loss
-    est = _vanilla(epochs=20, optimizer__learning_rate=1e4)
+    est = _vanilla(epochs=20, batch_size=64, optimizer__learning_rate=1e4)  # full batch: epoch 1 is the start
     messages, error = _fit_recording(est, X, Y)
     assert sum("exploded" in m for m in messages) == 2
     assert error is not None and "3 times, last with learning rate 100" in str(error)
