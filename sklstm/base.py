@@ -89,21 +89,13 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
         verbose: int = 0,
         **kwargs: Any,
     ):
-        self.n_steps_out = n_steps_out
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.optimizer = optimizer
-        self.loss = loss
-        self.metrics = metrics
-        self.scaling = scaling
-        self.linear_baseline = linear_baseline
-        self.validation_split = validation_split
-        self.shuffle = shuffle
-        self.callbacks = callbacks
-        self.fit_loop = fit_loop
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
+        # Stored as given, validated in fit (scikit-learn's rule), grouped by what they set.
+        self.n_steps_out, self.epochs, self.batch_size = n_steps_out, epochs, batch_size
+        self.optimizer, self.loss, self.metrics = optimizer, loss, metrics
+        self.scaling, self.linear_baseline = scaling, linear_baseline
+        self.validation_split, self.shuffle, self.callbacks = validation_split, shuffle, callbacks
+        self.fit_loop, self.warm_start = fit_loop, warm_start
+        self.random_state, self.verbose = random_state, verbose
         vars(self).update(kwargs)  # routed (or misspelt) parameters, checked in fit
 
     __repr__ = BaseEstimator.__repr__

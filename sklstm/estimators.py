@@ -36,6 +36,8 @@ class VanillaLSTMRegressor(LSTMRegressorBase):
 
     Examples
     --------
+    The tutorial's first example: train up to 90, predict 100.
+
     >>> from sklstm import VanillaLSTMRegressor, make_windows
     >>> X, y = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=3)
     >>> model = VanillaLSTMRegressor(random_state=0).fit(X, y)
@@ -43,15 +45,14 @@ class VanillaLSTMRegressor(LSTMRegressorBase):
     True
     """
 
+    def __init__(self, *, units: int = 50, activation: Any = "relu", epochs: int = 200, **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.units, self.activation = units, activation
+
     _builder = staticmethod(architectures.build_vanilla)
     _parameter_constraints: dict = {
         **LSTMRegressorBase._parameter_constraints, "units": _POSITIVE, "activation": _ACTIVATION,
     }
-
-    def __init__(self, *, units: int = 50, activation: Any = "relu", epochs: int = 200, **kwargs: Any):
-        super().__init__(epochs=epochs, **kwargs)
-        self.units = units
-        self.activation = activation
 
 
 @shared_parameters
@@ -69,6 +70,8 @@ class StackedLSTMRegressor(LSTMRegressorBase):
 
     Examples
     --------
+    Three layers of eight units:
+
     >>> from sklstm import StackedLSTMRegressor, make_windows
     >>> X, y = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=4)
     >>> model = StackedLSTMRegressor(units=8, n_layers=3, epochs=30, random_state=0).fit(X, y)
@@ -76,18 +79,16 @@ class StackedLSTMRegressor(LSTMRegressorBase):
     ((2,), 30)
     """
 
+    def __init__(self, *, units: int = 50, n_layers: int = 2, activation: Any = "relu", epochs: int = 200,
+                 **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.units, self.n_layers, self.activation = units, n_layers, activation
+
     _builder = staticmethod(architectures.build_stacked)
     _parameter_constraints: dict = {
         **LSTMRegressorBase._parameter_constraints, "units": _POSITIVE, "n_layers": _POSITIVE,
         "activation": _ACTIVATION,
     }
-
-    def __init__(self, *, units: int = 50, n_layers: int = 2, activation: Any = "relu", epochs: int = 200,
-                 **kwargs: Any):
-        super().__init__(epochs=epochs, **kwargs)
-        self.units = units
-        self.n_layers = n_layers
-        self.activation = activation
 
 
 @shared_parameters
@@ -105,6 +106,8 @@ class BidirectionalLSTMRegressor(LSTMRegressorBase):
 
     Examples
     --------
+    Both directions, summed:
+
     >>> from sklstm import BidirectionalLSTMRegressor, make_windows
     >>> X, y = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=4)
     >>> model = BidirectionalLSTMRegressor(units=8, merge_mode="sum", epochs=30, random_state=0).fit(X, y)
@@ -112,18 +115,16 @@ class BidirectionalLSTMRegressor(LSTMRegressorBase):
     ((2,), 'sum')
     """
 
+    def __init__(self, *, units: int = 50, activation: Any = "relu", merge_mode: str = "concat", epochs: int = 500,
+                 **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.units, self.activation, self.merge_mode = units, activation, merge_mode
+
     _builder = staticmethod(architectures.build_bidirectional)
     _parameter_constraints: dict = {
         **LSTMRegressorBase._parameter_constraints, "units": _POSITIVE, "activation": _ACTIVATION,
         "merge_mode": [StrOptions({"concat", "sum", "mul", "ave"})],
     }
-
-    def __init__(self, *, units: int = 50, activation: Any = "relu", merge_mode: str = "concat", epochs: int = 500,
-                 **kwargs: Any):
-        super().__init__(epochs=epochs, **kwargs)
-        self.units = units
-        self.activation = activation
-        self.merge_mode = merge_mode
 
 
 @shared_parameters
@@ -147,6 +148,8 @@ class CNNLSTMRegressor(LSTMRegressorBase):
 
     Examples
     --------
+    Each 4-step window as two sub-sequences of two steps, convolved, then read by the LSTM:
+
     >>> from sklstm import CNNLSTMRegressor, make_windows
     >>> X, y = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=4)
     >>> model = CNNLSTMRegressor(n_seq=2, filters=4, units=8, epochs=30, random_state=0).fit(X, y)
@@ -154,22 +157,18 @@ class CNNLSTMRegressor(LSTMRegressorBase):
     ((2,), (2, 2, 1))
     """
 
+    def __init__(self, *, n_seq: int = 2, filters: int = 64, kernel_size: int = 1, pool_size: int = 2,
+                 units: int = 50, activation: Any = "relu", epochs: int = 1000, **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.n_seq, self.filters, self.kernel_size, self.pool_size = n_seq, filters, kernel_size, pool_size
+        self.units, self.activation = units, activation
+
     _builder = staticmethod(architectures.build_cnn_lstm)
     _reshaper = SubsequenceReshaper
     _parameter_constraints: dict = {
         **LSTMRegressorBase._parameter_constraints, "n_seq": _POSITIVE, "filters": _POSITIVE,
         "kernel_size": _POSITIVE, "pool_size": _POSITIVE, "units": _POSITIVE, "activation": _ACTIVATION,
     }
-
-    def __init__(self, *, n_seq: int = 2, filters: int = 64, kernel_size: int = 1, pool_size: int = 2,
-                 units: int = 50, activation: Any = "relu", epochs: int = 1000, **kwargs: Any):
-        super().__init__(epochs=epochs, **kwargs)
-        self.n_seq = n_seq
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.pool_size = pool_size
-        self.units = units
-        self.activation = activation
 
 
 @shared_parameters
@@ -190,6 +189,8 @@ class ConvLSTMRegressor(LSTMRegressorBase):
 
     Examples
     --------
+    Each 4-step window as two frames of one row and two columns:
+
     >>> from sklstm import ConvLSTMRegressor, make_windows
     >>> X, y = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=4)
     >>> model = ConvLSTMRegressor(filters=4, epochs=30, random_state=0).fit(X, y)
@@ -197,20 +198,17 @@ class ConvLSTMRegressor(LSTMRegressorBase):
     ((2,), (2, 1, 2, 1))
     """
 
+    def __init__(self, *, n_seq: int = 2, filters: int = 64, kernel_size: tuple = (1, 2), activation: Any = "relu",
+                 epochs: int = 1000, **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.n_seq, self.filters, self.kernel_size, self.activation = n_seq, filters, kernel_size, activation
+
     _builder = staticmethod(architectures.build_conv_lstm)
     _reshaper = ConvLSTMReshaper
     _parameter_constraints: dict = {
         **LSTMRegressorBase._parameter_constraints, "n_seq": _POSITIVE, "filters": _POSITIVE,
         "kernel_size": [tuple], "activation": _ACTIVATION,
     }
-
-    def __init__(self, *, n_seq: int = 2, filters: int = 64, kernel_size: tuple = (1, 2), activation: Any = "relu",
-                 epochs: int = 1000, **kwargs: Any):
-        super().__init__(epochs=epochs, **kwargs)
-        self.n_seq = n_seq
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.activation = activation
 
 
 @shared_parameters
@@ -226,6 +224,8 @@ class EncoderDecoderLSTMRegressor(LSTMRegressorBase):
 
     Examples
     --------
+    Two steps ahead, decoded one at a time:
+
     >>> from sklstm import EncoderDecoderLSTMRegressor, make_windows
     >>> X2, y2 = make_windows([10, 20, 30, 40, 50, 60, 70, 80, 90], n_steps_in=3, n_steps_out=2)
     >>> model = EncoderDecoderLSTMRegressor(units=8, n_steps_out=2, epochs=30, random_state=0).fit(X2, y2)
@@ -233,12 +233,11 @@ class EncoderDecoderLSTMRegressor(LSTMRegressorBase):
     ((1, 2), (1, 2, 1))
     """
 
+    def __init__(self, *, units: int = 100, activation: Any = "relu", epochs: int = 300, **kwargs: Any):
+        super().__init__(epochs=epochs, **kwargs)
+        self.units, self.activation = units, activation
+
     _builder = staticmethod(architectures.build_encoder_decoder)
     _parameter_constraints: dict = {
         **LSTMRegressorBase._parameter_constraints, "units": _POSITIVE, "activation": _ACTIVATION,
     }
-
-    def __init__(self, *, units: int = 100, activation: Any = "relu", epochs: int = 300, **kwargs: Any):
-        super().__init__(epochs=epochs, **kwargs)
-        self.units = units
-        self.activation = activation

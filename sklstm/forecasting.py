@@ -182,19 +182,12 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         random_state: int | None = 0,
         verbose: int = 0,
     ):
-        self.estimator = estimator
-        self.n_steps_in = n_steps_in
-        self.strategy = strategy
-        self.horizon = horizon
-        self.season_length = season_length
-        self.transform = transform
-        self.linear_model = linear_model
-        self.residual_weight = residual_weight
-        self.early_stopping = early_stopping
-        self.nonnegative = nonnegative
-        self.n_models = n_models
-        self.random_state = random_state
-        self.verbose = verbose
+        # Stored as given, validated in fit (scikit-learn's rule), grouped by what they set.
+        self.estimator, self.n_steps_in, self.strategy, self.horizon = estimator, n_steps_in, strategy, horizon
+        self.season_length, self.transform = season_length, transform
+        self.linear_model, self.residual_weight, self.early_stopping = linear_model, residual_weight, early_stopping
+        self.nonnegative, self.n_models = nonnegative, n_models
+        self.random_state, self.verbose = random_state, verbose
 
     # ----------------------------------------------------------------- fit
     def _fit(self, data: SeriesData) -> None:
