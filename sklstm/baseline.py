@@ -15,7 +15,7 @@ import numpy as np
 
 __all__ = ["WindowRidge"]
 
-_CHUNK = 2**14
+_CHUNK = 2**12  # windows per chunk: a few MB of float64 temporaries for windows of a few hundred values
 _ALPHAS = tuple(float(a) for a in np.logspace(-6, 2, 9))
 
 

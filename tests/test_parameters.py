@@ -5,22 +5,22 @@ import pytest
 from sklearn.utils.estimator_checks import check_param_validation
 
 import sklstm
+import sklstm.estimators
 from sklstm import make_windows
 from sklstm._tf import keras
+from sklstm.base import LSTMRegressorBase
 
 X, Y = make_windows(np.sin(np.arange(60) / 3.0), 5)
+# Every estimator class the package defines.
 ESTIMATORS = [
-    sklstm.VanillaLSTMRegressor,
-    sklstm.StackedLSTMRegressor,
-    sklstm.BidirectionalLSTMRegressor,
-    sklstm.CNNLSTMRegressor,
-    sklstm.ConvLSTMRegressor,
-    sklstm.EncoderDecoderLSTMRegressor,
+    cls for cls in vars(sklstm.estimators).values()
+    if isinstance(cls, type) and issubclass(cls, LSTMRegressorBase) and cls is not LSTMRegressorBase
 ]
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_constraints_name_exactly_the_class_parameters(cls):
+    assert len(ESTIMATORS) == 6
     est = cls()
     assert set(est._parameter_constraints) == set(est.get_params())
     check_param_validation(cls.__name__, est)  # scikit-learn's own check, called directly
