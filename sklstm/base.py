@@ -54,6 +54,19 @@ __all__ = ["LSTMRegressorBase", "shared_parameters"]
 _PREDICT_FNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _predict_function(model: Any, input_shape: tuple) -> Any:
+    """``model``'s compiled inference function, traced once for any number of windows."""
+    predict_fn = _PREDICT_FNS.get(model)
+    if predict_fn is None:
+        from ._tf import tf
+
+        ref = weakref.ref(model)
+        signature = [tf.TensorSpec([None, *input_shape], tf.float32)]
+        predict_fn = tf.function(lambda x: ref()(x, training=False), input_signature=signature)
+        _PREDICT_FNS[model] = predict_fn
+    return predict_fn
+
+
 class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixin, RegressorMixin, BaseWrapper):
     """Shared behaviour of the sklstm estimators; subclasses set ``_builder``.
 
@@ -224,11 +237,8 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
         from ._tf import tf
         from .training import quiet_tf_logger
 
-        model = self.model_
-        if model not in _PREDICT_FNS:
-            ref = weakref.ref(model)
-            _PREDICT_FNS[model] = tf.function(lambda x: ref()(x, training=False), reduce_retracing=True)
-        predict_fn = _PREDICT_FNS[model]
+        Xe = np.asarray(Xe, dtype=np.float32)
+        predict_fn = _predict_function(self.model_, Xe.shape[1:])
         with quiet_tf_logger(self.verbose):
             outs = [
                 predict_fn(tf.convert_to_tensor(Xe[i : i + batch])).numpy()

@@ -49,8 +49,21 @@ class TrainingMixin:
                 k: v for k, v in self.get_params().items() if k.split("__", 1)[0] in ("optimizer", "loss", "compile", "metrics")
             }
             raise ValueError(f"{type(self).__name__}: invalid optimizer, loss or compile parameters {routed}: {exc}") from exc
-        model.compile(**compile_kwargs)
+        model.compile(**self._stable_optimizer_name(compile_kwargs))
         return model
+
+    def _stable_optimizer_name(self, compile_kwargs: dict) -> dict:
+        """Name the optimizer scikeras made from a string or class by its class, not Keras' numbered name.
+
+        The names of its slot variables derive from it, and every new name adds entries to
+        TensorFlow's kernel cache that are never freed (see :mod:`sklstm.architectures`).
+        A user's optimizer instance or ``optimizer__name`` is left as it is.
+        """
+        optimizer = compile_kwargs.get("optimizer")
+        if isinstance(self.optimizer, (str, type)) and "optimizer__name" not in self.get_params():
+            config = {**optimizer.get_config(), "name": type(optimizer).__name__.lower()}
+            compile_kwargs = {**compile_kwargs, "optimizer": type(optimizer).from_config(config)}
+        return compile_kwargs
 
     def _cache_key(self) -> tuple | None:
         """What determines the traced training graph (not data values, seed or epochs), or None."""

@@ -20,8 +20,9 @@ from .windows import SeriesWindows
 
 __all__ = ["StreamingMixin"]
 
-_CHUNK_ROWS = 2**20
+_CHUNK_ROWS = 2**16  # rows scaled at a time: float64 temporaries of a few MB
 _CHUNK_WINDOWS = 2**14
+_ALIGN = 64  # bytes: TensorFlow copies a misaligned array twice when it makes a tensor of it, an aligned one once
 
 
 class StreamingMixin:
@@ -58,13 +59,17 @@ class StreamingMixin:
         targets = _Scaled(y2, self.target_encoder_)
         if not warm:
             self.baseline_ = WindowRidge().fit(windows, targets) if self.linear_baseline else None
-        ye = np.empty(y2.shape, dtype=np.float32)  # scaled residual targets, filled chunk by chunk
+        ye = _aligned_empty(y2.shape)  # scaled residual targets, filled chunk by chunk
         for i in range(0, n, _CHUNK_WINDOWS):
             ye[i : i + _CHUNK_WINDOWS] = targets[i : i + _CHUNK_WINDOWS] - self._baseline(windows[i : i + _CHUNK_WINDOWS])
         del windows, targets
         reshaper = self.feature_encoder_.named_steps["reshape"]
         self.input_shape_ = tuple(reshaper._from_sequences(np.zeros((1, steps, n_series))).shape[1:])
-        self._train(scaled, ye, None, settings=settings, warm=warm, window_steps=steps)
+        from ._tf import tf
+
+        source = tf.convert_to_tensor(scaled)  # the training loop's copy; the numpy one goes now
+        del scaled
+        self._train(source, ye, None, settings=settings, warm=warm, window_steps=steps)
         self.streamed_ = True
         return self
 
@@ -80,7 +85,7 @@ class StreamingMixin:
         """The series scaled as the windows are (float32), chunk by chunk."""
         scaler = self.feature_encoder_.named_steps["scale"]
         offset, scale = (0.0, 1.0) if scaler == "passthrough" else (scaler.offset_, scaler.scale_)
-        scaled = np.empty(series.shape, dtype=np.float32)
+        scaled = _aligned_empty(series.shape)
         for i in range(0, len(series), _CHUNK_ROWS):
             scaled[i : i + _CHUNK_ROWS] = (series[i : i + _CHUNK_ROWS] - offset) / scale
         return scaled
@@ -89,6 +94,14 @@ class StreamingMixin:
         """Predictions for the windows of ``X.series``, one chunk of windows at a time."""
         chunks = (X[i : i + _CHUNK_WINDOWS] for i in range(0, len(X), _CHUNK_WINDOWS))  # copies of one chunk each
         return np.concatenate([self.predict(np.ascontiguousarray(chunk), batch_size=batch) for chunk in chunks])
+
+
+def _aligned_empty(shape: tuple) -> np.ndarray:
+    """An uninitialised float32 array whose data starts on a ``_ALIGN``-byte boundary."""
+    size = int(np.prod(shape)) * 4
+    buffer = np.empty(size + _ALIGN, dtype=np.uint8)
+    start = -buffer.ctypes.data % _ALIGN
+    return buffer[start : start + size].view(np.float32).reshape(shape)
 
 
 class _Scaled:

@@ -96,7 +96,8 @@ def fit_compiled(
 ) -> FitResult:
     """Train a compiled Keras ``model`` for ``schedule.epochs`` epochs inside one ``tf.function``.
 
-    With ``window_steps``, ``X`` is a series and the windows ``X[i : i + window_steps]``
+    ``X`` may already be a float32 tensor (then no copy is made). With
+    ``window_steps``, ``X`` is a series and the windows ``X[i : i + window_steps]``
     (reshaped to ``input_shape``) are gathered per batch instead of materialised.
 
     With a hashable ``cache_key`` (the architecture and compile settings), the
@@ -111,7 +112,7 @@ def fit_compiled(
     early stopping fired. Weights are restored to the best epoch when
     ``early_stop.restore_best_weights`` is set.
     """
-    X = np.asarray(X, dtype=np.float32)
+    X = X if isinstance(X, tf.Tensor) and X.dtype == tf.float32 else np.asarray(X, dtype=np.float32)
     y = np.asarray(y, dtype=np.float32)
     if early_stop is not None and early_stop.monitor not in ("loss", "val_loss"):
         raise ValueError(
@@ -124,7 +125,7 @@ def fit_compiled(
         raise ValueError("EarlyStopping(monitor='val_loss') needs validation data: set validation_split.")
     size = int(schedule.batch_size or 32)
     spec = LoopSpec(
-        x_shape=X.shape[1:],
+        x_shape=tuple(X.shape[1:]),
         y_shape=y.shape[1:],
         batch_size=size,
         shuffle=bool(schedule.shuffle) and size < n,

@@ -161,6 +161,47 @@ def test_one_trace_serves_every_data_length(empty_pool):
     assert [loop.traces for loop in empty_pool.loops().values()] == [1]
 
 
+def _live_training_graphs() -> int:
+    import gc
+
+    from tensorflow.python.framework.func_graph import FuncGraph
+
+    gc.collect()
+    return sum(isinstance(obj, FuncGraph) and obj.name == "_run" for obj in gc.get_objects())
+
+
+def test_fits_without_the_pool_leave_no_traced_training_loop_alive(empty_pool):
+    # Each fit traces its own loop; TensorFlow's all-reduce of the gradients registered a custom
+    # gradient per trace that kept the whole graph alive (about 5 MB per fit, never freed).
+    empty_pool.size = 0
+    X, y = make_windows(np.sin(np.arange(60) / 3.0), 5)
+    _vanilla(epochs=2).fit(X, y)
+    before = _live_training_graphs()
+    for seed in range(3):
+        _vanilla(epochs=2, random_state=seed).fit(X, y).predict(X[:3])
+    assert _live_training_graphs() <= before
+
+
+@pytest.mark.parametrize("cls", [sklstm.VanillaLSTMRegressor, sklstm.StackedLSTMRegressor,
+                                 sklstm.EncoderDecoderLSTMRegressor])
+def test_every_new_model_reuses_the_same_variable_names(cls):
+    # Numbered names (lstm_41/..., adam_7/...) each add entries to TensorFlow's kernel cache that are never
+    # freed (about 0.6 MB per fit); fixed layer and optimizer names keep that cache from growing.
+    X, y = make_windows(np.sin(np.arange(60) / 3.0), 5)
+
+    def names():
+        model = cls(units=3, epochs=1).fit(X, y).model_
+        return [v.path for v in model.weights + model.optimizer.variables if "seed_generator" not in v.path]
+
+    assert names() == names()
+
+
+def test_a_named_optimizer_keeps_its_name():
+    X, y = make_windows(np.sin(np.arange(60) / 3.0), 5)
+    est = _vanilla(epochs=1, optimizer__name="mine").fit(X, y)
+    assert est.model_.optimizer.name == "mine"
+
+
 @pytest.mark.slow
 def test_backtest_of_a_forecaster_traces_its_training_loop_once_per_architecture(empty_pool):
     from sklstm.datasets import load_airline
