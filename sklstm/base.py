@@ -92,6 +92,7 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
         loss: Any = "mse",
         metrics: list | None = None,
         scaling: str | None = "minmax",
+        lag_order: str = "oldest_first",
         linear_baseline: bool = True,
         validation_split: float = 0.0,
         shuffle: bool = True,
@@ -105,13 +106,33 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
         # Stored as given, validated in fit (scikit-learn's rule), grouped by what they set.
         self.n_steps_out, self.epochs, self.batch_size = n_steps_out, epochs, batch_size
         self.optimizer, self.loss, self.metrics = optimizer, loss, metrics
-        self.scaling, self.linear_baseline = scaling, linear_baseline
+        self.scaling, self.lag_order, self.linear_baseline = scaling, lag_order, linear_baseline
         self.validation_split, self.shuffle, self.callbacks = validation_split, shuffle, callbacks
         self.fit_loop, self.warm_start = fit_loop, warm_start
         self.random_state, self.verbose = random_state, verbose
         vars(self).update(kwargs)  # routed (or misspelt) parameters, checked in fit
 
     __repr__ = BaseEstimator.__repr__
+
+    # ----------------------------------------------------------- persistence
+    def __getstate__(self) -> dict:
+        """The estimator's state with the Keras model as the bytes of a ``.keras`` archive (a uint8 array).
+
+        Plain data, so that pickle, joblib and ``skops.io`` store it alike.
+        """
+        state = super().__getstate__()
+        if state.get("model_") is not None:
+            from scikeras._saving_utils import pack_keras_model
+
+            state = {**state, "model_": pack_keras_model(state["model_"])[1][0]}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        if isinstance(state.get("model_"), np.ndarray):
+            from scikeras._saving_utils import unpack_keras_model
+
+            state = {**state, "model_": unpack_keras_model(state["model_"])}
+        super().__setstate__(state)
 
     # Checks a float32 network trained by mini-batch gradient descent cannot honestly pass.
     _expected_failed_checks = {

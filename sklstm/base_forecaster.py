@@ -27,7 +27,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._guards import one_fit_at_a_time
 from ._validation import check_positive_int
-from .series import SeriesData, as_matrix, check_time_index, future_index, is_pandas
+from .series import (SeriesData, as_matrix, check_time_index, future_index, index_from_state, index_state,
+                     is_pandas)
 
 __all__ = ["BaseForecaster", "SeasonalNaiveForecaster"]
 
@@ -45,6 +46,17 @@ class BaseForecaster(BaseEstimator):
 
     #: Whether the forecaster reads covariates; one that does not accepts and ignores them.
     _uses_covariates = True
+
+    # ----------------------------------------------------------- persistence
+    def __getstate__(self) -> dict:
+        """The state with ``index_`` as plain data, so that ``skops.io`` stores it as pickle does."""
+        state = super().__getstate__()
+        return {**state, "index_": index_state(state["index_"])} if "index_" in state else state
+
+    def __setstate__(self, state: dict) -> None:
+        if "index_" in state:
+            state = {**state, "index_": index_from_state(state["index_"])}
+        super().__setstate__(state)
 
     # ----------------------------------------------------------------- fit
     def fit(self, y: Any, X: Any = None, X_past: Any = None) -> BaseForecaster:

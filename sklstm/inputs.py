@@ -42,7 +42,11 @@ class InputMixin:
             names = getattr(self, "feature_names_in_", None) if X.ndim == 2 else None
             self.column_layout_ = None if names is None else ColumnLayout.from_names(names)
         layout = getattr(self, "column_layout_", None)
-        seq = layout.to_sequences(X) if layout is not None and X.ndim == 2 else to_sequences(X)
+        if layout is not None and X.ndim == 2:
+            seq = layout.to_sequences(X)
+        else:
+            seq = to_sequences(X)
+            seq = seq[:, ::-1] if self.lag_order == "newest_first" else seq
         if reset:
             self.n_steps_in_, self.n_series_in_ = seq.shape[1], seq.shape[2]
         elif seq.shape[2] != self.n_series_in_:

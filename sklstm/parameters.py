@@ -43,6 +43,7 @@ COMMON_CONSTRAINTS: dict[str, list] = {
     "loss": "no_validation",
     "metrics": [list, None],
     "scaling": [StrOptions({"minmax", "standard"}), None],
+    "lag_order": [StrOptions({"oldest_first", "newest_first"})],
     "linear_baseline": ["boolean"],
     "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
     "shuffle": ["boolean"],
@@ -75,6 +76,13 @@ _SHARED_DOC = """
         (inverted on predict), so raw numbers of any magnitude train well.
         ``"minmax"`` maps the training range onto ``[0, 1]`` and extrapolates
         linearly beyond it.
+    lag_order : {"oldest_first", "newest_first"}, default="oldest_first"
+        Time order of the steps in windows given as plain arrays, as
+        ``make_windows`` and the tutorial lay them out (``"oldest_first"``),
+        or most recent first (``"newest_first"``: skforecast's ``lag_1,
+        lag_2, ...`` columns, which it passes as numpy arrays). 2-D columns
+        named by their lag (a DataFrame from ``WindowTransformer`` or with
+        ``lag_<k>`` names) are put in time order by their names instead.
     linear_baseline : bool, default=True
         Fit a ridge regression on the scaled windows first; the network
         learns its residuals (``model_`` predicts those scaled residuals,

@@ -22,6 +22,8 @@ __all__ = [
     "check_time_index",
     "frequency",
     "future_index",
+    "index_from_state",
+    "index_state",
     "is_pandas",
     "season_length_from_index",
 ]
@@ -163,6 +165,38 @@ def future_index(index: Any, horizon: int) -> Any:
         step = index.step
         return pd.RangeIndex(index.stop, index.stop + step * horizon, step, name=index.name)
     return None
+
+
+def index_state(index: Any) -> Any:
+    """A pandas time index (Period, Datetime without time zone, Range) as plain data, else as it is.
+
+    Plain data (numbers, strings, an int64 array) is what ``skops.io`` stores
+    without executing code on load; :func:`index_from_state` reverses it.
+    """
+    import pandas as pd
+
+    if isinstance(index, pd.PeriodIndex):
+        return {"kind": "period", "values": index.asi8.copy(), "freq": index.freqstr, "name": index.name}
+    if isinstance(index, pd.DatetimeIndex) and index.tz is None:
+        return {"kind": "datetime", "values": index.asi8.copy(), "unit": index.unit, "freq": index.freqstr,
+                "name": index.name}
+    if isinstance(index, pd.RangeIndex):
+        return {"kind": "range", "values": [index.start, index.stop, index.step], "name": index.name}
+    return index
+
+
+def index_from_state(state: Any) -> Any:
+    """The pandas index that :func:`index_state` described."""
+    if not isinstance(state, dict):
+        return state
+    import pandas as pd
+
+    values, name = state["values"], state["name"]
+    if state["kind"] == "period":
+        return pd.PeriodIndex.from_ordinals(values, freq=state["freq"], name=name)
+    if state["kind"] == "datetime":
+        return pd.DatetimeIndex(values.view(f"M8[{state['unit']}]"), freq=state["freq"], name=name)
+    return pd.RangeIndex(*values, name=name)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -41,3 +41,17 @@ def test_skforecast_multiseries_id_column_is_a_series_not_a_step():
     forecaster.fit(series=frame)
     assert (forecaster.estimator.n_steps_in_, forecaster.estimator.n_series_in_) == (6, 2)
     assert forecaster.predict(steps=2).shape[0] == 4
+
+
+def test_skforecast_single_series_lags_newest_first():
+    # ForecasterRecursive passes its lag_1, lag_2, ... columns as a plain array, most recent first.
+    from skforecast.recursive import ForecasterRecursive
+
+    y = pd.Series(SERIES[:, 0])
+    forecaster = ForecasterRecursive(estimator=_small(lag_order="newest_first"), lags=4)
+    forecaster.fit(y)
+    by_hand = _small().fit(*make_windows(SERIES[:, 0], 4))
+    assert by_hand.predict(SERIES[-4:, :1].T)[0] == pytest.approx(forecaster.predict(1).iloc[0], rel=1e-6)
+    reversed_in_time = ForecasterRecursive(estimator=_small(), lags=4)
+    reversed_in_time.fit(y)
+    assert reversed_in_time.predict(1).iloc[0] != pytest.approx(forecaster.predict(1).iloc[0], rel=1e-3)

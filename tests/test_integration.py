@@ -77,6 +77,56 @@ def test_pickle_and_joblib_round_trip(tmp_path):
     np.testing.assert_array_equal(joblib.load(tmp_path / "model.joblib").predict(X), expected)
 
 
+def _skops_round_trip(obj, path):
+    import skops.io as sio
+
+    sio.dump(obj, path)
+    trusted = sio.get_untrusted_types(file=path)
+    assert all(name.startswith(("sklstm.", "numpy.", "keras.src.callbacks.")) for name in trusted), trusted
+    return sio.load(path, trusted=trusted)
+
+
+def test_skops_round_trip(tmp_path):
+    X, y = make_windows(LONG, 5)
+    est = small().fit(X, y)
+    np.testing.assert_array_equal(_skops_round_trip(est, tmp_path / "model.skops").predict(X), est.predict(X))
+
+
+def test_skops_round_trip_of_a_forecaster_on_dated_series(tmp_path):
+    from sklstm.datasets import load_airline
+
+    y = load_airline()  # a PeriodIndex
+    for series in (y, y.to_timestamp()):  # and a DatetimeIndex
+        f = sklstm.LSTMForecaster(small(), horizon=3, n_models=1, random_state=0).fit(series)
+        loaded = _skops_round_trip(f, tmp_path / "forecaster.skops")
+        pd.testing.assert_series_equal(loaded.predict(3), f.predict(3))
+
+
+_LOAD_IN_A_NEW_PROCESS = """
+import sys
+import numpy as np
+import skops.io as sio
+est = sio.load(sys.argv[1], trusted=sio.get_untrusted_types(file=sys.argv[1]))
+np.save(sys.argv[2], est.predict(np.load(sys.argv[3])))
+"""
+
+
+@pytest.mark.slow
+def test_skops_predictions_identical_in_a_new_process(tmp_path):
+    import subprocess
+    import sys
+
+    import skops.io as sio
+
+    X, y = make_windows(LONG, 5)
+    est = small().fit(X, y)
+    sio.dump(est, tmp_path / "model.skops")
+    np.save(tmp_path / "X.npy", X)
+    subprocess.run([sys.executable, "-c", _LOAD_IN_A_NEW_PROCESS, str(tmp_path / "model.skops"),
+                    str(tmp_path / "out.npy"), str(tmp_path / "X.npy")], check=True, capture_output=True)
+    np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), est.predict(X))
+
+
 def test_clone_is_unfitted_with_equal_params():
     est = small().fit(*make_windows(LONG, 5))
     copy = clone(est)
