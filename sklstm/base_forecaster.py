@@ -27,8 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._guards import one_fit_at_a_time
 from ._validation import check_positive_int
-from .series import (SeriesData, as_matrix, check_time_index, future_index, index_from_state, index_state,
-                     is_pandas)
+from .series import SeriesData, as_matrix, check_time_index, future_index, index_from_state, index_state, is_pandas
 
 __all__ = ["BaseForecaster", "SeasonalNaiveForecaster"]
 
