@@ -98,7 +98,8 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         estimator alone on the windows (the tutorial's pure network).
     residual_weight : float in [0, 1] or "auto", default="auto"
         Weight of the network's correction. ``"auto"`` picks 0 or 0.5 by the
-        validation error (0 drops the network: the forecast is the ridges').
+        validation error (0 drops the network: the forecast is then exactly
+        the ridges', as with ``residual_weight=0``).
     early_stopping : bool, default=True
         Choose the number of epochs (up to the estimator's ``epochs``) by
         early stopping on the last fifth of the training windows before the
@@ -221,11 +222,11 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         self.selection_ = ForecasterSelection(
             transform.name, n_steps_in, epochs, weight, mase, linear_mase, tuple(label(t, L) for t, L in others)
         )
-        if validated is None:
+        if validated is None or weight == 0:  # (without networks: the ridges alone, scaled on all the data)
             self._members = self._fit_members(data, len(data.y), members, weight, epochs, self.n_models)
         else:  # keep the networks that were judged on the held-out end; refit the ridges on all the data
             self._members = self._fit_members(data, len(data.y), members, 0.0, None, 0, stats=validated)
-            self._members[0].networks = validated.networks if weight > 0 else []
+            self._members[0].networks = validated.networks
         self.estimators_ = self._members[0].networks
 
     def _layout(self, data: SeriesData, n_steps_in: int) -> LagLayout:

@@ -229,6 +229,15 @@ def test_past_only_covariates_need_no_future_values(strategy):
 
 
 # ---------------------------------------------------------------- selection
+def test_a_dropped_network_forecasts_exactly_as_the_ridges_alone():
+    y = load_airline()
+    net = sklstm.VanillaLSTMRegressor(units=2, epochs=2)
+    auto = LSTMForecaster(net, horizon=6, n_models=1, random_state=0).fit(y)
+    assert auto.residual_weight_ == 0.0
+    ridges = LSTMForecaster(net, horizon=6, n_models=1, random_state=0, residual_weight=0.0).fit(y)
+    pd.testing.assert_series_equal(auto.predict(6), ridges.predict(6))
+
+
 def test_selection_is_visible_and_explicit_parameters_are_kept():
     y = load_airline()
     f = LSTMForecaster(residual_weight=0.0).fit(y)

@@ -129,6 +129,18 @@ def test_a_finite_but_exploded_loss_is_divergence_too():
     assert error is not None and "3 times, last with learning rate 100" in str(error)
 
 
+def test_an_exploded_loss_with_mini_batches_is_divergence_too():
+    # With mini-batches the first epoch's mean loss already includes the blow-up; the last loss is still
+    # far above that of predicting zero, so the fit is retried and then refused instead of returning
+    # predictions of the order of 1e5 for data between 40 and 90 (what it did before).
+    series = 40 + 25 * (np.sin(np.arange(300) / 5.0) + 1)
+    Xm, ym = make_windows(series, 6)
+    est = _vanilla(units=8, epochs=20, batch_size=32, optimizer__learning_rate=100.0)
+    messages, error = _fit_recording(est, Xm, ym)
+    assert sum("exploded" in m for m in messages) == 2
+    assert error is not None and "3 times, last with learning rate 1." in str(error)
+
+
 def test_integer_learning_rate_gets_clear_error():
     with pytest.raises(ValueError, match="invalid optimizer, loss or compile parameters .*optimizer__learning_rate"):
         _vanilla(optimizer__learning_rate=1).fit(X, Y)
