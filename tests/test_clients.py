@@ -55,3 +55,28 @@ def test_skforecast_single_series_lags_newest_first():
     reversed_in_time = ForecasterRecursive(estimator=_small(), lags=4)
     reversed_in_time.fit(y)
     assert reversed_in_time.predict(1).iloc[0] != pytest.approx(forecaster.predict(1).iloc[0], rel=1e-3)
+
+
+@pytest.mark.parametrize("config", [{"transform_output": "pandas"}, {"transform_output": "polars"},
+                                    {"assume_finite": True}, {"enable_metadata_routing": True}])
+def test_global_scikit_learn_configuration_breaks_nothing(config):
+    import sklearn
+
+    X, y = make_windows(SERIES[:, 0], 5)
+    before = _small().fit(X, y)  # fitted before the setting, used under it
+    with sklearn.config_context(**config):
+        est = _small().fit(X, y)
+        np.testing.assert_allclose(est.predict(X[:3]), before.predict(X[:3]), rtol=1e-5)
+        assert sklstm.WindowScaler().fit_transform(X).shape == X.shape
+        forecaster = sklstm.LSTMForecaster(_small(), horizon=2, n_models=1, random_state=0).fit(pd.Series(SERIES[:, 0]))
+        assert forecaster.predict(2).shape == (2,)
+
+
+def test_sktime_make_reduction():
+    from sktime.forecasting.compose import make_reduction
+
+    y = pd.Series(SERIES[:60, 0])
+    forecaster = make_reduction(_small(), window_length=6, strategy="recursive")
+    forecaster.fit(y)
+    by_hand = _small().fit(*make_windows(SERIES[:60, 0], 6))
+    assert forecaster.predict(fh=[1]).iloc[0] == pytest.approx(by_hand.predict(SERIES[54:60, :1].T)[0], rel=1e-5)
