@@ -167,12 +167,14 @@ class TrainingMixin:
             return fit_keras(self.model_, Xe, ye, schedule, sample_weight=sample_weight, callbacks=callbacks)
 
     def _exploded(self, result: Any, ye: np.ndarray) -> bool:
-        """Whether training ended with a finite loss far above that of predicting zero (a learning rate far too large).
+        """Whether training ended with a finite loss far above where it started (a learning rate far too large).
 
         The network starts near zero, the output the linear baseline needs, so
-        a last loss more than ten times the loss of predicting zero (and above
-        0.01, in scaled units) means the updates blew the weights up, even when
-        the first epoch's mean loss (mini-batches) had already blown up too.
+        a last loss more than ten times both the first epoch's and the loss of
+        predicting zero (and above 0.01, in scaled units) means the updates
+        blew the weights up. When the first epoch's mean loss is itself a
+        thousand times that of predicting zero (or of 0.01), the blow-up
+        happened inside it (mini-batches): then ten times is enough.
         """
         losses = result.history.get("loss") or []
         if not losses or result.stopped_epoch is not None:  # early stopping kept its best epoch
@@ -183,7 +185,10 @@ class TrainingMixin:
             zero_loss = float(np.mean(np.asarray(keras.losses.get(self.loss)(ye, np.zeros_like(ye)))))
         except (TypeError, ValueError):  # a loss that cannot score zeros: nothing to compare with
             return False
-        return losses[-1] > max(10.0 * zero_loss, 1e-2)
+        floor = max(zero_loss, 1e-2)
+        if losses[0] > 1e3 * floor:  # the first epoch's mean already holds a blow-up (mini-batches)
+            return losses[-1] > 10.0 * floor
+        return losses[-1] > max(10.0 * max(zero_loss, losses[0]), 1e-2)
 
     def _report_divergence(self, result: Any, attempt: int) -> None:
         """Warn that the loss became non-finite (a retry follows), or raise after the last attempt."""
