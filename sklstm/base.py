@@ -253,6 +253,17 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
             return 0.0
         return self.baseline_.predict(Xe)
 
+    def export_model(self) -> Any:
+        """The whole predictor (scaling, reshaping, baseline, network) as one Keras model.
+
+        See :func:`sklstm.export.export_model`: windows ``(samples, n_steps_in_,
+        n_series_in_)`` in, ``predict``'s outputs ``(samples, n_steps_out *
+        n_targets_)`` out. ``model_`` alone predicts only the scaled residual.
+        """
+        from .export import export_model
+
+        return export_model(self)
+
     # --------------------------------------------------------------- predict
     def _predict_encoded(self, Xe: np.ndarray, batch: int = PREDICT_BATCH) -> np.ndarray:
         from ._tf import tf

@@ -115,7 +115,9 @@ _SHARED_DOC = """
     Attributes
     ----------
     model_ : keras.Model
-        The trained network.
+        The trained network alone: with ``linear_baseline=True`` it predicts
+        the scaled residual of the baseline. ``export_model()`` returns the
+        whole predictor (scaling, reshaping, baseline, network) as one model.
     history_ : dict of list
         Per-epoch ``loss`` (and ``val_loss``), in scaled units.
     n_features_in_ : int
