@@ -80,3 +80,16 @@ def test_sktime_make_reduction():
     forecaster.fit(y)
     by_hand = _small().fit(*make_windows(SERIES[:60, 0], 6))
     assert forecaster.predict(fh=[1]).iloc[0] == pytest.approx(by_hand.predict(SERIES[54:60, :1].T)[0], rel=1e-5)
+
+
+def test_stacking_with_two_dimensional_windows():
+    from sklearn.ensemble import StackingRegressor
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import KFold
+
+    X, y = make_windows(SERIES[:, 0], 5)
+    X2 = X[:, :, 0]  # scikit-learn's meta-estimators take 2-D windows: (samples, steps), oldest first
+    stack = StackingRegressor([("lstm", _small()), ("ridge", Ridge())], final_estimator=Ridge(), cv=KFold(3))
+    stack.fit(X2, y)
+    assert stack.named_estimators_["lstm"].n_steps_in_ == 5
+    assert stack.predict(X2).shape == y.shape
