@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ._tf import tf
+from ._tf import keras, tf
 
-__all__ = ["CompiledLoop", "EarlyStop", "LoopSpec"]
+__all__ = ["CompiledLoop", "EarlyStop", "LoopSpec", "apply_adam", "plain_adam"]
 
 EVAL_BATCH = 8192
 
@@ -94,6 +94,7 @@ class CompiledLoop:
         self.early_stop = None if spec.early_stop is None else EarlyStop(*spec.early_stop)
         self.weights = model.trainable_variables
         model.optimizer.build(self.weights)
+        self.fused_adam = plain_adam(model.optimizer, self.weights)
         self.best = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
         self.wait = tf.Variable(0, dtype=tf.int32, trainable=False)
         self.best_epoch = tf.Variable(-1, dtype=tf.int32, trainable=False)
@@ -148,6 +149,9 @@ class CompiledLoop:
         replica = tf.distribute.get_replica_context()
         if replica is None or tf.distribute.has_strategy():  # a user's distribution strategy: Keras' own path
             self.model.optimizer.apply(grads, self.weights)
+        elif self.fused_adam:
+            with tf.control_dependencies([apply_adam(self.model.optimizer, grads, self.weights)]):
+                return tf.identity(loss)
         else:
             # With one replica the gradients' all-reduce is the identity, but TensorFlow registers a new
             # custom gradient for it in a process-wide registry at every trace and never removes it (about
@@ -238,3 +242,56 @@ def copy_values(sources: list, targets: list) -> None:
     """Assign each source variable's value to the matching target variable."""
     for source, target in zip(sources, targets, strict=True):
         target.assign(source)
+
+
+def plain_adam(optimizer: Any, weights: list) -> bool:
+    """Whether ``optimizer`` is Keras' ``Adam`` with nothing around its update (one fused kernel can apply it).
+
+    That is: Keras' own class, float32 variables without constraints, and no
+    AMSGrad, weight decay, gradient clipping, moving average, loss scaling or
+    gradient accumulation. A learning-rate schedule is fine (it is read each step).
+    """
+    adam = keras.optimizers.Adam
+    if type(optimizer) is not adam or not hasattr(optimizer, "_momentums") or not hasattr(optimizer, "_velocities"):
+        return False
+    extras = (optimizer.amsgrad, optimizer.weight_decay, optimizer.clipnorm, optimizer.clipvalue,
+              optimizer.global_clipnorm, optimizer.use_ema, optimizer.loss_scale_factor,
+              optimizer.gradient_accumulation_steps)
+    return not any(extras) and all(
+        w.dtype == "float32" and w.constraint is None and not getattr(w, "overwrite_with_gradient", False)
+        for w in weights
+    )
+
+
+def apply_adam(optimizer: Any, grads: list, weights: list) -> Any:
+    """Keras' Adam update, one ``ResourceApplyAdam`` kernel per variable; returns the step counter's update.
+
+    The same arithmetic as ``keras.optimizers.Adam.update_step`` (moments
+    ``m += (g - m)(1 - beta_1)``, ``v += (g^2 - v)(1 - beta_2)``, then
+    ``w -= lr sqrt(1 - beta_2^t) / (1 - beta_1^t) m / (sqrt(v) + epsilon)``),
+    in one kernel instead of about a dozen small operations: a tracing of the
+    training loop that costs a third less, and fewer operations per step.
+    Only for an optimizer :func:`plain_adam` accepts.
+    """
+    step = tf.cast(optimizer.iterations + 1, tf.float32)
+    beta_1 = tf.constant(optimizer.beta_1, tf.float32)
+    beta_2 = tf.constant(optimizer.beta_2, tf.float32)
+    common = {
+        "beta1_power": tf.pow(beta_1, step),
+        "beta2_power": tf.pow(beta_2, step),
+        "lr": tf.cast(optimizer.learning_rate, tf.float32),
+        "beta1": beta_1,
+        "beta2": beta_2,
+        "epsilon": tf.constant(optimizer.epsilon, tf.float32),
+    }
+    updates = []
+    for grad, weight in zip(grads, weights, strict=True):
+        if grad is None:
+            continue
+        index = optimizer._get_variable_index(weight)
+        m, v = optimizer._momentums[index], optimizer._velocities[index]
+        updates.append(tf.raw_ops.ResourceApplyAdam(
+            var=weight.value.handle, m=m.value.handle, v=v.value.handle, grad=tf.cast(tf.convert_to_tensor(grad), tf.float32), **common
+        ))
+    with tf.control_dependencies(updates):
+        return optimizer.iterations.assign_add(1)
