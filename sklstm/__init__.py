@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs)
         VanillaLSTMRegressor,
     )
     from .forecasting import LSTMForecaster
+    from .global_forecasting import GlobalLSTMForecaster, panel_backtest
     from .reshaping import ConvLSTMReshaper, SequenceReshaper, SubsequenceReshaper
     from .scaling import WindowScaler
     from .windows import WindowTransformer, make_windows
@@ -42,6 +43,8 @@ _LAZY = {
     "ConvLSTMRegressor": "estimators",
     "EncoderDecoderLSTMRegressor": "estimators",
     "LSTMForecaster": "forecasting",
+    "GlobalLSTMForecaster": "global_forecasting",
+    "panel_backtest": "global_forecasting",
     "SeasonalNaiveForecaster": "base_forecaster",
     "RollingOriginSplit": "backtesting",
     "backtest": "backtesting",
@@ -61,6 +64,8 @@ __all__ = [
     "ConvLSTMRegressor",
     "EncoderDecoderLSTMRegressor",
     "LSTMForecaster",
+    "GlobalLSTMForecaster",
+    "panel_backtest",
     "SeasonalNaiveForecaster",
     "RollingOriginSplit",
     "backtest",

@@ -215,7 +215,7 @@ def _forecaster(args: argparse.Namespace):
         n_steps_in="auto" if args.n_steps_in is None else args.n_steps_in,
         strategy=strategy,
         horizon=args.horizon,
-        n_models=args.n_models,
+        n_models=3 if args.n_models is None else args.n_models,
         random_state=args.random_state,
         verbose=_verbosity(args),
     )
@@ -233,6 +233,10 @@ def _verbosity(args: argparse.Namespace) -> int:
 
 def _forecast(args: argparse.Namespace) -> int:
     _check_outputs(args)
+    if args.id_col is not None:  # a long CSV of many series: one global model
+        from ._cli_panel import forecast_panel
+
+        return forecast_panel(args, _read_csv, _write_table, verbose=_verbosity(args))
     series = _load_series(args)
     with contextlib.redirect_stdout(sys.stderr):  # progress bars are diagnostics: stdout holds the result only
         forecaster = _forecaster(args).fit(series)
@@ -279,7 +283,7 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", choices=sorted(MODELS), default="vanilla", help="architecture (default vanilla)")
     p.add_argument("--n-steps-in", type=int, help="window length (default: chosen on the end of the series)")
     p.add_argument("--epochs", type=int, help="training epochs (default: the model's)")
-    p.add_argument("--n-models", type=int, default=3, help="seed ensemble size (default 3)")
+    p.add_argument("--n-models", type=int, help="seed ensemble size (default 3; with --id-col 2 per window length)")
     p.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     p.add_argument("--plot", metavar="PNG", help="write a plot to this PNG file")
     p.add_argument("--output", metavar="CSV", help="write the table to this CSV file")
@@ -302,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "90%% conformal interval.")
     _add_series_options(fc)
     fc.add_argument("--coverage", type=float, default=0.9, help="interval coverage (default 0.9)")
+    fc.add_argument("--id-col", help="a long CSV of many series: the column naming each series (one global model)")
     fc.set_defaults(func=_forecast)
     bt = sub.add_parser("backtest", help="rolling-origin evaluation of the forecaster",
                         description="Evaluate the forecaster over the last --folds x --horizon steps "

@@ -290,8 +290,9 @@ def apply_adam(optimizer: Any, grads: list, weights: list) -> Any:
             continue
         index = optimizer._get_variable_index(weight)
         m, v = optimizer._momentums[index], optimizer._velocities[index]
+        grad = tf.cast(tf.convert_to_tensor(grad), tf.float32)
         updates.append(tf.raw_ops.ResourceApplyAdam(
-            var=weight.value.handle, m=m.value.handle, v=v.value.handle, grad=tf.cast(tf.convert_to_tensor(grad), tf.float32), **common
+            var=weight.value.handle, m=m.value.handle, v=v.value.handle, grad=grad, **common
         ))
     with tf.control_dependencies(updates):
         return optimizer.iterations.assign_add(1)

@@ -215,3 +215,39 @@ def test_unwritable_outputs_and_odd_inputs_are_refused_before_any_work(tmp_path)
     out = sklstm("backtest", "--folds", "0", *FAST)
     assert out.returncode == 2 and "'n_splits' parameter of RollingOriginSplit" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+@pytest.fixture
+def long_csv(tmp_path):
+    months = pd.date_range("2018-01-01", periods=36, freq="MS")
+    t = np.arange(36)
+    rows = [pd.DataFrame({"store": name, "month": months.strftime("%Y-%m-%d"),
+                          "sales": level + level / 10 * np.sin(2 * np.pi * t / 12)})
+            for name, level in (("north", 100.0), ("south", 1000.0), ("east", 50.0))]
+    path = tmp_path / "stores.csv"
+    pd.concat(rows).to_csv(path, index=False)
+    return path
+
+
+def test_forecast_a_long_csv_of_many_series_with_one_global_model(long_csv, tmp_path):
+    out = sklstm("forecast", str(long_csv), "--id-col", "store", "--horizon", "2", *FAST, "--output", str(tmp_path / "o.csv"))
+    assert out.returncode == 0, out.stderr
+    assert "3 series" in out.stderr and "'month'" in out.stderr and "'sales'" in out.stderr
+    table = pd.read_csv(tmp_path / "o.csv")
+    assert list(table.columns) == ["store", "month", "sales", "lower", "upper"]
+    assert table["store"].tolist() == ["north", "north", "south", "south", "east", "east"]
+    assert table["month"].tolist()[:2] == ["2021-01-01", "2021-02-01"]
+    assert "south" in out.stdout and "2021-02-01" in out.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--id-col", "shop"], "--id-col 'shop' is not a column"),
+        (["--id-col", "store", "--model", "stacked"], "--model stacked is for a single series"),
+        (["--id-col", "store", "--n-steps-in", "40"], "Series 'north' has 36 values: too short for one window of n_steps_in=40"),
+    ],
+)
+def test_long_csv_errors_name_the_column_or_series(long_csv, args, message):
+    out = sklstm("forecast", str(long_csv), *args, *FAST)
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr

@@ -1,0 +1,363 @@
+"""Many series, one model: :class:`GlobalLSTMForecaster` and :func:`panel_backtest`.
+
+One set of networks learns from the windows of every series of a panel. Each
+series is put on a common footing before its windows are pooled: divided by
+its own scale (the mean absolute seasonal difference, the denominator of its
+MASE) and each window taken relative to its level (the mean of its last
+season). The forecast is recursive, all series at once, and the networks'
+forecasts are averaged over window lengths and seeds.
+"""
+
+from __future__ import annotations
+
+import numbers
+import sys
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from .intervals import conformal_width
+from .panels import Panel, panel_frame, read_panel
+from .series import season_length_from_index
+
+__all__ = ["GlobalLSTMForecaster", "default_network", "panel_backtest"]
+
+
+def series_scale(y: np.ndarray, season: int) -> float:
+    """Mean absolute seasonal difference (lag 1 when the series is not longer than a season); never 0."""
+    lag = season if len(y) > season else 1
+    for scale in (np.mean(np.abs(y[lag:] - y[:-lag])) if len(y) > lag else 0.0, np.mean(np.abs(y))):
+        if scale > 0 and np.isfinite(scale):
+            return float(scale)
+    return 1.0
+
+
+def relative_windows(y: np.ndarray, n_steps: int, level: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every window of ``n_steps`` values of ``y`` and the value after it, relative to the window's level.
+
+    The level is the mean of the window's last ``level`` values; windows and
+    targets are divided by ``scale``. Returns float32 ``(n, n_steps, 1)`` and ``(n,)``.
+    """
+    windows = np.lib.stride_tricks.sliding_window_view(y[:-1], n_steps)
+    offset = windows[:, -level:].mean(axis=1, keepdims=True)
+    X = ((windows - offset) / scale).astype(np.float32)[..., np.newaxis]
+    return X, ((y[n_steps:] - offset[:, 0]) / scale).astype(np.float32)
+
+
+def default_network() -> Any:
+    """The network of ``GlobalLSTMForecaster(estimator=None)``: ``VanillaLSTMRegressor(units=32, epochs=100, batch_size=128)``."""
+    from .estimators import VanillaLSTMRegressor
+
+    return VanillaLSTMRegressor(units=32, epochs=100, batch_size=128)
+
+
+def _inputs(estimator: Any, X: np.ndarray) -> np.ndarray:
+    """Windows as an sklstm estimator takes them (3-D), flattened to 2-D for any other regressor."""
+    return X if hasattr(estimator, "predict_steps") else X.reshape(len(X), -1)
+
+
+class GlobalLSTMForecaster(BaseEstimator):
+    """Forecast every series of a panel with one set of networks trained on all of them.
+
+    Each window length gets ``n_models`` networks (``estimator``, seeds
+    ``random_state + i``), trained on the windows of every series long
+    enough for it. Before pooling, each series is divided by its scale (the
+    mean absolute seasonal difference) and each window is taken relative to
+    its level (the mean of its last season), so that series of any size and
+    level teach one model. A series forecasts with every network whose
+    window it can fill; their forecasts are averaged.
+
+    Parameters
+    ----------
+    estimator : estimator, default=None
+        The network. ``None`` uses ``VanillaLSTMRegressor(units=32,
+        epochs=100, batch_size=128)`` (with its linear baseline). Any sklstm
+        estimator or scikit-learn regressor taking windows ``(n, steps, 1)``.
+    n_steps_in : int or "auto", default="auto"
+        Window length. ``"auto"``: 1, 2, 3 and 4 seasons (3, 6, 9 and 12 steps
+        without a season), those that some series is long enough for.
+    horizon : int, default=12
+        Default number of steps of ``predict`` and ``predict_interval``.
+    season_length : int or "auto", default="auto"
+        ``"auto"`` reads it from the time stamps (12 monthly, 4 quarterly, 7
+        daily, ...), else 1.
+    n_models : int, default=2
+        Networks per window length, with different seeds.
+    nonnegative : bool or "auto", default="auto"
+        Clip forecasts at zero; ``"auto"``: when no training value is negative.
+    id_col, time_col, target_col : str, default="unique_id", "ds", "y"
+        Column names of a long panel. A DataFrame without ``id_col`` is read
+        as wide: one column per series, time stamps as the index.
+    random_state : int or None, default=0
+    verbose : int, default=0
+        1 says on stderr which networks are training.
+
+    Attributes
+    ----------
+    ids_ : list
+        The series, in the order of the panel.
+    n_steps_in_ : list of int
+        The window lengths used.
+    season_length_ : int
+    scales_ : ndarray of shape (n_series,)
+        Each series' scale.
+    estimators_ : list of list of fitted estimators
+        ``estimators_[j]`` are the networks of window length ``n_steps_in_[j]``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklstm.global_forecasting import GlobalLSTMForecaster
+    >>> t = np.arange(40)
+    >>> wide = pd.DataFrame({"a": 10 + t % 4, "b": 100 + 10 * (t % 4)},
+    ...                     index=pd.period_range("2010Q1", periods=40, freq="Q"))
+    >>> f = GlobalLSTMForecaster(Ridge(alpha=1e-6), n_steps_in=4, n_models=1).fit(wide)
+    >>> f.predict(4).round(1)
+               a      b
+    2020Q1  10.0  100.0
+    2020Q2  11.0  110.0
+    2020Q3  12.0  120.0
+    2020Q4  13.0  130.0
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": "no_validation",
+        "n_steps_in": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "horizon": [Interval(numbers.Integral, 1, None, closed="left")],
+        "season_length": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "n_models": [Interval(numbers.Integral, 1, None, closed="left")],
+        "nonnegative": ["boolean", StrOptions({"auto"})],
+        "id_col": [str],
+        "time_col": [str],
+        "target_col": [str],
+        "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        estimator: Any = None,
+        n_steps_in: int | str = "auto",
+        horizon: int = 12,
+        season_length: int | str = "auto",
+        n_models: int = 2,
+        nonnegative: bool | str = "auto",
+        id_col: str = "unique_id",
+        time_col: str = "ds",
+        target_col: str = "y",
+        random_state: int | None = 0,
+        verbose: int = 0,
+    ):
+        self.estimator, self.n_steps_in, self.horizon, self.season_length = estimator, n_steps_in, horizon, season_length
+        self.n_models, self.nonnegative = n_models, nonnegative
+        self.id_col, self.time_col, self.target_col = id_col, time_col, target_col
+        self.random_state, self.verbose = random_state, verbose
+
+    # ----------------------------------------------------------------- fit
+    def fit(self, Y: Any) -> GlobalLSTMForecaster:
+        """Fit on a panel: a long DataFrame (id, time, value columns) or a wide one (a column per series).
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals"]:
+            self.__dict__.pop(name, None)
+        self._fit_panel(read_panel(Y, self.id_col, self.time_col, self.target_col))
+        return self
+
+    def _fit_panel(self, panel: Panel) -> None:
+        season = season_length_from_index(panel.indexes[0]) if self.season_length == "auto" else int(self.season_length)
+        lengths = self._window_lengths(panel, season)
+        self.season_length_, self.n_steps_in_, self.ids_ = season, lengths, list(panel.ids)
+        self.scales_ = np.array([series_scale(y, season) for y in panel.values])
+        self.nonnegative_ = (all(np.all(y >= 0) for y in panel.values) if self.nonnegative == "auto"
+                             else bool(self.nonnegative))
+        self.estimators_ = []
+        for n_steps in lengths:
+            X, y = self._pooled_windows(panel, n_steps)
+            self._say(f"{len(y)} windows of {n_steps} steps from {len(panel.ids)} series: {self.n_models} network(s)")
+            networks = [self._network(i) for i in range(self.n_models)]
+            self.estimators_.append([net.fit(_inputs(net, X), y) for net in networks])
+        self._panel = panel
+
+    def _window_lengths(self, panel: Panel, season: int) -> list[int]:
+        """The window lengths to train; a clear error naming a series too short for the shortest."""
+        if self.n_steps_in == "auto":
+            candidates = [season * k for k in range(1, 5)] if season > 1 else [3, 6, 9, 12]
+        else:
+            candidates = [int(self.n_steps_in)]
+        shortest = min(candidates)
+        for key, y in zip(panel.ids, panel.values):
+            if len(y) < shortest + 1:
+                raise ValueError(
+                    f"Series {key!r} has {len(y)} values: too short for one window of n_steps_in={shortest} "
+                    f"and the value after it (at least {shortest + 1}). Drop it or lower n_steps_in."
+                )
+        longest = max(len(y) for y in panel.values)
+        return [n for n in candidates if n + 1 <= longest]
+
+    def _level(self, n_steps: int) -> int:
+        return min(self.season_length_, n_steps)
+
+    def _pooled_windows(self, panel: Panel, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
+        parts = [relative_windows(y, n_steps, self._level(n_steps), s)
+                 for y, s in zip(panel.values, self.scales_) if len(y) > n_steps]
+        return np.concatenate([X for X, _ in parts]), np.concatenate([y for _, y in parts])
+
+    def _network(self, i: int) -> Any:
+        base = default_network() if self.estimator is None else clone(self.estimator)
+        if self.random_state is not None and "random_state" in base.get_params():
+            base.set_params(random_state=self.random_state + i)
+        return base
+
+    def _say(self, message: str) -> None:
+        if self.verbose:
+            print(f"GlobalLSTMForecaster: {message}", file=sys.stderr, flush=True)
+
+    # ------------------------------------------------------------- predict
+    def predict(self, horizon: int | None = None, ids: Any = None) -> Any:
+        """Forecast ``horizon`` steps of every series (or of ``ids``), dated after each series' end.
+
+        Returns the forecast in the panel's layout: long (id, time and value
+        columns) or wide (future time stamps by series).
+        """
+        check_is_fitted(self, "estimators_")
+        horizon = self._check_horizon(horizon)
+        positions = self._panel.position(ids)
+        forecast = self._forecast(self._panel, positions, horizon)
+        return panel_frame(self._panel, positions, {self._panel.columns[2]: forecast}, horizon)
+
+    def _check_horizon(self, horizon: int | None) -> int:
+        horizon = self.horizon if horizon is None else horizon
+        if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral) or horizon < 1:
+            raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
+        return int(horizon)
+
+    def _forecast(self, panel: Panel, positions: list[int], horizon: int) -> np.ndarray:
+        """Raw forecasts ``(len(positions), horizon)`` from the end of each series of ``panel``."""
+        scales = self.scales_[positions][:, np.newaxis]
+        longest = max(self.n_steps_in_)
+        history = np.full((len(positions), longest + horizon), np.nan)
+        for row, p in enumerate(positions):
+            tail = panel.values[p][-longest:]
+            history[row, longest - len(tail) : longest] = tail
+        for step in range(horizon):
+            end = longest + step
+            total, count = np.zeros(len(positions)), np.zeros(len(positions))
+            for n_steps, networks in zip(self.n_steps_in_, self.estimators_):
+                windows = history[:, end - n_steps : end]
+                usable = ~np.isnan(windows).any(axis=1)
+                if not usable.any():
+                    continue
+                offset = windows[usable, -self._level(n_steps):].mean(axis=1, keepdims=True)
+                X = ((windows[usable] - offset) / scales[usable]).astype(np.float32)[..., np.newaxis]
+                out = np.mean([np.ravel(net.predict(_inputs(net, X))) for net in networks], axis=0)
+                total[usable] += out * scales[usable, 0] + offset[:, 0]
+                count[usable] += 1
+            history[:, end] = total / count
+        forecast = history[:, longest:]
+        if not np.all(np.isfinite(forecast)):
+            raise RuntimeError("The forecast is not finite (it overflowed); check the panel for extreme values.")
+        return np.maximum(forecast, 0.0) if self.nonnegative_ else forecast
+
+    # ----------------------------------------------------------- intervals
+    def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, ids: Any = None) -> Any:
+        """Forecast with conformal prediction intervals per series and step.
+
+        Calibration costs one more fit of every network: a clone is fitted on
+        each series without its last ``horizon`` values and forecasts them;
+        the errors, divided by each series' scale, are pooled over the series
+        per step, and each series' interval is that step's ``coverage``
+        quantile times its own scale (never narrower than the step before).
+        Computed once per horizon and kept.
+        Series not longer than ``horizon`` plus one window take no part in
+        the calibration.
+
+        Returns the forecast and ``lower``/``upper`` bounds in the panel's
+        layout (wide: a column MultiIndex ``(block, series)``).
+        """
+        check_is_fitted(self, "estimators_")
+        horizon = self._check_horizon(horizon)
+        if not 0 < coverage < 1:
+            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
+        positions = self._panel.position(ids)
+        forecast = self._forecast(self._panel, positions, horizon)
+        # One calibration error per series and step: the widths are kept from shrinking with the step.
+        width = np.maximum.accumulate(conformal_width(self._scaled_errors(horizon)[..., np.newaxis], coverage)[:, 0])
+        half = self.scales_[positions][:, np.newaxis] * width[np.newaxis, :]
+        lower = forecast - half
+        if self.nonnegative_:
+            lower = np.maximum(lower, 0.0)
+        blocks = {self._panel.columns[2]: forecast, "lower": lower, "upper": forecast + half}
+        return panel_frame(self._panel, positions, blocks, horizon)
+
+    def _scaled_errors(self, horizon: int) -> np.ndarray:
+        """Errors ``(n_series, horizon)`` of a fit without each series' last ``horizon`` values, over their scales."""
+        cache = self.__dict__.setdefault("_intervals", {})
+        if horizon not in cache:
+            panel = self._panel
+            keep = [i for i, y in enumerate(panel.values) if len(y) > horizon + min(self.n_steps_in_)]
+            if not keep:
+                raise ValueError(f"No series is longer than horizon={horizon} plus one window: nothing to calibrate "
+                                 "the intervals on; use a shorter horizon.")
+            head = _cut(panel, keep, horizon)
+            calibrator = clone(self).set_params(season_length=self.season_length_)
+            calibrator._fit_panel(head)
+            forecast = calibrator._forecast(head, list(range(len(keep))), horizon)
+            actual = np.array([panel.values[i][-horizon:] for i in keep])
+            cache[horizon] = (actual - forecast) / calibrator.scales_[:, np.newaxis]
+        return cache[horizon]
+
+
+def _cut(panel: Panel, positions: list[int], n_last: int) -> Panel:
+    """The series at ``positions`` without their last ``n_last`` values."""
+    return Panel([panel.ids[i] for i in positions], [panel.values[i][:-n_last] for i in positions],
+                 [panel.indexes[i][:-n_last] for i in positions], panel.layout, panel.columns)
+
+
+def panel_backtest(forecaster: Any, Y: Any, *, horizon: int = 12, n_folds: int = 3, season_length: int | None = None) -> Any:
+    """Rolling-origin evaluation of a panel forecaster: one row per series and fold, MAE and MASE.
+
+    Fold ``k`` of ``n_folds`` fits a clone of ``forecaster`` on every series
+    without its last ``(n_folds - k) * horizon`` values and forecasts the next
+    ``horizon``. MASE divides a series' MAE by the in-sample MAE of its
+    seasonal-naive forecast (lag ``season_length``, by default the
+    forecaster's season) on the fold's training part. The DataFrame's
+    ``attrs["mean_mase"]`` is the mean over series and folds, and
+    ``attrs["forecasts"]`` the forecasts ``(n_series, horizon)`` per fold.
+    """
+    import pandas as pd
+
+    if not isinstance(forecaster, GlobalLSTMForecaster):
+        raise TypeError(f"panel_backtest needs a GlobalLSTMForecaster; got {type(forecaster).__name__}.")
+    panel = read_panel(Y, forecaster.id_col, forecaster.time_col, forecaster.target_col)
+    too_short = [k for k, y in zip(panel.ids, panel.values) if len(y) <= n_folds * horizon + 1]
+    if too_short:
+        raise ValueError(f"Series {too_short[0]!r} is too short for {n_folds} folds of horizon={horizon}.")
+    rows, forecasts = [], []
+    for fold in range(n_folds):
+        cut = (n_folds - fold) * horizon
+        head = _cut(panel, list(range(len(panel.ids))), cut)
+        fitted = clone(forecaster)
+        fitted._validate_params()
+        fitted._fit_panel(head)
+        season = season_length or fitted.season_length_
+        forecast = fitted._forecast(head, list(range(len(panel.ids))), horizon)
+        forecasts.append(forecast)
+        for i, key in enumerate(panel.ids):
+            train, actual = head.values[i], panel.values[i][len(head.values[i]) : len(head.values[i]) + horizon]
+            lag = season if len(train) > season else 1
+            mae = float(np.mean(np.abs(actual - forecast[i])))
+            scale = float(np.mean(np.abs(train[lag:] - train[:-lag])))
+            rows.append({"series": key, "fold": fold, "test_start": panel.indexes[i][len(train)], "mae": mae,
+                         "mase": mae / scale if scale > 0 else float("nan")})
+    table = pd.DataFrame(rows)
+    table.attrs["mean_mase"] = float(table["mase"].mean())
+    table.attrs["forecasts"] = forecasts
+    return table

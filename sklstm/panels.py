@@ -1,0 +1,145 @@
+"""A panel of series in the two layouts people keep them in, and back.
+
+*Long*: one row per series and time step, with an id column, a time column
+and a value column (neuralforecast's ``unique_id, ds, y``). *Wide*: one
+column per series, time stamps as the index; a series may start late or end
+early (missing values before its first and after its last observation).
+:func:`read_panel` turns either into a :class:`Panel`, one float array and one
+time index per series; :func:`panel_frame` writes values per series (a
+forecast) in the layout the panel came in. pandas is required here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from .series import check_time_index, frequency, future_index
+
+__all__ = ["Panel", "read_panel", "panel_frame", "next_labels"]
+
+
+@dataclasses.dataclass
+class Panel:
+    """The series of a panel: ids, values and time indexes, and the layout they were read from."""
+
+    ids: list
+    values: list[np.ndarray]
+    indexes: list[Any]
+    layout: str  # "long" or "wide"
+    columns: tuple[str, str, str]  # id, time and value column names (long layout)
+
+    def position(self, ids: Any, name: str = "ids") -> list[int]:
+        """Positions of ``ids`` (all when None); a clear error for one the panel does not hold."""
+        if ids is None:
+            return list(range(len(self.ids)))
+        ids = [ids] if np.isscalar(ids) else list(ids)
+        where = {key: i for i, key in enumerate(self.ids)}
+        unknown = [key for key in ids if key not in where]
+        if unknown:
+            shown = ", ".join(repr(k) for k in self.ids[:5]) + (", ..." if len(self.ids) > 5 else "")
+            raise ValueError(f"{name}: series {', '.join(repr(k) for k in unknown)} not in the fitted panel "
+                             f"({len(self.ids)} series: {shown}).")
+        return [where[key] for key in ids]
+
+
+def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", target_col: str = "y") -> Panel:
+    """A :class:`Panel` from a long DataFrame (with ``id_col``) or a wide one (one column per series).
+
+    Long rows are sorted by time within each series; series keep the order of
+    their first appearance. Wide columns are cut to the stretch between their
+    first and last observation. A missing value inside a series, a duplicate
+    time stamp or an irregular step is a clear error that names the series.
+    """
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"A panel must be a pandas DataFrame, long (columns {id_col!r}, {time_col!r}, {target_col!r}) "
+                        f"or wide (one column per series); got {type(data).__name__}.")
+    if id_col in data.columns:
+        missing = [c for c in (time_col, target_col) if c not in data.columns]
+        if missing:
+            raise ValueError(f"The long panel has an id column {id_col!r} but no column {missing[0]!r}; name the "
+                             f"columns with time_col= and target_col= (columns: {list(data.columns)}).")
+        parts = [(key, group.sort_values(time_col)) for key, group in data.groupby(id_col, sort=False)]
+        series = [(key, group[target_col], _time_index(group[time_col])) for key, group in parts]
+        layout = "long"
+    else:
+        series = []
+        for key in data.columns:
+            column = data[key]
+            seen = np.flatnonzero(column.notna().to_numpy())
+            if not len(seen):
+                raise ValueError(f"Series {key!r} of the wide panel has no observed value.")
+            part = column.iloc[seen[0] : seen[-1] + 1]
+            series.append((key, part, part.index))
+        layout = "wide"
+    if not series:
+        raise ValueError("The panel holds no series.")
+    values, indexes = [], []
+    for key, column, index in series:
+        name = f"series {key!r}"
+        try:
+            y = np.asarray(column, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} has non-numeric values: {exc}") from exc
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"{name} has a missing or infinite value at {index[int(np.flatnonzero(~np.isfinite(y))[0])]}"
+                             "; fill or drop it first.")
+        check_time_index(index, name)
+        values.append(y)
+        indexes.append(index)
+    return Panel([key for key, _, _ in series], values, indexes, layout, (id_col, time_col, target_col))
+
+
+def _time_index(column: Any) -> Any:
+    """The time column of one series as a pandas index (a frequency inferred for dates)."""
+    import pandas as pd
+
+    index = pd.Index(column.to_numpy(), name=column.name)
+    if isinstance(index, pd.DatetimeIndex):
+        freq = frequency(index)
+        if freq is not None:
+            index = pd.DatetimeIndex(index, freq=freq)
+    return index
+
+
+def next_labels(index: Any, horizon: int) -> Any:
+    """The ``horizon`` time labels after ``index``: dates, periods, or integers continuing its step."""
+    import pandas as pd
+
+    labels = future_index(index, horizon)
+    if labels is not None:
+        return labels
+    if pd.api.types.is_integer_dtype(index) and len(index) >= 2:
+        step = int(index[-1] - index[-2])
+        return pd.Index(index[-1] + step * np.arange(1, horizon + 1), name=index.name)
+    raise ValueError(f"Cannot tell the time stamps after {index[-1]!r}: give the series dates with a regular "
+                     "frequency, periods or integers.")
+
+
+def panel_frame(panel: Panel, positions: list[int], blocks: dict[str, np.ndarray], horizon: int) -> Any:
+    """Values per series and step (``blocks[name]`` is ``(n_series, horizon)``) in the panel's layout.
+
+    Long: columns id, time and one per block; wide: the future time stamps as
+    the index and one column per series (one block), or a column MultiIndex
+    ``(block, series)`` for several blocks.
+    """
+    import pandas as pd
+
+    id_col, time_col, _ = panel.columns
+    labels = [next_labels(panel.indexes[p], horizon) for p in positions]
+    if panel.layout == "long":
+        frame = {
+            id_col: np.repeat(np.array([panel.ids[p] for p in positions], dtype=object), horizon),
+            time_col: np.concatenate([np.asarray(lab) for lab in labels]) if labels else [],
+        }
+        frame.update({name: block.reshape(-1) for name, block in blocks.items()})
+        return pd.DataFrame(frame)
+    columns = {}
+    for name, block in blocks.items():
+        for row, (p, lab) in enumerate(zip(positions, labels)):
+            columns[(name, panel.ids[p]) if len(blocks) > 1 else panel.ids[p]] = pd.Series(block[row], index=lab)
+    return pd.DataFrame(columns)

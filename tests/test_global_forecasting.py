@@ -1,0 +1,155 @@
+"""GlobalLSTMForecaster: long and wide panels, series of different lengths, errors, intervals, backtest."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import Ridge
+
+import sklstm
+from sklstm.global_forecasting import GlobalLSTMForecaster, panel_backtest
+
+PATTERN = np.array([0.0, 2.0, 5.0, 1.0])
+
+
+def make_panel(n_series=6, n_time=40, noise=0.0, seed=0):
+    """Quarterly series with one seasonal shape at different levels and sizes (wide)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_time)
+    columns = {}
+    for i in range(n_series):
+        level, size = 10.0 * (i + 1), 1.0 + i
+        columns[f"s{i}"] = level + size * PATTERN[t % 4] + noise * size * rng.normal(size=n_time)
+    return pd.DataFrame(columns, index=pd.period_range("2000Q1", periods=n_time, freq="Q"))
+
+
+def to_long(wide):
+    frame = wide.stack().rename("y").rename_axis(["ds", "unique_id"]).reset_index()
+    return frame[["unique_id", "ds", "y"]]
+
+
+def ridge_forecaster(**kw):
+    return GlobalLSTMForecaster(Ridge(alpha=1e-6), **{"n_steps_in": 4, "n_models": 1, "horizon": 4, **kw})
+
+
+def test_a_shared_seasonal_shape_is_forecast_for_every_series():
+    wide = make_panel()
+    forecast = ridge_forecaster().fit(wide).predict()
+    assert list(forecast.columns) == list(wide.columns)
+    assert list(forecast.index) == list(pd.period_range("2010Q1", periods=4, freq="Q"))
+    expected = wide.iloc[-4:].to_numpy()  # the seasonal pattern repeats
+    np.testing.assert_allclose(forecast.to_numpy(), expected, atol=1e-3)
+
+
+def test_long_and_wide_input_give_the_same_forecasts():
+    wide = make_panel(noise=0.3)
+    net = sklstm.VanillaLSTMRegressor(units=4, epochs=5, random_state=0)
+    f_wide = GlobalLSTMForecaster(net, n_models=1, horizon=3).fit(wide)
+    f_long = GlobalLSTMForecaster(net, n_models=1, horizon=3).fit(to_long(wide))
+    out_wide, out_long = f_wide.predict(), f_long.predict()
+    assert list(out_long.columns) == ["unique_id", "ds", "y"] and len(out_long) == 3 * wide.shape[1]
+    back = out_long.pivot(index="ds", columns="unique_id", values="y")[list(wide.columns)]
+    np.testing.assert_allclose(back.to_numpy(), out_wide.to_numpy(), rtol=1e-6)
+    assert list(back.index) == list(out_wide.index)
+
+
+def test_series_of_different_lengths_and_start_dates():
+    wide = make_panel()
+    wide.iloc[:30, 1] = np.nan  # "s1" starts late: 10 values, too short for 8- and 12-step windows
+    wide.iloc[-2:, 2] = np.nan  # "s2" ends half a year early
+    f = ridge_forecaster(n_steps_in="auto").fit(wide)
+    assert f.n_steps_in_ == [4, 8, 12, 16]
+    out = f.predict(2)
+    assert out["s2"].dropna().index[0] == pd.Period("2009Q3")  # dated after its own end
+    assert out["s1"].dropna().index[0] == pd.Period("2010Q1")
+    np.testing.assert_allclose(out["s2"].dropna().to_numpy(), wide["s2"].iloc[-6:-4].to_numpy(), atol=1e-3)
+    np.testing.assert_allclose(out["s1"].dropna().to_numpy(), wide["s1"].iloc[-4:-2].to_numpy(), atol=1e-3)
+
+
+def test_a_series_too_short_for_one_window_is_named():
+    wide = make_panel()
+    wide.iloc[:-4, 3] = np.nan  # "s3" keeps 4 values: a 4-step window needs 5
+    with pytest.raises(ValueError, match=r"Series 's3' has 4 values: too short for one window of n_steps_in=4"):
+        ridge_forecaster().fit(wide)
+
+
+def test_an_unknown_series_id_at_predict_time_is_a_clear_error():
+    f = ridge_forecaster().fit(to_long(make_panel()))
+    assert list(f.predict(ids=["s2", "s0"])["unique_id"].unique()) == ["s2", "s0"]
+    with pytest.raises(ValueError, match=r"series 'nope' not in the fitted panel"):
+        f.predict(ids=["s0", "nope"])
+    with pytest.raises(ValueError, match=r"series 'nope' not in the fitted panel"):
+        f.predict_interval(ids="nope")
+
+
+def test_predict_before_fit_and_bad_parameters():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        GlobalLSTMForecaster().predict()
+    with pytest.raises(ValueError, match="n_models"):
+        GlobalLSTMForecaster(n_models=0).fit(make_panel())
+    with pytest.raises(ValueError, match="horizon must be a positive integer"):
+        ridge_forecaster().fit(make_panel()).predict(0)
+    with pytest.raises(TypeError, match="must be a pandas DataFrame"):
+        ridge_forecaster().fit(np.ones((20, 3)))
+
+
+def test_series_scaled_on_their_own_do_not_swamp_each_other():
+    wide = make_panel()
+    wide["big"] = 1e6 + 1e5 * PATTERN[np.arange(len(wide)) % 4]
+    out = ridge_forecaster().fit(wide).predict()
+    np.testing.assert_allclose(out["s0"].to_numpy(), wide["s0"].iloc[-4:].to_numpy(), rtol=1e-4)
+    np.testing.assert_allclose(out["big"].to_numpy(), wide["big"].iloc[-4:].to_numpy(), rtol=1e-6)
+
+
+def test_intervals_cover_about_as_asked_on_noisy_series():
+    train = make_panel(n_series=80, n_time=44, noise=1.0, seed=1)
+    full = make_panel(n_series=80, n_time=48, noise=1.0, seed=1)
+    f = ridge_forecaster(n_steps_in=8).fit(train)
+    out = f.predict_interval(4, coverage=0.9)
+    assert set(out.columns.get_level_values(0)) == {"y", "lower", "upper"}
+    actual = full.iloc[-4:].to_numpy()
+    lower, upper = out["lower"].to_numpy(), out["upper"].to_numpy()
+    assert np.all(lower <= out["y"].to_numpy()) and np.all(out["y"].to_numpy() <= upper)
+    covered = np.mean((lower <= actual) & (actual <= upper))
+    assert 0.8 <= covered <= 0.98
+    width = (upper - lower)[0]  # first step, by series
+    assert width[-1] > 5 * width[0]  # each series' interval in its own units (sizes 1 to 80)
+
+
+def test_panel_backtest_rows_per_series_and_fold():
+    wide = make_panel(noise=0.2)
+    table = panel_backtest(ridge_forecaster(n_steps_in=12), wide, horizon=4, n_folds=2)
+    assert len(table) == 2 * wide.shape[1] and set(table["series"]) == set(wide.columns)
+    assert table.attrs["mean_mase"] == pytest.approx(table["mase"].mean())
+    assert 0 < table.attrs["mean_mase"] < 1  # three seasons of lags average the noise out: better than seasonal naive
+    assert table["test_start"].iloc[0] == pd.Period("2008Q1")
+    with pytest.raises(ValueError, match="Series 's0' is too short for 20 folds"):
+        panel_backtest(ridge_forecaster(), wide, horizon=4, n_folds=20)
+
+
+def test_a_new_fit_forgets_the_last_one():
+    f = ridge_forecaster().fit(make_panel())
+    f.predict_interval()
+    f.fit(make_panel(n_series=2))
+    assert f.ids_ == ["s0", "s1"] and f.scales_.shape == (2,)
+    assert "_intervals" not in vars(f)
+    assert list(f.predict().columns) == ["s0", "s1"]
+
+
+def test_clone_and_pickle():
+    f = ridge_forecaster(verbose=0)
+    assert {k: v for k, v in clone(f).get_params(deep=False).items() if k != "estimator"} == {
+        k: v for k, v in f.get_params(deep=False).items() if k != "estimator"}
+    f.fit(make_panel())
+    g = pickle.loads(pickle.dumps(f))
+    pd.testing.assert_frame_equal(g.predict(), f.predict())
+
+
+def test_verbose_says_what_trains_on_stderr(capsys):
+    ridge_forecaster(verbose=1).fit(make_panel())
+    captured = capsys.readouterr()
+    assert "windows of 4 steps from 6 series" in captured.err and captured.out == ""
