@@ -11,7 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs)
-    from .backtesting import RollingOriginSplit, backtest
+    from .backtesting import RollingOriginSplit, backtest, panel_backtest
     from .base_forecaster import SeasonalNaiveForecaster
     from .estimators import (
         BidirectionalLSTMRegressor,
@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs)
         VanillaLSTMRegressor,
     )
     from .forecasting import LSTMForecaster
-    from .global_forecasting import GlobalLSTMForecaster, panel_backtest
+    from .global_forecasting import GlobalLSTMForecaster
     from .reshaping import ConvLSTMReshaper, SequenceReshaper, SubsequenceReshaper
     from .scaling import WindowScaler
     from .windows import WindowTransformer, make_windows
@@ -44,7 +44,7 @@ _LAZY = {
     "EncoderDecoderLSTMRegressor": "estimators",
     "LSTMForecaster": "forecasting",
     "GlobalLSTMForecaster": "global_forecasting",
-    "panel_backtest": "global_forecasting",
+    "panel_backtest": "backtesting",
     "SeasonalNaiveForecaster": "base_forecaster",
     "RollingOriginSplit": "backtesting",
     "backtest": "backtesting",

@@ -20,7 +20,7 @@ from ._validation import check_positive_int
 from .base_forecaster import BaseForecaster
 from .series import SeriesData, as_matrix, check_time_index, is_pandas, season_length_from_index
 
-__all__ = ["FoldForecast", "RollingOriginSplit", "backtest"]
+__all__ = ["FoldForecast", "RollingOriginSplit", "backtest", "cut_panel", "panel_backtest"]
 
 
 class RollingOriginSplit(BaseCrossValidator):
@@ -200,3 +200,56 @@ class FoldForecast:
     forecast: np.ndarray
     actual: np.ndarray
     names: list
+
+
+def cut_panel(panel: Any, positions: list[int], n_last: int) -> Any:
+    """The series at ``positions`` without their last ``n_last`` values."""
+    from .panels import Panel
+
+    return Panel([panel.ids[i] for i in positions], [panel.values[i][:-n_last] for i in positions],
+                 [panel.indexes[i][:-n_last] for i in positions], panel.layout, panel.columns)
+
+
+def panel_backtest(forecaster: Any, Y: Any, *, horizon: int = 12, n_folds: int = 3, season_length: int | None = None) -> Any:
+    """Rolling-origin evaluation of a panel forecaster: one row per series and fold, MAE and MASE.
+
+    Fold ``k`` of ``n_folds`` fits a clone of ``forecaster`` on every series
+    without its last ``(n_folds - k) * horizon`` values and forecasts the next
+    ``horizon``. MASE divides a series' MAE by the in-sample MAE of its
+    seasonal-naive forecast (lag ``season_length``, by default the
+    forecaster's season) on the fold's training part. The DataFrame's
+    ``attrs["mean_mase"]`` is the mean over series and folds, and
+    ``attrs["forecasts"]`` the forecasts ``(n_series, horizon)`` per fold.
+    """
+    import pandas as pd
+
+    from .global_forecasting import GlobalLSTMForecaster
+    from .panels import read_panel
+
+    if not isinstance(forecaster, GlobalLSTMForecaster):
+        raise TypeError(f"panel_backtest needs a GlobalLSTMForecaster; got {type(forecaster).__name__}.")
+    panel = read_panel(Y, forecaster.id_col, forecaster.time_col, forecaster.target_col)
+    too_short = [k for k, y in zip(panel.ids, panel.values) if len(y) <= n_folds * horizon + 1]
+    if too_short:
+        raise ValueError(f"Series {too_short[0]!r} is too short for {n_folds} folds of horizon={horizon}.")
+    rows, forecasts = [], []
+    for fold in range(n_folds):
+        cut = (n_folds - fold) * horizon
+        head = cut_panel(panel, list(range(len(panel.ids))), cut)
+        fitted = clone(forecaster)
+        fitted._validate_params()
+        fitted._fit_panel(head)
+        season = season_length or fitted.season_length_
+        forecast = fitted._forecast(head, list(range(len(panel.ids))), horizon)
+        forecasts.append(forecast)
+        for i, key in enumerate(panel.ids):
+            train, actual = head.values[i], panel.values[i][len(head.values[i]) : len(head.values[i]) + horizon]
+            lag = season if len(train) > season else 1
+            mae = float(np.mean(np.abs(actual - forecast[i])))
+            scale = float(np.mean(np.abs(train[lag:] - train[:-lag])))
+            rows.append({"series": key, "fold": fold, "test_start": panel.indexes[i][len(train)], "mae": mae,
+                         "mase": mae / scale if scale > 0 else float("nan")})
+    table = pd.DataFrame(rows)
+    table.attrs["mean_mase"] = float(table["mase"].mean())
+    table.attrs["forecasts"] = forecasts
+    return table

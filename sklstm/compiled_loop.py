@@ -68,6 +68,8 @@ class LoopSpec:
     sample_weight: bool
     window_steps: int | None = None
     input_shape: tuple | None = None
+    window_segments: bool = False
+    window_level: int | None = None
     n_samples: int | None = None
     n_train: int | None = None
 
@@ -80,7 +82,9 @@ class CompiledLoop:
     ``window_steps`` set, ``X`` is the scaled series ``(n_time, n_features)``
     and sample ``i`` is the window ``X[i : i + window_steps]``, gathered batch
     by batch inside the graph and reshaped to ``input_shape``: the windows are
-    never materialised.
+    never materialised. With ``window_segments`` (several series end to end)
+    window ``i`` starts at the row its segment assigns it; with
+    ``window_level`` it is taken relative to the mean of its last rows.
 
     The loop is written with explicit ``tf.while_loop`` and ``tf.cond`` and
     traced without AutoGraph, whose source transformation was most of the
@@ -106,6 +110,7 @@ class CompiledLoop:
             tf.TensorSpec([spec.n_samples, *spec.x_shape], tf.float32),
             tf.TensorSpec([spec.n_samples, *spec.y_shape], tf.float32),
             tf.TensorSpec([None], tf.float32),  # sample weights (empty when there are none)
+            tf.TensorSpec([None, 2], tf.int32),  # streamed segments: first row, first window (empty: one series)
             scalar, scalar, scalar, scalar,  # seed, training samples, first epoch, epochs to run
         ]
         self.run = tf.function(self._run, input_signature=signature, autograph=False)
@@ -128,14 +133,20 @@ class CompiledLoop:
         copy_values(self.model.optimizer.variables, model.optimizer.variables)
 
     # ------------------------------------------------------------ traced parts
-    def _batch(self, source, y, sw, idx):
+    def _batch(self, source, y, sw, segments, idx):
         """``(x, y, sample_weight)`` of the samples ``idx``."""
         spec = self.spec
         if spec.window_steps is None:
             x = tf.gather(source, idx)
         else:
-            rows = idx[:, tf.newaxis] + tf.range(spec.window_steps)[tf.newaxis, :]
-            x = tf.reshape(tf.gather(source, rows), [-1, *spec.input_shape])
+            first = idx
+            if spec.window_segments:  # several series end to end: window idx of segment s starts at its row
+                segment = tf.searchsorted(segments[:, 1], idx, side="right") - 1
+                first = tf.gather(segments[:, 0], segment) + idx - tf.gather(segments[:, 1], segment)
+            x = tf.gather(source, first[:, tf.newaxis] + tf.range(spec.window_steps)[tf.newaxis, :])
+            if spec.window_level is not None:  # relative to the window's level
+                x = x - tf.reduce_mean(x[:, -spec.window_level :, :], axis=1, keepdims=True)
+            x = tf.reshape(x, [-1, *spec.input_shape])
         return x, tf.gather(y, idx), (tf.gather(sw, idx) if spec.sample_weight else None)
 
     def _loss(self, x, y, sw, training):
@@ -211,9 +222,9 @@ class CompiledLoop:
         with tf.control_dependencies(updates):
             return wait >= max(rule.patience, 1)
 
-    def _run(self, source, y, sw, seed, n, start, count):
+    def _run(self, source, y, sw, segments, seed, n, start, count):
         self.traces += 1
-        data = (source, y, sw)
+        data = (source, y, sw, segments)
         validation = self.spec.validation
 
         def body(i, status, losses, val_losses):

@@ -98,18 +98,19 @@ class TrainingMixin:
             return "keras", None, callbacks
         return "compiled", (EarlyStop.from_callback(early[0]) if early else None), []
 
-    def _train(self, Xe, ye, sample_weight, *, settings: dict, warm: bool, window_steps: int | None = None) -> None:
+    def _train(self, Xe, ye, sample_weight, *, settings: dict, warm: bool, stream: dict | None = None) -> None:
         """Train the network on encoded windows ``Xe`` and scaled residual targets ``ye``.
 
         A new network is built (seeded) unless ``warm``; a fit whose loss
         becomes non-finite is retried from scratch with a ten times smaller
-        learning rate, at most ``_MAX_RETRIES`` times. With ``window_steps``,
+        learning rate, at most ``_MAX_RETRIES`` times. With ``stream``
+        (``window_steps`` and optionally ``window_segments``, ``window_level``),
         ``Xe`` is the scaled series and the windows are gathered in the loop.
         """
         from .training import quiet_tf_logger
 
         loop, early, callbacks = self._choose_loop(settings["callbacks"])
-        if window_steps is not None and loop != "compiled":
+        if stream and loop != "compiled":
             raise ValueError(
                 "Windows streamed from a long series need the compiled loop: use fit_loop='auto' and at most "
                 f"one EarlyStopping callback (got fit_loop={self.fit_loop!r}, callbacks={settings['callbacks']})."
@@ -122,7 +123,7 @@ class TrainingMixin:
                     self._new_network(seed, learning_rate_factor=0.1**attempt)
                     initial_epoch = 0
                 result = self._run_training(Xe, ye, sample_weight, settings, loop=loop, early=early, callbacks=callbacks,
-                                            seed=seed, initial_epoch=initial_epoch, window_steps=window_steps)
+                                            seed=seed, initial_epoch=initial_epoch, stream=stream)
             if not (result.diverged or self._exploded(result, ye)):
                 break
             self._report_divergence(result, attempt)
@@ -146,7 +147,7 @@ class TrainingMixin:
             self.model_.optimizer.learning_rate = float(np.asarray(rate)) * learning_rate_factor
 
     def _run_training(self, Xe, ye, sample_weight, settings: dict, *, loop: str, early: Any, callbacks: list,
-                      seed: int | None, initial_epoch: int, window_steps: int | None) -> Any:
+                      seed: int | None, initial_epoch: int, stream: dict | None) -> Any:
         """One training run with the compiled loop or ``model.fit``; its :class:`~sklstm.training.FitResult`."""
         from .seeding import fresh_seed, global_seed
         from .training import Schedule, fit_compiled, fit_keras
@@ -160,7 +161,7 @@ class TrainingMixin:
             initial_epoch=initial_epoch,
         )
         if loop == "compiled":
-            stream = {} if window_steps is None else {"window_steps": window_steps, "input_shape": self.input_shape_}
+            stream = {} if not stream else {**stream, "input_shape": self.input_shape_}
             return fit_compiled(self.model_, Xe, ye, schedule, sample_weight=sample_weight, early_stop=early,
                                 seed=fresh_seed() if seed is None else seed, cache_key=self._cache_key(), **stream)
         with global_seed(seed):  # model.fit shuffles with TensorFlow's global generator

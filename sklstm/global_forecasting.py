@@ -1,11 +1,15 @@
-"""Many series, one model: :class:`GlobalLSTMForecaster` and :func:`panel_backtest`.
+"""Many series, one model: :class:`GlobalLSTMForecaster` (its backtest: :func:`sklstm.backtesting.panel_backtest`).
 
 One set of networks learns from the windows of every series of a panel. Each
 series is put on a common footing before its windows are pooled: divided by
 its own scale (the mean absolute seasonal difference, the denominator of its
 MASE) and each window taken relative to its level (the mean of its last
 season). The forecast is recursive, all series at once, and the networks'
-forecasts are averaged over window lengths and seeds.
+forecasts are averaged over window lengths and seeds. An sklstm network
+streams its windows: the scaled series are put end to end once (float32) and
+the training loop gathers each batch of windows from them
+(:class:`~sklstm.windows.SeriesWindows` with segments and a level), so a
+panel's windows are never all in memory.
 """
 
 from __future__ import annotations
@@ -19,32 +23,13 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .backtesting import cut_panel
 from .intervals import conformal_width
-from .panels import Panel, panel_frame, read_panel
+from .panels import Panel, panel_frame, read_panel, relative_windows, series_scale
 from .series import season_length_from_index
+from .windows import SeriesWindows
 
-__all__ = ["GlobalLSTMForecaster", "default_network", "panel_backtest"]
-
-
-def series_scale(y: np.ndarray, season: int) -> float:
-    """Mean absolute seasonal difference (lag 1 when the series is not longer than a season); never 0."""
-    lag = season if len(y) > season else 1
-    for scale in (np.mean(np.abs(y[lag:] - y[:-lag])) if len(y) > lag else 0.0, np.mean(np.abs(y))):
-        if scale > 0 and np.isfinite(scale):
-            return float(scale)
-    return 1.0
-
-
-def relative_windows(y: np.ndarray, n_steps: int, level: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """Every window of ``n_steps`` values of ``y`` and the value after it, relative to the window's level.
-
-    The level is the mean of the window's last ``level`` values; windows and
-    targets are divided by ``scale``. Returns float32 ``(n, n_steps, 1)`` and ``(n,)``.
-    """
-    windows = np.lib.stride_tricks.sliding_window_view(y[:-1], n_steps)
-    offset = windows[:, -level:].mean(axis=1, keepdims=True)
-    X = ((windows - offset) / scale).astype(np.float32)[..., np.newaxis]
-    return X, ((y[n_steps:] - offset[:, 0]) / scale).astype(np.float32)
+__all__ = ["GlobalLSTMForecaster", "default_network"]
 
 
 def default_network() -> Any:
@@ -54,8 +39,8 @@ def default_network() -> Any:
     return VanillaLSTMRegressor(units=32, epochs=100, batch_size=128)
 
 
-def _inputs(estimator: Any, X: np.ndarray) -> np.ndarray:
-    """Windows as an sklstm estimator takes them (3-D), flattened to 2-D for any other regressor."""
+def _inputs(estimator: Any, X: Any) -> Any:
+    """Windows as an sklstm estimator takes them (3-D, or streamed), flattened to 2-D for any other regressor."""
     return X if hasattr(estimator, "predict_steps") else X.reshape(len(X), -1)
 
 
@@ -68,7 +53,9 @@ class GlobalLSTMForecaster(BaseEstimator):
     mean absolute seasonal difference) and each window is taken relative to
     its level (the mean of its last season), so that series of any size and
     level teach one model. A series forecasts with every network whose
-    window it can fill; their forecasts are averaged.
+    window it can fill; their forecasts are averaged. sklstm networks stream
+    the windows from the series (never all in memory); any other regressor
+    gets them materialised, flattened to 2-D.
 
     Parameters
     ----------
@@ -179,8 +166,10 @@ class GlobalLSTMForecaster(BaseEstimator):
         self.nonnegative_ = (all(np.all(y >= 0) for y in panel.values) if self.nonnegative == "auto"
                              else bool(self.nonnegative))
         self.estimators_ = []
+        streamed = hasattr(self._network(0), "predict_steps")  # an sklstm estimator streams the windows
+        series = self._end_to_end(panel) if streamed else None
         for n_steps in lengths:
-            X, y = self._pooled_windows(panel, n_steps)
+            X, y = self._streamed_windows(panel, series, n_steps) if streamed else self._pooled_windows(panel, n_steps)
             self._say(f"{len(y)} windows of {n_steps} steps from {len(panel.ids)} series: {self.n_models} network(s)")
             networks = [self._network(i) for i in range(self.n_models)]
             self.estimators_.append([net.fit(_inputs(net, X), y) for net in networks])
@@ -209,6 +198,29 @@ class GlobalLSTMForecaster(BaseEstimator):
         parts = [relative_windows(y, n_steps, self._level(n_steps), s)
                  for y, s in zip(panel.values, self.scales_) if len(y) > n_steps]
         return np.concatenate([X for X, _ in parts]), np.concatenate([y for _, y in parts])
+
+    def _end_to_end(self, panel: Panel) -> np.ndarray:
+        """Every series divided by its scale, end to end: ``(n_values, 1)`` float32, what the windows stream from."""
+        series = np.empty((sum(len(y) for y in panel.values), 1), dtype=np.float32)
+        row = 0
+        for y, scale in zip(panel.values, self.scales_):
+            series[row : row + len(y), 0] = y / scale
+            row += len(y)
+        return series
+
+    def _streamed_windows(self, panel: Panel, series: np.ndarray, n_steps: int) -> tuple[Any, np.ndarray]:
+        """The windows of every series long enough, streamed from ``series``, and their relative targets."""
+        level = self._level(n_steps)
+        segments, targets, row = [], [], 0
+        for y in panel.values:
+            if len(y) > n_steps:
+                values = series[row : row + len(y), 0].astype(np.float64)
+                sums = np.concatenate([[0.0], np.cumsum(values)])
+                ends = np.arange(n_steps, len(y))  # each window's target row
+                targets.append((values[n_steps:] - (sums[ends] - sums[ends - level]) / level).astype(np.float32))
+                segments.append((row, len(y) - n_steps))
+            row += len(y)
+        return SeriesWindows(series, n_steps, segments, level=level), np.concatenate(targets)
 
     def _network(self, i: int) -> Any:
         base = default_network() if self.estimator is None else clone(self.estimator)
@@ -306,58 +318,10 @@ class GlobalLSTMForecaster(BaseEstimator):
             if not keep:
                 raise ValueError(f"No series is longer than horizon={horizon} plus one window: nothing to calibrate "
                                  "the intervals on; use a shorter horizon.")
-            head = _cut(panel, keep, horizon)
+            head = cut_panel(panel, keep, horizon)
             calibrator = clone(self).set_params(season_length=self.season_length_)
             calibrator._fit_panel(head)
             forecast = calibrator._forecast(head, list(range(len(keep))), horizon)
             actual = np.array([panel.values[i][-horizon:] for i in keep])
             cache[horizon] = (actual - forecast) / calibrator.scales_[:, np.newaxis]
         return cache[horizon]
-
-
-def _cut(panel: Panel, positions: list[int], n_last: int) -> Panel:
-    """The series at ``positions`` without their last ``n_last`` values."""
-    return Panel([panel.ids[i] for i in positions], [panel.values[i][:-n_last] for i in positions],
-                 [panel.indexes[i][:-n_last] for i in positions], panel.layout, panel.columns)
-
-
-def panel_backtest(forecaster: Any, Y: Any, *, horizon: int = 12, n_folds: int = 3, season_length: int | None = None) -> Any:
-    """Rolling-origin evaluation of a panel forecaster: one row per series and fold, MAE and MASE.
-
-    Fold ``k`` of ``n_folds`` fits a clone of ``forecaster`` on every series
-    without its last ``(n_folds - k) * horizon`` values and forecasts the next
-    ``horizon``. MASE divides a series' MAE by the in-sample MAE of its
-    seasonal-naive forecast (lag ``season_length``, by default the
-    forecaster's season) on the fold's training part. The DataFrame's
-    ``attrs["mean_mase"]`` is the mean over series and folds, and
-    ``attrs["forecasts"]`` the forecasts ``(n_series, horizon)`` per fold.
-    """
-    import pandas as pd
-
-    if not isinstance(forecaster, GlobalLSTMForecaster):
-        raise TypeError(f"panel_backtest needs a GlobalLSTMForecaster; got {type(forecaster).__name__}.")
-    panel = read_panel(Y, forecaster.id_col, forecaster.time_col, forecaster.target_col)
-    too_short = [k for k, y in zip(panel.ids, panel.values) if len(y) <= n_folds * horizon + 1]
-    if too_short:
-        raise ValueError(f"Series {too_short[0]!r} is too short for {n_folds} folds of horizon={horizon}.")
-    rows, forecasts = [], []
-    for fold in range(n_folds):
-        cut = (n_folds - fold) * horizon
-        head = _cut(panel, list(range(len(panel.ids))), cut)
-        fitted = clone(forecaster)
-        fitted._validate_params()
-        fitted._fit_panel(head)
-        season = season_length or fitted.season_length_
-        forecast = fitted._forecast(head, list(range(len(panel.ids))), horizon)
-        forecasts.append(forecast)
-        for i, key in enumerate(panel.ids):
-            train, actual = head.values[i], panel.values[i][len(head.values[i]) : len(head.values[i]) + horizon]
-            lag = season if len(train) > season else 1
-            mae = float(np.mean(np.abs(actual - forecast[i])))
-            scale = float(np.mean(np.abs(train[lag:] - train[:-lag])))
-            rows.append({"series": key, "fold": fold, "test_start": panel.indexes[i][len(train)], "mae": mae,
-                         "mase": mae / scale if scale > 0 else float("nan")})
-    table = pd.DataFrame(rows)
-    table.attrs["mean_mase"] = float(table["mase"].mean())
-    table.attrs["forecasts"] = forecasts
-    return table

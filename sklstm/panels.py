@@ -18,7 +18,7 @@ import numpy as np
 
 from .series import check_time_index, frequency, future_index
 
-__all__ = ["Panel", "read_panel", "panel_frame", "next_labels"]
+__all__ = ["Panel", "read_panel", "panel_frame", "next_labels", "relative_windows", "series_scale"]
 
 
 @dataclasses.dataclass
@@ -143,3 +143,24 @@ def panel_frame(panel: Panel, positions: list[int], blocks: dict[str, np.ndarray
         for row, (p, lab) in enumerate(zip(positions, labels)):
             columns[(name, panel.ids[p]) if len(blocks) > 1 else panel.ids[p]] = pd.Series(block[row], index=lab)
     return pd.DataFrame(columns)
+
+
+def series_scale(y: np.ndarray, season: int) -> float:
+    """Mean absolute seasonal difference (lag 1 when the series is not longer than a season); never 0."""
+    lag = season if len(y) > season else 1
+    for scale in (np.mean(np.abs(y[lag:] - y[:-lag])) if len(y) > lag else 0.0, np.mean(np.abs(y))):
+        if scale > 0 and np.isfinite(scale):
+            return float(scale)
+    return 1.0
+
+
+def relative_windows(y: np.ndarray, n_steps: int, level: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every window of ``n_steps`` values of ``y`` and the value after it, relative to the window's level.
+
+    The level is the mean of the window's last ``level`` values; windows and
+    targets are divided by ``scale``. Returns float32 ``(n, n_steps, 1)`` and ``(n,)``.
+    """
+    windows = np.lib.stride_tricks.sliding_window_view(y[:-1], n_steps)
+    offset = windows[:, -level:].mean(axis=1, keepdims=True)
+    X = ((windows - offset) / scale).astype(np.float32)[..., np.newaxis]
+    return X, ((y[n_steps:] - offset[:, 0]) / scale).astype(np.float32)

@@ -29,8 +29,12 @@ def _affine_stats(values: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarr
     else:  # minmax onto [0, 1]
         offset = values.min(axis=0)
         scale = values.max(axis=0) - offset
-    scale = np.where(scale > 1e-12 * np.maximum(1.0, np.abs(offset)), scale, 1.0)
-    return offset, scale
+    return offset, nonzero_scale(offset, scale)
+
+
+def nonzero_scale(offset: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``scale`` with 1 where it is negligible next to ``offset`` (a constant column)."""
+    return np.where(scale > 1e-12 * np.maximum(1.0, np.abs(offset)), scale, 1.0)
 
 
 class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .baseline import WindowRidge
-from .scaling import TargetScaler, _affine_stats
+from .scaling import TargetScaler, _affine_stats, nonzero_scale
 from .windows import SeriesWindows
 
 __all__ = ["StreamingMixin"]
@@ -55,7 +55,7 @@ class StreamingMixin:
         if not warm:
             self._fit_streamed_encoders(X, y2)
         scaled = self._scaled_series(series)
-        windows = SeriesWindows(scaled, steps)
+        windows = SeriesWindows(scaled, steps, X.segments, X.level)
         targets = _Scaled(y2, self.target_encoder_)
         if not warm:
             self.baseline_ = WindowRidge().fit(windows, targets) if self.linear_baseline else None
@@ -69,16 +69,28 @@ class StreamingMixin:
 
         source = tf.convert_to_tensor(scaled)  # the training loop's copy; the numpy one goes now
         del scaled
-        self._train(source, ye, None, settings=settings, warm=warm, window_steps=steps)
+        stream = {"window_steps": steps, "window_segments": X.segments, "window_level": X.level}
+        self._train(source, ye, None, settings=settings, warm=warm, stream=stream)
         self.streamed_ = True
         return self
 
     def _fit_streamed_encoders(self, X: SeriesWindows, y2: np.ndarray) -> None:
-        """Feature scaling from the series (every window's rows), target scaling from ``y2``."""
+        """Feature scaling from the series (every window's rows), target scaling from ``y2``.
+
+        Windows relative to their level are scaled from their own values, chunk
+        by chunk, and not shifted (they are centred on their level already), so
+        that the loop can take the level of the scaled rows.
+        """
         self.feature_encoder_ = self._make_feature_encoder().fit(np.asarray(X[:2]))
         scaler = self.feature_encoder_.named_steps["scale"]
-        if scaler != "passthrough":
+        if scaler == "passthrough":
+            pass
+        elif X.level is None:
             scaler.offset_, scaler.scale_ = _affine_stats(X.series, self.scaling)
+        else:
+            chunks = (X[i : i + _CHUNK_WINDOWS].reshape(-1, X.shape[2]) for i in range(0, len(X), _CHUNK_WINDOWS))
+            offset, scaler.scale_ = _chunked_stats(chunks, self.scaling)
+            scaler.offset_ = np.zeros_like(offset)
         self.target_encoder_ = TargetScaler(self.scaling, self.n_targets_).fit(y2)
 
     def _scaled_series(self, series: np.ndarray) -> np.ndarray:
@@ -94,6 +106,22 @@ class StreamingMixin:
         """Predictions for the windows of ``X.series``, one chunk of windows at a time."""
         chunks = (X[i : i + _CHUNK_WINDOWS] for i in range(0, len(X), _CHUNK_WINDOWS))  # copies of one chunk each
         return np.concatenate([self.predict(np.ascontiguousarray(chunk), batch_size=batch) for chunk in chunks])
+
+
+def _chunked_stats(chunks: Any, method: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~sklstm.scaling._affine_stats` over the rows of several chunks together."""
+    count, low, high, total, squares = 0, np.inf, -np.inf, 0.0, 0.0
+    for chunk in chunks:
+        chunk = np.asarray(chunk, dtype=np.float64)
+        count += len(chunk)
+        low, high = np.minimum(low, chunk.min(axis=0)), np.maximum(high, chunk.max(axis=0))
+        total, squares = total + chunk.sum(axis=0), squares + np.square(chunk).sum(axis=0)
+    if method == "standard":
+        offset = total / count
+        scale = np.sqrt(np.maximum(squares / count - offset**2, 0.0))
+    else:  # minmax
+        offset, scale = low, high - low
+    return offset, nonzero_scale(offset, scale)
 
 
 def _aligned_empty(shape: tuple) -> np.ndarray:

@@ -91,6 +91,8 @@ def fit_compiled(
     seed: int = 0,
     window_steps: int | None = None,
     input_shape: tuple | None = None,
+    window_segments: np.ndarray | None = None,
+    window_level: int | None = None,
     cache_key: Any = None,
     pool: TrainingPool | None = None,
 ) -> FitResult:
@@ -98,7 +100,10 @@ def fit_compiled(
 
     ``X`` may already be a float32 tensor (then no copy is made). With
     ``window_steps``, ``X`` is a series and the windows ``X[i : i + window_steps]``
-    (reshaped to ``input_shape``) are gathered per batch instead of materialised.
+    (reshaped to ``input_shape``) are gathered per batch instead of materialised;
+    ``window_segments`` ``(first row, number of windows)`` per series puts
+    several series end to end in ``X``, and ``window_level`` takes each
+    window relative to the mean of its last rows (see :class:`~sklstm.windows.SeriesWindows`).
 
     With a hashable ``cache_key`` (the architecture and compile settings), the
     traced loop is kept in a small pool, bound to a private copy of the model:
@@ -136,6 +141,8 @@ def fit_compiled(
         sample_weight=sample_weight is not None,
         window_steps=window_steps,
         input_shape=None if input_shape is None else tuple(input_shape),
+        window_segments=window_segments is not None,
+        window_level=window_level,
         # A full batch (every sample in one step) runs about 25% faster per epoch with its size known to
         # the graph; such fits are small (at most batch_size samples), so they are traced per size.
         n_samples=n_all if size >= n and window_steps is None else None,
@@ -149,7 +156,7 @@ def fit_compiled(
         loop.busy.acquire()
     loop.start(model)
     sw = np.zeros(0, np.float32) if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
-    args = (tf.convert_to_tensor(X), tf.convert_to_tensor(y), tf.convert_to_tensor(sw),
+    args = (tf.convert_to_tensor(X), tf.convert_to_tensor(y), tf.convert_to_tensor(sw), _segments(window_segments),
             tf.constant(int(seed), tf.int32), tf.constant(n, tf.int32))
     try:
         return _run_loop(loop, args, epochs=schedule.epochs, verbose=schedule.verbose,
@@ -159,6 +166,17 @@ def fit_compiled(
             loop.export(model)
         loop.busy.release()
         pool.checkin(key, loop)
+
+
+def _segments(segments: np.ndarray | None) -> Any:
+    """``(first row, index of the first window)`` per segment, as the loop reads them (empty: one series)."""
+    if segments is None:
+        return tf.zeros([0, 2], tf.int32)
+    segments = np.asarray(segments, dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(segments[:, 1])[:-1]])
+    if segments[:, 0].max(initial=0) + segments[:, 1].max(initial=0) >= 2**31:
+        raise ValueError("A streamed panel of 2**31 rows or more is beyond the compiled loop's int32 indexes.")
+    return tf.constant(np.column_stack([segments[:, 0], starts]), tf.int32)
 
 
 def _run_loop(loop: CompiledLoop, args: tuple, *, epochs: int, verbose: int, initial_epoch: int) -> FitResult:

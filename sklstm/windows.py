@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_finite_numeric, check_positive_int
+from .series_windows import SeriesWindows, _windows
 
 __all__ = ["SeriesWindows", "WindowTransformer", "make_windows"]
 
@@ -152,77 +152,6 @@ def _columns(values: np.ndarray, positions: list[int]) -> np.ndarray:
     if positions == list(range(start, start + len(positions))):
         return values[:, start : start + len(positions)]
     return values[:, positions]
-
-
-def _windows(values: np.ndarray, n_steps: int) -> np.ndarray:
-    """``(n_time - n_steps + 1, n_steps, n_columns)`` read-only view of ``values``."""
-    return sliding_window_view(values, n_steps, axis=0).transpose(0, 2, 1)
-
-
-class SeriesWindows:
-    """The windows of a long series, streamed: what ``make_windows(..., stream=True)`` returns as ``X``.
-
-    It holds the series (no copy) and the window length, and reads like the
-    read-only array of windows ``(n_windows, n_steps, n_columns)``: ``len``,
-    ``shape``, slicing (which returns windows as an array) and
-    ``numpy.asarray`` (which materialises them all). Given one as ``X``, the
-    sklstm estimators stream: ``fit``, a warm refit, ``partial_fit`` and
-    ``predict`` gather the windows from the series batch by batch and never
-    hold them all in memory.
-
-    Parameters
-    ----------
-    series : ndarray of shape (n_time, n_columns)
-        The rows the windows cover.
-    n_steps : int
-        Time steps per window.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklstm.windows import SeriesWindows
-    >>> windows = SeriesWindows(np.arange(10.0).reshape(5, 2), n_steps=3)
-    >>> windows.shape, windows[-1].tolist()
-    ((3, 3, 2), [[4.0, 5.0], [6.0, 7.0], [8.0, 9.0]])
-    """
-
-    ndim = 3
-
-    def __init__(self, series: np.ndarray, n_steps: int):
-        self.series = np.asarray(series)
-        self.n_steps = check_positive_int(n_steps, "n_steps")
-        if self.series.ndim != 2 or len(self.series) < self.n_steps:
-            raise ValueError(
-                f"series must be 2-D (time, columns) with at least n_steps={self.n_steps} rows; got shape {self.series.shape}."
-            )
-
-    @property
-    def shape(self) -> tuple[int, int, int]:
-        return (len(self.series) - self.n_steps + 1, self.n_steps, self.series.shape[1])
-
-    @property
-    def size(self) -> int:
-        return int(np.prod(self.shape))
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.series.dtype
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    def view(self) -> np.ndarray:
-        """The windows as a read-only zero-copy view of the series."""
-        return _windows(self.series, self.n_steps)
-
-    def __getitem__(self, key: Any) -> np.ndarray:
-        return self.view()[key]
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return np.array(self.view(), dtype=dtype)
-
-    def __repr__(self) -> str:
-        return f"SeriesWindows(shape={self.shape}, dtype={self.dtype})"
 
 
 class WindowTransformer(TransformerMixin, BaseEstimator):

@@ -9,7 +9,8 @@ from sklearn.base import clone
 from sklearn.linear_model import Ridge
 
 import sklstm
-from sklstm.global_forecasting import GlobalLSTMForecaster, panel_backtest
+from sklstm.backtesting import panel_backtest
+from sklstm.global_forecasting import GlobalLSTMForecaster
 
 PATTERN = np.array([0.0, 2.0, 5.0, 1.0])
 
@@ -48,6 +49,7 @@ def test_long_and_wide_input_give_the_same_forecasts():
     net = sklstm.VanillaLSTMRegressor(units=4, epochs=5, random_state=0)
     f_wide = GlobalLSTMForecaster(net, n_models=1, horizon=3).fit(wide)
     f_long = GlobalLSTMForecaster(net, n_models=1, horizon=3).fit(to_long(wide))
+    assert f_wide.estimators_[0][0].streamed_  # an sklstm network streams the panel's windows
     out_wide, out_long = f_wide.predict(), f_long.predict()
     assert list(out_long.columns) == ["unique_id", "ds", "y"] and len(out_long) == 3 * wide.shape[1]
     back = out_long.pivot(index="ds", columns="unique_id", values="y")[list(wide.columns)]

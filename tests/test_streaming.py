@@ -107,3 +107,54 @@ def test_peak_memory_growth_is_a_fraction_of_the_windows():
     assert streamed == "True"
     # materialised float32 windows alone would be 32x the float64 series here (512 MB)
     assert int(growth) < int(windows_bytes) / 8
+
+
+def _panel_windows(level=2):
+    """Three series end to end (lengths 40, 9 and 60) and the windows of 8 steps with a value after them."""
+    rng = np.random.default_rng(0)
+    parts = [np.cumsum(rng.normal(size=n)) + 10 * i for i, n in enumerate((40, 9, 60))]
+    series = np.concatenate(parts)[:, np.newaxis]
+    segments, targets, row = [], [], 0
+    for part in parts:
+        segments.append((row, len(part) - 8))
+        for t in range(8, len(part)):
+            targets.append(part[t] - part[t - level : t].mean())
+        row += len(part)
+    return SeriesWindows(series, 8, segments, level=level), np.array(targets), parts
+
+
+def test_segmented_windows_never_cross_series_and_are_relative_to_their_level():
+    X, y, parts = _panel_windows()
+    assert X.shape == (32 + 1 + 52, 8, 1) and len(y) == len(X)
+    dense = np.asarray(X)
+    np.testing.assert_allclose(dense[32, :, 0], parts[1][:8] - parts[1][6:8].mean())  # the short series' one window
+    np.testing.assert_allclose(dense[33, :, 0], parts[2][:8] - parts[2][6:8].mean())
+    np.testing.assert_allclose(dense[-1, :, 0], parts[2][-9:-1] - parts[2][-3:-1].mean())
+    np.testing.assert_allclose(dense[:, -2:, 0].mean(axis=1), 0.0, atol=1e-12)
+    np.testing.assert_array_equal(X[5], dense[5])
+    np.testing.assert_array_equal(X[3:7, :, 0], dense[3:7, :, 0])
+    with pytest.raises(ValueError, match="segment 1 .* runs past the series"):
+        SeriesWindows(X.series, 8, [(0, 1), (100, 5)])
+    with pytest.raises(ValueError, match="level=9 exceeds the window length"):
+        SeriesWindows(X.series, 8, level=9)
+    with pytest.raises(ValueError, match="no view of the series"):
+        X.view()
+
+
+def test_streamed_panel_fit_matches_materialised_fit():
+    X, y, _ = _panel_windows()
+    params = {"units": 4, "epochs": 3, "batch_size": 16, "random_state": 0, "scaling": None}
+    streamed = sklstm.VanillaLSTMRegressor(**params).fit(X, y)
+    dense = sklstm.VanillaLSTMRegressor(**params).fit(np.asarray(X), y)
+    assert streamed.streamed_ and not dense.streamed_
+    np.testing.assert_allclose(streamed.history_["loss"], dense.history_["loss"], rtol=1e-4)
+    np.testing.assert_allclose(streamed.predict(X), dense.predict(np.asarray(X)), rtol=1e-4, atol=1e-5)
+
+
+def test_relative_windows_are_scaled_from_their_own_values_without_a_shift():
+    X, y, _ = _panel_windows()
+    est = sklstm.VanillaLSTMRegressor(units=4, epochs=2, random_state=0, scaling="minmax").fit(X, y)
+    scaler = est.feature_encoder_.named_steps["scale"]
+    values = np.asarray(X).reshape(-1, 1)
+    assert scaler.offset_[0] == 0.0
+    np.testing.assert_allclose(scaler.scale_, values.max(axis=0) - values.min(axis=0))
