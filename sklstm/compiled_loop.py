@@ -176,13 +176,19 @@ class CompiledLoop:
             return self._step(self._batch(*data, tf.range(self.spec.n_train or n)))
         size = tf.minimum(self.spec.batch_size, n)
         n_batches = (n + size - 1) // size
-        if self.spec.shuffle:
+        # Streamed windows are permuted batch by batch (no index array of every window); others by one argsort.
+        streamed = self.spec.window_steps is not None
+        order = None
+        if self.spec.shuffle and not streamed:
             order = tf.argsort(tf.random.stateless_uniform([n], seed=tf.stack([seed, epoch])))
-        else:
-            order = tf.range(n)
 
         def body(b, total):
-            idx = order[b * size : (b + 1) * size]
+            if order is not None:
+                idx = order[b * size : (b + 1) * size]
+            else:
+                idx = tf.range(b * size, tf.minimum((b + 1) * size, n))
+                if self.spec.shuffle:
+                    idx = tf.raw_ops.RandomIndexShuffle(index=idx, seed=tf.stack([seed, epoch, 0]), max_index=n - 1)
             loss = self._step(self._batch(*data, idx))
             return b + 1, total + loss * tf.cast(tf.shape(idx)[0], tf.float32)
 

@@ -211,16 +211,18 @@ class GlobalLSTMForecaster(BaseEstimator):
     def _streamed_windows(self, panel: Panel, series: np.ndarray, n_steps: int) -> tuple[Any, np.ndarray]:
         """The windows of every series long enough, streamed from ``series``, and their relative targets."""
         level = self._level(n_steps)
-        segments, targets, row = [], [], 0
+        targets = np.empty(sum(max(len(y) - n_steps, 0) for y in panel.values))  # float64: the estimator's dtype
+        segments, row, done = [], 0, 0
         for y in panel.values:
             if len(y) > n_steps:
                 values = series[row : row + len(y), 0].astype(np.float64)
                 sums = np.concatenate([[0.0], np.cumsum(values)])
                 ends = np.arange(n_steps, len(y))  # each window's target row
-                targets.append((values[n_steps:] - (sums[ends] - sums[ends - level]) / level).astype(np.float32))
-                segments.append((row, len(y) - n_steps))
+                targets[done : done + len(ends)] = values[n_steps:] - (sums[ends] - sums[ends - level]) / level
+                segments.append((row, len(ends)))
+                done += len(ends)
             row += len(y)
-        return SeriesWindows(series, n_steps, segments, level=level), np.concatenate(targets)
+        return SeriesWindows(series, n_steps, segments, level=level), targets
 
     def _network(self, i: int) -> Any:
         base = default_network() if self.estimator is None else clone(self.estimator)

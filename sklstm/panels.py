@@ -67,14 +67,7 @@ def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", targe
         series = [(key, group[target_col], _time_index(group[time_col])) for key, group in parts]
         layout = "long"
     else:
-        series = []
-        for key in data.columns:
-            column = data[key]
-            seen = np.flatnonzero(column.notna().to_numpy())
-            if not len(seen):
-                raise ValueError(f"Series {key!r} of the wide panel has no observed value.")
-            part = column.iloc[seen[0] : seen[-1] + 1]
-            series.append((key, part, part.index))
+        series = list(_wide_columns(data))
         layout = "wide"
     if not series:
         raise ValueError("The panel holds no series.")
@@ -82,7 +75,7 @@ def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", targe
     for key, column, index in series:
         name = f"series {key!r}"
         try:
-            y = np.asarray(column, dtype=float)
+            y = column if isinstance(column, np.ndarray) and column.dtype == float else np.asarray(column, dtype=float)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{name} has non-numeric values: {exc}") from exc
         if not np.all(np.isfinite(y)):
@@ -92,6 +85,27 @@ def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", targe
         values.append(y)
         indexes.append(index)
     return Panel([key for key, _, _ in series], values, indexes, layout, (id_col, time_col, target_col))
+
+
+def _wide_columns(data: Any):
+    """``(key, values, index)`` of each column, cut to its observed stretch (views of one array where pandas allows)."""
+    try:
+        table = data.to_numpy(dtype=float)  # one block of floats: a view, each column a contiguous stretch
+    except (TypeError, ValueError):  # a non-numeric column: read column by column for a message naming it
+        table = None
+    for j, key in enumerate(data.columns):
+        column = data.iloc[:, j].to_numpy() if table is None else table[:, j]
+        seen = np.flatnonzero(~_missing(column))
+        if not len(seen):
+            raise ValueError(f"Series {key!r} of the wide panel has no observed value.")
+        whole = seen[0] == 0 and seen[-1] == len(column) - 1
+        yield key, column[seen[0] : seen[-1] + 1], data.index if whole else data.index[seen[0] : seen[-1] + 1]
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    import pandas as pd
+
+    return np.isnan(values) if values.dtype.kind == "f" else pd.isna(values)
 
 
 def _time_index(column: Any) -> Any:

@@ -119,7 +119,11 @@ class SeriesWindows:
         rest = ()
         if isinstance(key, tuple):
             key, rest = key[0], key[1:]
-        positions = np.arange(len(self))[key]
+        if isinstance(key, slice):  # a range of windows, without an index array of them all
+            start, stop, step = key.indices(len(self))
+            positions = np.arange(start, stop, step)
+        else:
+            positions = np.arange(len(self))[key]
         windows = self.series[self.first_rows(positions)[..., np.newaxis] + np.arange(self.n_steps)]
         if self.level is not None:
             windows = windows - windows[..., -self.level :, :].mean(axis=-2, keepdims=True)

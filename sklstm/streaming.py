@@ -5,7 +5,10 @@ An estimator streams when ``X`` is a :class:`~sklstm.windows.SeriesWindows`
 warm refit and ``partial_fit`` alike. It scales the series once (one float32
 copy), fits the linear baseline chunk by chunk (:class:`~sklstm.baseline.WindowRidge`,
 as the dense path does) and gives the compiled loop the series and the window
-length; ``predict`` works chunk by chunk.
+length; ``predict`` works chunk by chunk. The loop shuffles streamed windows
+with a seeded permutation computed batch by batch (no index array of every
+window) and holds the residual targets as its own float32 tensor. A panel's
+series stream the same way, end to end (``SeriesWindows`` segments and level).
 """
 
 from __future__ import annotations
@@ -67,10 +70,12 @@ class StreamingMixin:
         self.input_shape_ = tuple(reshaper._from_sequences(np.zeros((1, steps, n_series))).shape[1:])
         from ._tf import tf
 
-        source = tf.convert_to_tensor(scaled)  # the training loop's copy; the numpy one goes now
+        source = tf.convert_to_tensor(scaled)  # the training loop's copies; the numpy ones go now
         del scaled
+        residuals = tf.convert_to_tensor(ye)
+        del ye
         stream = {"window_steps": steps, "window_segments": X.segments, "window_level": X.level}
-        self._train(source, ye, None, settings=settings, warm=warm, stream=stream)
+        self._train(source, residuals, None, settings=settings, warm=warm, stream=stream)
         self.streamed_ = True
         return self
 

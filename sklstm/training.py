@@ -98,7 +98,7 @@ def fit_compiled(
 ) -> FitResult:
     """Train a compiled Keras ``model`` for ``schedule.epochs`` epochs inside one ``tf.function``.
 
-    ``X`` may already be a float32 tensor (then no copy is made). With
+    ``X`` and ``y`` may already be float32 tensors (then no copy is made). With
     ``window_steps``, ``X`` is a series and the windows ``X[i : i + window_steps]``
     (reshaped to ``input_shape``) are gathered per batch instead of materialised;
     ``window_segments`` ``(first row, number of windows)`` per series puts
@@ -118,7 +118,7 @@ def fit_compiled(
     ``early_stop.restore_best_weights`` is set.
     """
     X = X if isinstance(X, tf.Tensor) and X.dtype == tf.float32 else np.asarray(X, dtype=np.float32)
-    y = np.asarray(y, dtype=np.float32)
+    y = y if isinstance(y, tf.Tensor) and y.dtype == tf.float32 else np.asarray(y, dtype=np.float32)
     if early_stop is not None and early_stop.monitor not in ("loss", "val_loss"):
         raise ValueError(
             f"EarlyStopping monitor={early_stop.monitor!r} is not supported by the "
@@ -131,7 +131,7 @@ def fit_compiled(
     size = int(schedule.batch_size or 32)
     spec = LoopSpec(
         x_shape=tuple(X.shape[1:]),
-        y_shape=y.shape[1:],
+        y_shape=tuple(y.shape[1:]),
         batch_size=size,
         shuffle=bool(schedule.shuffle) and size < n,
         full_batch=size >= n,

@@ -28,7 +28,8 @@ def test_streamed_fit_matches_materialised_fit(cls, kw):
     X, y = make_windows(DATA, 8, targets=[0])
     Xs, ys = make_windows(DATA, 8, targets=[0], stream=True)
     assert isinstance(Xs, SeriesWindows) and Xs.shape == X.shape and np.array_equal(ys, y)
-    params = {"epochs": 3, "batch_size": 64, "random_state": 0, "validation_split": 0.2, **kw}
+    # Without shuffling both paths see the same batches (streamed windows are shuffled by their own permutation).
+    params = {"epochs": 3, "batch_size": 64, "random_state": 0, "validation_split": 0.2, "shuffle": False, **kw}
     dense = cls(**params).fit(X, y)
     streamed = cls(**params).fit(Xs, ys)
     assert streamed.streamed_ and not dense.streamed_
@@ -143,7 +144,7 @@ def test_segmented_windows_never_cross_series_and_are_relative_to_their_level():
 
 def test_streamed_panel_fit_matches_materialised_fit():
     X, y, _ = _panel_windows()
-    params = {"units": 4, "epochs": 3, "batch_size": 16, "random_state": 0, "scaling": None}
+    params = {"units": 4, "epochs": 3, "batch_size": 16, "random_state": 0, "scaling": None, "shuffle": False}
     streamed = sklstm.VanillaLSTMRegressor(**params).fit(X, y)
     dense = sklstm.VanillaLSTMRegressor(**params).fit(np.asarray(X), y)
     assert streamed.streamed_ and not dense.streamed_
@@ -158,3 +159,16 @@ def test_relative_windows_are_scaled_from_their_own_values_without_a_shift():
     values = np.asarray(X).reshape(-1, 1)
     assert scaler.offset_[0] == 0.0
     np.testing.assert_allclose(scaler.scale_, values.max(axis=0) - values.min(axis=0))
+
+
+def test_streamed_windows_are_shuffled_by_a_seeded_permutation_of_every_window():
+    from sklstm._tf import tf
+
+    order = tf.raw_ops.RandomIndexShuffle(index=tf.range(1000), seed=tf.constant([3, 1, 0]), max_index=999).numpy()
+    assert sorted(order.tolist()) == list(range(1000)) and not np.array_equal(order, np.arange(1000))
+    Xs, ys = make_windows(DATA, 8, targets=[0], stream=True)
+    params = {"units": 4, "epochs": 3, "batch_size": 64}
+    a = sklstm.VanillaLSTMRegressor(random_state=0, **params).fit(Xs, ys)
+    b = sklstm.VanillaLSTMRegressor(random_state=0, **params).fit(Xs, ys)
+    c = sklstm.VanillaLSTMRegressor(random_state=0, shuffle=False, **params).fit(Xs, ys)
+    assert a.history_["loss"] == b.history_["loss"] != c.history_["loss"]
