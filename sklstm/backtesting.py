@@ -210,12 +210,14 @@ def cut_panel(panel: Any, positions: list[int], n_last: int) -> Any:
                  [panel.indexes[i][:-n_last] for i in positions], panel.layout, panel.columns)
 
 
-def panel_backtest(forecaster: Any, Y: Any, *, horizon: int = 12, n_folds: int = 3, season_length: int | None = None) -> Any:
+def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int = 12, n_folds: int = 3,
+                   season_length: int | None = None) -> Any:
     """Rolling-origin evaluation of a panel forecaster: one row per series and fold, MAE and MASE.
 
     Fold ``k`` of ``n_folds`` fits a clone of ``forecaster`` on every series
     without its last ``(n_folds - k) * horizon`` values and forecasts the next
-    ``horizon``. MASE divides a series' MAE by the in-sample MAE of its
+    ``horizon`` (with the static covariates ``static``, as ``fit`` takes
+    them). MASE divides a series' MAE by the in-sample MAE of its
     seasonal-naive forecast (lag ``season_length``, by default the
     forecaster's season) on the fold's training part. The DataFrame's
     ``attrs["mean_mase"]`` is the mean over series and folds, and
@@ -238,7 +240,7 @@ def panel_backtest(forecaster: Any, Y: Any, *, horizon: int = 12, n_folds: int =
         head = cut_panel(panel, list(range(len(panel.ids))), cut)
         fitted = clone(forecaster)
         fitted._validate_params()
-        fitted._fit_panel(head)
+        fitted._fit_panel(head, *fitted._series_extras(panel, static))
         season = season_length or fitted.season_length_
         forecast = fitted._forecast(head, list(range(len(panel.ids))), horizon)
         forecasts.append(forecast)

@@ -84,7 +84,7 @@ class CompiledLoop:
     by batch inside the graph and reshaped to ``input_shape``: the windows are
     never materialised. With ``window_segments`` (several series end to end)
     window ``i`` starts at the row its segment assigns it; with
-    ``window_level`` it is taken relative to the mean of its last rows.
+    ``window_level`` its first column is taken relative to the mean of its last rows.
 
     The loop is written with explicit ``tf.while_loop`` and ``tf.cond`` and
     traced without AutoGraph, whose source transformation was most of the
@@ -144,8 +144,9 @@ class CompiledLoop:
                 segment = tf.searchsorted(segments[:, 1], idx, side="right") - 1
                 first = tf.gather(segments[:, 0], segment) + idx - tf.gather(segments[:, 1], segment)
             x = tf.gather(source, first[:, tf.newaxis] + tf.range(spec.window_steps)[tf.newaxis, :])
-            if spec.window_level is not None:  # relative to the window's level
-                x = x - tf.reduce_mean(x[:, -spec.window_level :, :], axis=1, keepdims=True)
+            if spec.window_level is not None:  # the first column relative to the window's level
+                level = tf.reduce_mean(x[:, -spec.window_level :, :1], axis=1, keepdims=True)
+                x = tf.concat([x[:, :, :1] - level, x[:, :, 1:]], axis=2)
             x = tf.reshape(x, [-1, *spec.input_shape])
         return x, tf.gather(y, idx), (tf.gather(sw, idx) if spec.sample_weight else None)
 

@@ -23,9 +23,8 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .backtesting import cut_panel
-from .intervals import conformal_width
-from .panels import Panel, panel_frame, read_panel, relative_windows, series_scale
+from .intervals import PanelIntervalMixin
+from .panels import Panel, panel_frame, read_panel, relative_windows, series_scale, static_table
 from .series import season_length_from_index
 from .windows import SeriesWindows
 
@@ -44,7 +43,10 @@ def _inputs(estimator: Any, X: Any) -> Any:
     return X if hasattr(estimator, "predict_steps") else X.reshape(len(X), -1)
 
 
-class GlobalLSTMForecaster(BaseEstimator):
+_MAX_ONE_HOT = 1000
+
+
+class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
     """Forecast every series of a panel with one set of networks trained on all of them.
 
     Each window length gets ``n_models`` networks (``estimator``, seeds
@@ -75,6 +77,10 @@ class GlobalLSTMForecaster(BaseEstimator):
         Networks per window length, with different seeds.
     nonnegative : bool or "auto", default="auto"
         Clip forecasts at zero; ``"auto"``: when no training value is negative.
+    series_identity : {"none", "one-hot"}, default="none"
+        ``"one-hot"`` gives the networks each series' identity as more input
+        columns (one per series; for panels of at most 1,000 series), so that
+        they can learn what is particular to each.
     id_col, time_col, target_col : str, default="unique_id", "ds", "y"
         Column names of a long panel. A DataFrame without ``id_col`` is read
         as wide: one column per series, time stamps as the index.
@@ -91,6 +97,9 @@ class GlobalLSTMForecaster(BaseEstimator):
     season_length_ : int
     scales_ : ndarray of shape (n_series,)
         Each series' scale.
+    extra_names_ : list of str
+        The input columns after the series' values: static covariates (as
+        passed to ``fit``, standardised across series), then identities.
     estimators_ : list of list of fitted estimators
         ``estimators_[j]`` are the networks of window length ``n_steps_in_[j]``.
 
@@ -118,6 +127,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         "season_length": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "n_models": [Interval(numbers.Integral, 1, None, closed="left")],
         "nonnegative": ["boolean", StrOptions({"auto"})],
+        "series_identity": [StrOptions({"none", "one-hot"})],
         "id_col": [str],
         "time_col": [str],
         "target_col": [str],
@@ -133,6 +143,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         season_length: int | str = "auto",
         n_models: int = 2,
         nonnegative: bool | str = "auto",
+        series_identity: str = "none",
         id_col: str = "unique_id",
         time_col: str = "ds",
         target_col: str = "y",
@@ -140,13 +151,21 @@ class GlobalLSTMForecaster(BaseEstimator):
         verbose: int = 0,
     ):
         self.estimator, self.n_steps_in, self.horizon, self.season_length = estimator, n_steps_in, horizon, season_length
-        self.n_models, self.nonnegative = n_models, nonnegative
+        self.n_models, self.nonnegative, self.series_identity = n_models, nonnegative, series_identity
         self.id_col, self.time_col, self.target_col = id_col, time_col, target_col
         self.random_state, self.verbose = random_state, verbose
 
     # ----------------------------------------------------------------- fit
-    def fit(self, Y: Any) -> GlobalLSTMForecaster:
+    def fit(self, Y: Any, static: Any = None) -> GlobalLSTMForecaster:
         """Fit on a panel: a long DataFrame (id, time, value columns) or a wide one (a column per series).
+
+        Parameters
+        ----------
+        Y : DataFrame
+            The panel, long or wide.
+        static : DataFrame, default=None
+            Static covariates: one row per series (indexed by its id, or with
+            an ``id_col`` column), numeric columns (categories one-hot encoded).
 
         Returns
         -------
@@ -155,14 +174,31 @@ class GlobalLSTMForecaster(BaseEstimator):
         self._validate_params()
         for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals"]:
             self.__dict__.pop(name, None)
-        self._fit_panel(read_panel(Y, self.id_col, self.time_col, self.target_col))
+        panel = read_panel(Y, self.id_col, self.time_col, self.target_col)
+        self._fit_panel(panel, *self._series_extras(panel, static))
         return self
 
-    def _fit_panel(self, panel: Panel) -> None:
+    def _series_extras(self, panel: Panel, static: Any) -> tuple[np.ndarray, list[str]]:
+        """The constant input columns of each series: static covariates, then one-hot identities."""
+        blocks, names = [np.zeros((len(panel.ids), 0))], []
+        if static is not None:
+            values, columns = static_table(static, panel.ids, self.id_col)
+            blocks.append(values)
+            names += columns
+        if self.series_identity == "one-hot":
+            if len(panel.ids) > _MAX_ONE_HOT:
+                raise ValueError(f"series_identity='one-hot' adds one input column per series: {len(panel.ids)} are "
+                                 f"too many (at most {_MAX_ONE_HOT}); describe the series by static covariates instead.")
+            blocks.append(np.eye(len(panel.ids)))
+            names += [f"series={key}" for key in panel.ids]
+        return np.hstack(blocks), names
+
+    def _fit_panel(self, panel: Panel, extras: np.ndarray, extra_names: list[str]) -> None:
         season = season_length_from_index(panel.indexes[0]) if self.season_length == "auto" else int(self.season_length)
         lengths = self._window_lengths(panel, season)
         self.season_length_, self.n_steps_in_, self.ids_ = season, lengths, list(panel.ids)
         self.scales_ = np.array([series_scale(y, season) for y in panel.values])
+        self._extras, self.extra_names_ = extras, list(extra_names)
         self.nonnegative_ = (all(np.all(y >= 0) for y in panel.values) if self.nonnegative == "auto"
                              else bool(self.nonnegative))
         self.estimators_ = []
@@ -195,16 +231,20 @@ class GlobalLSTMForecaster(BaseEstimator):
         return min(self.season_length_, n_steps)
 
     def _pooled_windows(self, panel: Panel, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
-        parts = [relative_windows(y, n_steps, self._level(n_steps), s)
-                 for y, s in zip(panel.values, self.scales_) if len(y) > n_steps]
+        parts = [relative_windows(y, n_steps, self._level(n_steps), s, extras)
+                 for y, s, extras in zip(panel.values, self.scales_, self._extras) if len(y) > n_steps]
         return np.concatenate([X for X, _ in parts]), np.concatenate([y for _, y in parts])
 
     def _end_to_end(self, panel: Panel) -> np.ndarray:
-        """Every series divided by its scale, end to end: ``(n_values, 1)`` float32, what the windows stream from."""
-        series = np.empty((sum(len(y) for y in panel.values), 1), dtype=np.float32)
+        """Every series divided by its scale, end to end, then its constant columns: what the windows stream from.
+
+        ``(n_values, 1 + n_extras)`` float32.
+        """
+        series = np.empty((sum(len(y) for y in panel.values), 1 + self._extras.shape[1]), dtype=np.float32)
         row = 0
-        for y, scale in zip(panel.values, self.scales_):
+        for y, scale, extras in zip(panel.values, self.scales_, self._extras):
             series[row : row + len(y), 0] = y / scale
+            series[row : row + len(y), 1:] = extras
             row += len(y)
         return series
 
@@ -270,7 +310,7 @@ class GlobalLSTMForecaster(BaseEstimator):
                 if not usable.any():
                     continue
                 offset = windows[usable, -self._level(n_steps):].mean(axis=1, keepdims=True)
-                X = ((windows[usable] - offset) / scales[usable]).astype(np.float32)[..., np.newaxis]
+                X = self._with_extras(((windows[usable] - offset) / scales[usable]), positions, usable)
                 out = np.mean([np.ravel(net.predict(_inputs(net, X))) for net in networks], axis=0)
                 total[usable] += out * scales[usable, 0] + offset[:, 0]
                 count[usable] += 1
@@ -280,50 +320,9 @@ class GlobalLSTMForecaster(BaseEstimator):
             raise RuntimeError("The forecast is not finite (it overflowed); check the panel for extreme values.")
         return np.maximum(forecast, 0.0) if self.nonnegative_ else forecast
 
-    # ----------------------------------------------------------- intervals
-    def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, ids: Any = None) -> Any:
-        """Forecast with conformal prediction intervals per series and step.
-
-        Calibration costs one more fit of every network: a clone is fitted on
-        each series without its last ``horizon`` values and forecasts them;
-        the errors, divided by each series' scale, are pooled over the series
-        per step, and each series' interval is that step's ``coverage``
-        quantile times its own scale (never narrower than the step before).
-        Computed once per horizon and kept.
-        Series not longer than ``horizon`` plus one window take no part in
-        the calibration.
-
-        Returns the forecast and ``lower``/``upper`` bounds in the panel's
-        layout (wide: a column MultiIndex ``(block, series)``).
-        """
-        check_is_fitted(self, "estimators_")
-        horizon = self._check_horizon(horizon)
-        if not 0 < coverage < 1:
-            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
-        positions = self._panel.position(ids)
-        forecast = self._forecast(self._panel, positions, horizon)
-        # One calibration error per series and step: the widths are kept from shrinking with the step.
-        width = np.maximum.accumulate(conformal_width(self._scaled_errors(horizon)[..., np.newaxis], coverage)[:, 0])
-        half = self.scales_[positions][:, np.newaxis] * width[np.newaxis, :]
-        lower = forecast - half
-        if self.nonnegative_:
-            lower = np.maximum(lower, 0.0)
-        blocks = {self._panel.columns[2]: forecast, "lower": lower, "upper": forecast + half}
-        return panel_frame(self._panel, positions, blocks, horizon)
-
-    def _scaled_errors(self, horizon: int) -> np.ndarray:
-        """Errors ``(n_series, horizon)`` of a fit without each series' last ``horizon`` values, over their scales."""
-        cache = self.__dict__.setdefault("_intervals", {})
-        if horizon not in cache:
-            panel = self._panel
-            keep = [i for i, y in enumerate(panel.values) if len(y) > horizon + min(self.n_steps_in_)]
-            if not keep:
-                raise ValueError(f"No series is longer than horizon={horizon} plus one window: nothing to calibrate "
-                                 "the intervals on; use a shorter horizon.")
-            head = cut_panel(panel, keep, horizon)
-            calibrator = clone(self).set_params(season_length=self.season_length_)
-            calibrator._fit_panel(head)
-            forecast = calibrator._forecast(head, list(range(len(keep))), horizon)
-            actual = np.array([panel.values[i][-horizon:] for i in keep])
-            cache[horizon] = (actual - forecast) / calibrator.scales_[:, np.newaxis]
-        return cache[horizon]
+    def _with_extras(self, relative: np.ndarray, positions: list[int], rows: np.ndarray) -> np.ndarray:
+        """Windows ``(n, steps, 1 + n_extras)`` float32: the relative values, then each series' constant columns."""
+        extras = self._extras[positions][rows]
+        steps = relative.shape[1]
+        columns = [relative[..., np.newaxis], np.broadcast_to(extras[:, np.newaxis, :], (len(extras), steps, extras.shape[1]))]
+        return np.concatenate(columns, axis=2).astype(np.float32)

@@ -1,4 +1,4 @@
-"""Conformal prediction intervals for :class:`~sklstm.forecasting.LSTMForecaster`.
+"""Conformal prediction intervals for :class:`~sklstm.forecasting.LSTMForecaster` and for panels.
 
 The half-width at each step is a quantile of out-of-sample errors at that
 step: from the models ``fit`` trained before the held-out end (no training),
@@ -17,7 +17,7 @@ from ._validation import check_positive_int
 from .combination import combine
 from .series import SeriesData
 
-__all__ = ["IntervalMixin", "conformal_width"]
+__all__ = ["IntervalMixin", "PanelIntervalMixin", "conformal_width"]
 
 
 class IntervalMixin:
@@ -179,3 +179,60 @@ def conformal_width(errors: np.ndarray, coverage: float) -> np.ndarray:
             level = min(1.0, np.ceil((len(e) + 1) * coverage) / len(e))
             width[step, k] = np.quantile(e, level, method="higher")
     return width
+
+
+class PanelIntervalMixin:
+    """``predict_interval`` of :class:`~sklstm.global_forecasting.GlobalLSTMForecaster`: calibrated once per panel."""
+
+    def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, ids: Any = None) -> Any:
+        """Forecast with conformal prediction intervals per series and step.
+
+        Calibration costs one more fit of every network: a clone is fitted on
+        each series without its last ``horizon`` values and forecasts them;
+        the errors, divided by each series' scale, are pooled over the series
+        per step, and each series' interval is that step's ``coverage``
+        quantile times its own scale (never narrower than the step before).
+        Computed once per horizon and kept.
+        Series not longer than ``horizon`` plus one window take no part in
+        the calibration.
+
+        Returns the forecast and ``lower``/``upper`` bounds in the panel's
+        layout (wide: a column MultiIndex ``(block, series)``).
+        """
+        check_is_fitted(self, "estimators_")
+        horizon = self._check_horizon(horizon)
+        if not 0 < coverage < 1:
+            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
+        positions = self._panel.position(ids)
+        forecast = self._forecast(self._panel, positions, horizon)
+        # One calibration error per series and step: the widths are kept from shrinking with the step.
+        width = np.maximum.accumulate(conformal_width(self._scaled_errors(horizon)[..., np.newaxis], coverage)[:, 0])
+        half = self.scales_[positions][:, np.newaxis] * width[np.newaxis, :]
+        lower = forecast - half
+        if self.nonnegative_:
+            lower = np.maximum(lower, 0.0)
+        blocks = {self._panel.columns[2]: forecast, "lower": lower, "upper": forecast + half}
+        from .panels import panel_frame
+
+        return panel_frame(self._panel, positions, blocks, horizon)
+
+    def _scaled_errors(self, horizon: int) -> np.ndarray:
+        """Errors ``(n_series, horizon)`` of a fit without each series' last ``horizon`` values, over their scales."""
+        cache = self.__dict__.setdefault("_intervals", {})
+        if horizon not in cache:
+            panel = self._panel
+            keep = [i for i, y in enumerate(panel.values) if len(y) > horizon + min(self.n_steps_in_)]
+            if not keep:
+                raise ValueError(f"No series is longer than horizon={horizon} plus one window: nothing to calibrate "
+                                 "the intervals on; use a shorter horizon.")
+            from sklearn.base import clone
+
+            from .backtesting import cut_panel
+
+            head = cut_panel(panel, keep, horizon)
+            calibrator = clone(self).set_params(season_length=self.season_length_)
+            calibrator._fit_panel(head, self._extras[keep], self.extra_names_)
+            forecast = calibrator._forecast(head, list(range(len(keep))), horizon)
+            actual = np.array([panel.values[i][-horizon:] for i in keep])
+            cache[horizon] = (actual - forecast) / calibrator.scales_[:, np.newaxis]
+        return cache[horizon]

@@ -18,7 +18,7 @@ import numpy as np
 
 from .series import check_time_index, frequency, future_index
 
-__all__ = ["Panel", "read_panel", "panel_frame", "next_labels", "relative_windows", "series_scale"]
+__all__ = ["Panel", "read_panel", "panel_frame", "next_labels", "relative_windows", "series_scale", "static_table"]
 
 
 @dataclasses.dataclass
@@ -168,13 +168,50 @@ def series_scale(y: np.ndarray, season: int) -> float:
     return 1.0
 
 
-def relative_windows(y: np.ndarray, n_steps: int, level: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
+def relative_windows(y: np.ndarray, n_steps: int, level: int, scale: float,
+                     extras: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Every window of ``n_steps`` values of ``y`` and the value after it, relative to the window's level.
 
     The level is the mean of the window's last ``level`` values; windows and
-    targets are divided by ``scale``. Returns float32 ``(n, n_steps, 1)`` and ``(n,)``.
+    targets are divided by ``scale``. ``extras`` (constants of the series:
+    static covariates, identity) are appended to every step as more columns.
+    Returns float32 ``(n, n_steps, 1 + n_extras)`` and ``(n,)``.
     """
     windows = np.lib.stride_tricks.sliding_window_view(y[:-1], n_steps)
     offset = windows[:, -level:].mean(axis=1, keepdims=True)
     X = ((windows - offset) / scale).astype(np.float32)[..., np.newaxis]
+    if extras is not None and len(extras):
+        X = np.concatenate([X, np.broadcast_to(extras.astype(np.float32), (*X.shape[:2], len(extras)))], axis=2)
     return X, ((y[n_steps:] - offset[:, 0]) / scale).astype(np.float32)
+
+
+def static_table(static: Any, ids: list, id_col: str = "unique_id") -> tuple[np.ndarray, list[str]]:
+    """Static covariates ``(len(ids), n_columns)`` of the series ``ids``, standardised across series, and their names.
+
+    ``static`` is a DataFrame with one row per series: indexed by the series
+    ids, or with an ``id_col`` column. Every series needs a row; every value
+    must be a finite number.
+    """
+    import pandas as pd
+
+    if not isinstance(static, pd.DataFrame):
+        raise TypeError(f"static must be a pandas DataFrame with one row per series; got {type(static).__name__}.")
+    if id_col in static.columns:
+        static = static.set_index(id_col)
+    if not static.index.is_unique:
+        raise ValueError(f"static has several rows for series {static.index[static.index.duplicated()][0]!r}.")
+    missing = [key for key in ids if key not in static.index]
+    if missing:
+        raise ValueError(f"static has no row for series {', '.join(repr(k) for k in missing[:5])}"
+                         f"{' ...' if len(missing) > 5 else ''}.")
+    rows = static.loc[ids]
+    values = np.empty(rows.shape)
+    for j, name in enumerate(rows.columns):
+        column = pd.to_numeric(rows[name], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(column)
+        if bad.any():
+            raise ValueError(f"static column {name!r} has a missing or non-numeric value for series "
+                             f"{ids[int(np.flatnonzero(bad)[0])]!r}; encode categories as numbers (one-hot).")
+        spread = column.std()
+        values[:, j] = (column - column.mean()) / (spread if spread > 0 else 1.0)
+    return values, [str(c) for c in rows.columns]

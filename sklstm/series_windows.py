@@ -43,8 +43,9 @@ class SeriesWindows:
         and the number of windows of each. Windows never cross from one
         segment into the next. ``None``: one segment, every window.
     level : int, default=None
-        Take each window relative to its level: minus the mean of its last
-        ``level`` rows (per column).
+        Take the first column of each window (the series' values) relative to
+        its level: minus the mean of its last ``level`` rows. Other columns
+        (covariates, constants per series) are left as they are.
 
     Examples
     --------
@@ -124,9 +125,9 @@ class SeriesWindows:
             positions = np.arange(start, stop, step)
         else:
             positions = np.arange(len(self))[key]
-        windows = self.series[self.first_rows(positions)[..., np.newaxis] + np.arange(self.n_steps)]
+        windows = self.series[self.first_rows(positions)[..., np.newaxis] + np.arange(self.n_steps)]  # a copy
         if self.level is not None:
-            windows = windows - windows[..., -self.level :, :].mean(axis=-2, keepdims=True)
+            windows[..., :1] -= windows[..., -self.level :, :1].mean(axis=-2, keepdims=True)
         if not rest:
             return windows
         return windows[rest] if np.ndim(positions) == 0 else windows[(slice(None), *rest)]

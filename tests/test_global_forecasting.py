@@ -155,3 +155,64 @@ def test_verbose_says_what_trains_on_stderr(capsys):
     ridge_forecaster(verbose=1).fit(make_panel())
     captured = capsys.readouterr()
     assert "windows of 4 steps from 6 series" in captured.err and captured.out == ""
+
+
+def _drifting_panel(n=6, n_time=20):
+    """Half the series rise by 1 a step, half fall by 1: a window of one value cannot tell which."""
+    t = np.arange(n_time, dtype=float)
+    wide = pd.DataFrame({f"s{i}": 100.0 + (t if i % 2 == 0 else -t) for i in range(n)},
+                        index=pd.RangeIndex(n_time, name="step"))
+    static = pd.DataFrame({"rising": [1.0 - i % 2 for i in range(n)]}, index=wide.columns)
+    return wide, static
+
+
+def _one_lag(**kw):
+    return GlobalLSTMForecaster(Ridge(alpha=1e-6), n_steps_in=1, season_length=1, n_models=1, horizon=3, **kw)
+
+
+def test_static_covariates_tell_the_series_apart():
+    wide, static = _drifting_panel()
+    alone = _one_lag().fit(wide).predict()
+    informed = _one_lag().fit(wide, static=static)
+    assert informed.extra_names_ == ["rising"] and informed.estimators_[0][0].n_features_in_ == 2
+    np.testing.assert_allclose(alone["s0"].to_numpy(), [119.0, 119.0, 119.0], atol=1e-6)  # no idea of the direction
+    out = informed.predict()
+    np.testing.assert_allclose(out["s0"].to_numpy(), [120.0, 121.0, 122.0], atol=1e-4)
+    np.testing.assert_allclose(out["s1"].to_numpy(), [80.0, 79.0, 78.0], atol=1e-4)
+    long_static = static.rename_axis("unique_id").reset_index()  # an id column works as well as the index
+    out_long = _one_lag().fit(to_long(wide), static=long_static).predict(ids="s1")
+    np.testing.assert_allclose(out_long["y"].to_numpy(), [80.0, 79.0, 78.0], atol=1e-4)
+
+
+def test_one_hot_identity_learns_what_is_particular_to_each_series():
+    wide, _ = _drifting_panel()
+    f = _one_lag(series_identity="one-hot").fit(wide)
+    assert f.extra_names_ == [f"series=s{i}" for i in range(6)]
+    out = f.predict()
+    np.testing.assert_allclose(out["s2"].to_numpy(), [120.0, 121.0, 122.0], atol=1e-4)
+    np.testing.assert_allclose(out["s3"].to_numpy(), [80.0, 79.0, 78.0], atol=1e-4)
+    table = panel_backtest(_one_lag(series_identity="one-hot"), wide, horizon=2, n_folds=2)
+    assert table.attrs["mean_mase"] < 1e-3
+    many = pd.DataFrame(np.ones((6, 1001)) + np.arange(6)[:, None])
+    with pytest.raises(ValueError, match="1001 are too many"):
+        _one_lag(series_identity="one-hot").fit(many)
+
+
+def test_static_covariates_are_checked_by_series_and_column():
+    wide, static = _drifting_panel()
+    with pytest.raises(ValueError, match="static has no row for series 's5'"):
+        _one_lag().fit(wide, static=static.iloc[:5])
+    with pytest.raises(ValueError, match="static column 'kind' has a missing or non-numeric value for series 's0'"):
+        _one_lag().fit(wide, static=static.assign(kind=["a", "b"] * 3))
+    with pytest.raises(ValueError, match="several rows for series 's0'"):
+        _one_lag().fit(wide, static=pd.concat([static, static.iloc[:1]]))
+    with pytest.raises(TypeError, match="static must be a pandas DataFrame"):
+        _one_lag().fit(wide, static=[1, 0, 1, 0, 1, 0])
+
+
+def test_streamed_networks_read_the_static_columns():
+    wide, static = _drifting_panel()
+    net = sklstm.VanillaLSTMRegressor(units=4, epochs=3, random_state=0)
+    f = GlobalLSTMForecaster(net, n_steps_in=2, season_length=1, n_models=1, series_identity="one-hot").fit(wide, static)
+    assert f.estimators_[0][0].streamed_ and f.estimators_[0][0].n_series_in_ == 1 + 1 + 6
+    assert np.all(np.isfinite(f.predict(2).to_numpy()))
