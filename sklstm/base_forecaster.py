@@ -22,14 +22,26 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._guards import one_fit_at_a_time
 from ._validation import check_positive_int
 from .series import SeriesData, as_matrix, check_time_index, future_index, index_from_state, index_state, is_pandas
 
-__all__ = ["BaseForecaster", "SeasonalNaiveForecaster"]
+__all__ = ["FORECASTER_CONSTRAINTS", "BaseForecaster", "SeasonalNaiveForecaster"]
+
+#: The parameters the LSTM forecasters share (single series and panels), as ``_parameter_constraints``.
+FORECASTER_CONSTRAINTS: dict = {
+    "estimator": "no_validation",
+    "n_steps_in": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "horizon": [Interval(numbers.Integral, 1, None, closed="left")],
+    "season_length": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "nonnegative": ["boolean", StrOptions({"auto"})],
+    "n_models": [Interval(numbers.Integral, 1, None, closed="left")],
+    "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
+    "verbose": ["verbose"],
+}
 
 # predict and predict_interval forecast at most this many times the length of the training series.
 _MAX_HORIZON_RATIO = 10

@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .backtesting import FoldForecast, RollingOriginSplit, backtest
-from .base_forecaster import BaseForecaster, SeasonalNaiveForecaster
+from .base_forecaster import FORECASTER_CONSTRAINTS, BaseForecaster, SeasonalNaiveForecaster
 from .combination import ForecasterSelection, blend, combine, label, rank_weights
 from .configurations import ConfigurationMixin
 from .intervals import IntervalMixin
@@ -152,19 +152,12 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
     """
 
     _parameter_constraints: dict = {
-        "estimator": "no_validation",
-        "n_steps_in": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        **FORECASTER_CONSTRAINTS,
         "strategy": [StrOptions({"recursive", "direct"})],
-        "horizon": [Interval(numbers.Integral, 1, None, closed="left")],
-        "season_length": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "transform": [StrOptions({"auto", *TRANSFORMS}), None],
         "linear_model": ["boolean"],
         "residual_weight": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
         "early_stopping": ["boolean"],
-        "nonnegative": ["boolean", StrOptions({"auto"})],
-        "n_models": [Interval(numbers.Integral, 1, None, closed="left")],
-        "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
-        "verbose": ["verbose"],
     }
 
     def __init__(

@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .base_forecaster import FORECASTER_CONSTRAINTS
 from .intervals import PanelIntervalMixin
 from .panels import Panel, panel_frame, read_panel, relative_windows, series_scale, static_table
 from .series import season_length_from_index
@@ -121,18 +122,11 @@ class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "estimator": "no_validation",
-        "n_steps_in": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "horizon": [Interval(numbers.Integral, 1, None, closed="left")],
-        "season_length": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "n_models": [Interval(numbers.Integral, 1, None, closed="left")],
-        "nonnegative": ["boolean", StrOptions({"auto"})],
+        **FORECASTER_CONSTRAINTS,
         "series_identity": [StrOptions({"none", "one-hot"})],
         "id_col": [str],
         "time_col": [str],
         "target_col": [str],
-        "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
-        "verbose": ["verbose"],
     }
 
     def __init__(
