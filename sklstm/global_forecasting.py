@@ -77,7 +77,8 @@ class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
     n_models : int, default=2
         Networks per window length, with different seeds.
     nonnegative : bool or "auto", default="auto"
-        Clip forecasts at zero; ``"auto"``: when no training value is negative.
+        Clip forecasts (and interval bounds) at zero; ``"auto"``: for each
+        series none of whose training values is negative.
     series_identity : {"none", "one-hot"}, default="none"
         ``"one-hot"`` gives the networks each series' identity as more input
         columns (one per series; for panels of at most 1,000 series), so that
@@ -96,6 +97,8 @@ class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
     n_steps_in_ : list of int
         The window lengths used.
     season_length_ : int
+    nonnegative_ : ndarray of bool of shape (n_series,)
+        Whether each series' forecasts are clipped at zero.
     scales_ : ndarray of shape (n_series,)
         Each series' scale.
     extra_names_ : list of str
@@ -193,8 +196,8 @@ class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
         self.season_length_, self.n_steps_in_, self.ids_ = season, lengths, list(panel.ids)
         self.scales_ = np.array([series_scale(y, season) for y in panel.values])
         self._extras, self.extra_names_ = extras, list(extra_names)
-        self.nonnegative_ = (all(np.all(y >= 0) for y in panel.values) if self.nonnegative == "auto"
-                             else bool(self.nonnegative))
+        self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in panel.values]) if self.nonnegative == "auto"
+                             else np.full(len(panel.ids), bool(self.nonnegative)))
         self.estimators_ = []
         streamed = hasattr(self._network(0), "predict_steps")  # an sklstm estimator streams the windows
         series = self._end_to_end(panel) if streamed else None
@@ -312,7 +315,7 @@ class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
         forecast = history[:, longest:]
         if not np.all(np.isfinite(forecast)):
             raise RuntimeError("The forecast is not finite (it overflowed); check the panel for extreme values.")
-        return np.maximum(forecast, 0.0) if self.nonnegative_ else forecast
+        return np.where(self.nonnegative_[positions][:, np.newaxis], np.maximum(forecast, 0.0), forecast)
 
     def _with_extras(self, relative: np.ndarray, positions: list[int], rows: np.ndarray) -> np.ndarray:
         """Windows ``(n, steps, 1 + n_extras)`` float32: the relative values, then each series' constant columns."""

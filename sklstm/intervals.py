@@ -209,8 +209,7 @@ class PanelIntervalMixin:
         width = np.maximum.accumulate(conformal_width(self._scaled_errors(horizon)[..., np.newaxis], coverage)[:, 0])
         half = self.scales_[positions][:, np.newaxis] * width[np.newaxis, :]
         lower = forecast - half
-        if self.nonnegative_:
-            lower = np.maximum(lower, 0.0)
+        lower = np.where(self.nonnegative_[positions][:, np.newaxis], np.maximum(lower, 0.0), lower)
         blocks = {self._panel.columns[2]: forecast, "lower": lower, "upper": forecast + half}
         from .panels import panel_frame
 

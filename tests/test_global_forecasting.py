@@ -216,3 +216,14 @@ def test_streamed_networks_read_the_static_columns():
     f = GlobalLSTMForecaster(net, n_steps_in=2, season_length=1, n_models=1, series_identity="one-hot").fit(wide, static)
     assert f.estimators_[0][0].streamed_ and f.estimators_[0][0].n_series_in_ == 1 + 1 + 6
     assert np.all(np.isfinite(f.predict(2).to_numpy()))
+
+
+def test_a_series_never_negative_is_never_forecast_negative_even_beside_negative_ones():
+    t = np.arange(24, dtype=float)
+    wide = pd.DataFrame({"falling": np.maximum(12.0 - t, 0.0), "below": -5.0 - t})
+    f = GlobalLSTMForecaster(Ridge(alpha=1e-6), n_steps_in=2, season_length=1, n_models=1, horizon=4).fit(wide)
+    assert f.nonnegative_.tolist() == [True, False]
+    out = f.predict()
+    assert (out["falling"] >= 0).all() and (out["below"] < -28).all()
+    assert (f.predict_interval()["lower"]["falling"] >= 0).all()
+    assert not GlobalLSTMForecaster(Ridge(), n_steps_in=2, nonnegative=False).fit(wide).nonnegative_.any()
