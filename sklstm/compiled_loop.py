@@ -272,10 +272,9 @@ def plain_adam(optimizer: Any, weights: list) -> bool:
     adam = keras.optimizers.Adam
     if type(optimizer) is not adam or not hasattr(optimizer, "_momentums") or not hasattr(optimizer, "_velocities"):
         return False
-    extras = (optimizer.amsgrad, optimizer.weight_decay, optimizer.clipnorm, optimizer.clipvalue,
-              optimizer.global_clipnorm, optimizer.use_ema, optimizer.loss_scale_factor,
-              optimizer.gradient_accumulation_steps)
-    return not any(extras) and all(
+    extras = ("amsgrad", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema", "loss_scale_factor",
+              "gradient_accumulation_steps")
+    return not any(getattr(optimizer, name, None) for name in extras) and all(
         w.dtype == "float32" and w.constraint is None and not getattr(w, "overwrite_with_gradient", False)
         for w in weights
     )
@@ -287,8 +286,9 @@ def apply_adam(optimizer: Any, grads: list, weights: list) -> Any:
     The same arithmetic as ``keras.optimizers.Adam.update_step`` (moments
     ``m += (g - m)(1 - beta_1)``, ``v += (g^2 - v)(1 - beta_2)``, then
     ``w -= lr sqrt(1 - beta_2^t) / (1 - beta_1^t) m / (sqrt(v) + epsilon)``),
-    in one kernel instead of about a dozen small operations: a tracing of the
-    training loop that costs a third less, and fewer operations per step.
+    in one kernel instead of about a dozen small operations: a cheaper trace
+    of the training loop (Keras' update was about a third of it for a small
+    LSTM), and fewer operations per step.
     Only for an optimizer :func:`plain_adam` accepts.
     """
     step = tf.cast(optimizer.iterations + 1, tf.float32)
