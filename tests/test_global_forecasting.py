@@ -227,3 +227,23 @@ def test_a_series_never_negative_is_never_forecast_negative_even_beside_negative
     assert (out["falling"] >= 0).all() and (out["below"] < -28).all()
     assert (f.predict_interval()["lower"]["falling"] >= 0).all()
     assert not GlobalLSTMForecaster(Ridge(), n_steps_in=2, nonnegative=False).fit(wide).nonnegative_.any()
+
+
+def test_interval_and_backtest_arguments_are_checked():
+    wide = make_panel()
+    f = ridge_forecaster().fit(wide)
+    with pytest.raises(ValueError, match=r"coverage must be in \(0, 1\), got 1.5"):
+        f.predict_interval(coverage=1.5)
+    with pytest.raises(ValueError, match="No series is longer than horizon=40 plus one window"):
+        f.predict_interval(40)
+    with pytest.raises(TypeError, match="panel_backtest needs a GlobalLSTMForecaster; got LSTMForecaster"):
+        panel_backtest(sklstm.LSTMForecaster(), wide)
+
+
+def test_the_loop_refuses_a_panel_past_its_int32_indexes():
+    from sklstm.training import _segments
+
+    assert _segments(None).shape == (0, 2)
+    assert _segments(np.array([[0, 3], [10, 4]])).numpy().tolist() == [[0, 0], [10, 3]]
+    with pytest.raises(ValueError, match="2\\*\\*31 rows or more"):
+        _segments(np.array([[2**31, 1]]))

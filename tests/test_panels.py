@@ -77,3 +77,10 @@ def test_unknown_ids_are_named():
     assert panel.position(["b"]) == [1] and panel.position("a") == [0]
     with pytest.raises(ValueError, match=r"ids: series 'zz' not in the fitted panel \(2 series: 'a', 'b'\)"):
         panel.position(["a", "zz"])
+
+
+def test_an_empty_panel_and_unknown_time_stamps_are_clear_errors():
+    with pytest.raises(ValueError, match="The panel holds no series"):
+        read_panel(pd.DataFrame(index=pd.RangeIndex(3)))
+    with pytest.raises(ValueError, match="Cannot tell the time stamps after 'b'"):
+        next_labels(pd.Index(["a", "b"]), 2)
