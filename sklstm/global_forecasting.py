@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .base_forecaster import FORECASTER_CONSTRAINTS
 from .intervals import PanelIntervalMixin
-from .panels import Panel, panel_frame, read_panel, relative_windows, series_scale, static_table
+from .panels import Panel, panel_frame, read_panel, relative_windows, series_scale, static_table, with_constants
 from .series import season_length_from_index
 from .windows import SeriesWindows
 
@@ -307,7 +307,7 @@ class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
                 if not usable.any():
                     continue
                 offset = windows[usable, -self._level(n_steps):].mean(axis=1, keepdims=True)
-                X = self._with_extras(((windows[usable] - offset) / scales[usable]), positions, usable)
+                X = with_constants((windows[usable] - offset) / scales[usable], self._extras[positions][usable])
                 out = np.mean([np.ravel(net.predict(_inputs(net, X))) for net in networks], axis=0)
                 total[usable] += out * scales[usable, 0] + offset[:, 0]
                 count[usable] += 1
@@ -316,10 +316,3 @@ class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
         if not np.all(np.isfinite(forecast)):
             raise RuntimeError("The forecast is not finite (it overflowed); check the panel for extreme values.")
         return np.where(self.nonnegative_[positions][:, np.newaxis], np.maximum(forecast, 0.0), forecast)
-
-    def _with_extras(self, relative: np.ndarray, positions: list[int], rows: np.ndarray) -> np.ndarray:
-        """Windows ``(n, steps, 1 + n_extras)`` float32: the relative values, then each series' constant columns."""
-        extras = self._extras[positions][rows]
-        steps = relative.shape[1]
-        columns = [relative[..., np.newaxis], np.broadcast_to(extras[:, np.newaxis, :], (len(extras), steps, extras.shape[1]))]
-        return np.concatenate(columns, axis=2).astype(np.float32)

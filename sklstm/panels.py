@@ -18,7 +18,10 @@ import numpy as np
 
 from .series import check_time_index, frequency, future_index
 
-__all__ = ["Panel", "read_panel", "panel_frame", "next_labels", "relative_windows", "series_scale", "static_table"]
+__all__ = [
+    "Panel", "read_panel", "panel_frame", "next_labels", "relative_windows", "series_scale", "static_table",
+    "with_constants",
+]
 
 
 @dataclasses.dataclass
@@ -179,10 +182,15 @@ def relative_windows(y: np.ndarray, n_steps: int, level: int, scale: float,
     """
     windows = np.lib.stride_tricks.sliding_window_view(y[:-1], n_steps)
     offset = windows[:, -level:].mean(axis=1, keepdims=True)
-    X = ((windows - offset) / scale).astype(np.float32)[..., np.newaxis]
-    if extras is not None and len(extras):
-        X = np.concatenate([X, np.broadcast_to(extras.astype(np.float32), (*X.shape[:2], len(extras)))], axis=2)
-    return X, ((y[n_steps:] - offset[:, 0]) / scale).astype(np.float32)
+    extras = np.zeros((len(windows), 0)) if extras is None else np.broadcast_to(extras, (len(windows), len(extras)))
+    return with_constants((windows - offset) / scale, extras), ((y[n_steps:] - offset[:, 0]) / scale).astype(np.float32)
+
+
+def with_constants(windows: np.ndarray, constants: np.ndarray) -> np.ndarray:
+    """Univariate windows ``(n, steps)`` with each row's constants ``(n, k)`` at every step: float32 ``(n, steps, 1 + k)``."""
+    steps = windows.shape[1]
+    repeated = np.broadcast_to(constants[:, np.newaxis, :], (len(constants), steps, constants.shape[1]))
+    return np.concatenate([windows[..., np.newaxis], repeated], axis=2).astype(np.float32)
 
 
 def static_table(static: Any, ids: list, id_col: str = "unique_id") -> tuple[np.ndarray, list[str]]:
