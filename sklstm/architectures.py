@@ -110,9 +110,15 @@ def build_conv_lstm(
     kernel_size: tuple[int, int] = (1, 2),
     activation: str = "relu",
 ):
-    """``ConvLSTM2D -> Flatten -> Dense`` over ``(n_seq, 1, steps // n_seq)`` frames."""
+    """``ConvLSTM2D -> Flatten -> Dense`` over ``(n_seq, 1, steps // n_seq)`` frames.
+
+    The layer is :class:`~sklstm.layers.FusedConvLSTM2D`: Keras' ConvLSTM2D with
+    two convolutions per step instead of eight (the same arithmetic).
+    """
+    from .layers import FusedConvLSTM2D
+
     keras, inputs, n_out = _io(meta)
-    hidden = keras.layers.ConvLSTM2D(
+    hidden = FusedConvLSTM2D(
         filters, tuple(kernel_size), activation=activation, unroll=_unroll(inputs.shape[1]), name="conv_lstm"
     )(inputs)
     hidden = keras.layers.Flatten()(hidden)

@@ -131,6 +131,8 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
         if isinstance(state.get("model_"), np.ndarray):
             from scikeras._saving_utils import unpack_keras_model
 
+            from . import layers  # noqa: F401  (registers sklstm's own Keras layers for loading)
+
             state = {**state, "model_": unpack_keras_model(state["model_"])}
         super().__setstate__(state)
 
