@@ -89,10 +89,16 @@ class CompiledLoop:
     The loop is written with explicit ``tf.while_loop`` and ``tf.cond`` and
     traced without AutoGraph, whose source transformation was most of the
     cost of a first fit in a process.
+
+    The graph is traced on one model; :meth:`start` binds another of the same
+    architecture by handing the graph that model's variable handles in place
+    of the captured ones, so a pooled loop trains each fit's own model with no
+    copy of weights or optimizer state, and the first fit of an architecture
+    needs no private copy of its model.
     """
 
     def __init__(self, model, spec: LoopSpec):
-        self.model = model
+        self.model = model  # the model the loop is traced on: its variables are the graph's captures
         self.spec = spec
         self.busy = threading.Lock()
         self.early_stop = None if spec.early_stop is None else EarlyStop(*spec.early_stop)
@@ -115,22 +121,42 @@ class CompiledLoop:
         ]
         self.run = tf.function(self._run, input_signature=signature, autograph=False)
         self.traces = 0
+        self.bound = model
+        self._captures: list | None = None
 
-    def start(self, model=None) -> None:
-        """Start a new fit: reset the early-stopping state; copy ``model``'s initial weights and optimizer state."""
-        if model is not None and model is not self.model:
-            copy_values(model.weights, self.model.weights)
+    def compatible(self, model) -> bool:
+        """Whether ``model`` has this loop's variables (count, shapes and types), so that it can be bound."""
+        own, theirs = _state(self.model), _state(model)
+        return len(own) == len(theirs) and all(
+            a.shape == b.shape and a.dtype == b.dtype for a, b in zip(own, theirs, strict=True)
+        )
+
+    def start(self, model) -> None:
+        """Bind ``model`` (a :meth:`compatible` one) for the next fit; reset the early-stopping state.
+
+        The traced graph reads and writes ``model``'s own weights and optimizer
+        state in place of those of the model it was traced on: nothing is copied.
+        """
+        if not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
-            copy_values(model.optimizer.variables, self.model.optimizer.variables)
+        self.bound = model
+        self._captures = None
+        if model is not self.model:
+            swap = {id(a.value.handle): b.value.handle for a, b in zip(_state(self.model), _state(model), strict=True)}
+            self._captures = [swap.get(id(c), c) for c in self._concrete().captured_inputs]
         self.best.assign(np.inf)
         self.wait.assign(0)
         self.best_epoch.assign(-1)
         self.status.assign(0)
 
-    def export(self, model) -> None:
-        """Copy the trained weights and optimizer state into ``model``."""
-        copy_values(self.model.weights, model.weights)
-        copy_values(self.model.optimizer.variables, model.optimizer.variables)
+    def __call__(self, *args: Any) -> tuple:
+        """Run the traced loop on the bound model: ``(losses, val_losses)`` of the epochs run."""
+        concrete = self._concrete()
+        captures = concrete.captured_inputs if self._captures is None else self._captures
+        return concrete._call_flat(list(args), captures)  # (private) the graph with other captured variables
+
+    def _concrete(self) -> Any:
+        return self.run.get_concrete_function()
 
     # ------------------------------------------------------------ traced parts
     def _batch(self, source, y, sw, segments, idx):
@@ -256,10 +282,9 @@ class CompiledLoop:
             return losses.stack(), val_losses.stack()
 
 
-def copy_values(sources: list, targets: list) -> None:
-    """Assign each source variable's value to the matching target variable."""
-    for source, target in zip(sources, targets, strict=True):
-        target.assign(source)
+def _state(model) -> list:
+    """A compiled model's variables and its optimizer's, in the order both are created."""
+    return [*model.variables, *model.optimizer.variables]
 
 
 def plain_adam(optimizer: Any, weights: list) -> bool:

@@ -1,8 +1,8 @@
 """A pool of traced training loops, reused across fits of the same architecture.
 
 Tracing a training loop costs 0.2-0.5 s. A pooled :class:`~sklstm.compiled_loop.CompiledLoop`
-is bound to a private copy of its model; each fit with the same key copies its
-fresh weights in, trains, and copies the result back.
+keeps the graph traced on the first model of its key; each later fit with the
+same key runs that graph on its own model's variables.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from ._tf import keras
 from .compiled_loop import CompiledLoop
 
-__all__ = ["POOL", "TrainingPool", "clone_compiled"]
+__all__ = ["POOL", "TrainingPool"]
 
 
 class TrainingPool:
     """Traced training loops kept for reuse, keyed by architecture and loop settings.
 
-    Tracing a training loop costs 0.2-0.5 s; a pooled loop is bound to a
-    private copy of its model, and each fit with the same key copies its
-    fresh weights in, trains, and copies the result back. The least recently
+    Tracing a training loop costs 0.2-0.5 s; a pooled loop keeps the graph
+    traced on the first model of its key (and so that model), and each later
+    fit with the same key runs it on its own model's weights and optimizer
+    state, without copying them. The least recently
     used loop goes first once more than ``size`` are kept; ``size=0`` keeps
     none (every fit traces its own loop). The package's pool is
     :data:`sklstm.training.POOL`, which lives as long as the process: set its
@@ -71,10 +71,3 @@ class TrainingPool:
 
 POOL = TrainingPool()
 
-
-def clone_compiled(model: Any) -> Any:
-    """A private copy of a compiled model (same layers, loss and optimizer configuration)."""
-    trainer = keras.models.clone_model(model)  # its initial weights are replaced by each fit's
-    optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
-    trainer.compile(optimizer=optimizer, loss=model.loss)
-    return trainer

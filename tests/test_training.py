@@ -173,6 +173,41 @@ def test_one_trace_serves_every_data_length(empty_pool):
     assert [loop.traces for loop in empty_pool.loops().values()] == [1]
 
 
+def test_a_pooled_loop_trains_each_fits_own_model_and_leaves_the_first_alone(empty_pool):
+    X, y = make_windows(np.sin(np.arange(60) / 3.0), 5)
+    first = _vanilla(epochs=5, random_state=0).fit(X, y)
+    before = [w.copy() for w in first.model_.get_weights()]
+    prediction = first.predict(X)
+    pooled = _vanilla(epochs=5, random_state=1).fit(X, y)  # runs the loop traced on first.model_
+    assert [(loop.traces, loop.model) for loop in empty_pool.loops().values()] == [(1, first.model_)]
+    for old, now in zip(before, first.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(now, old)
+    np.testing.assert_array_equal(first.predict(X), prediction)
+    assert int(pooled.model_.optimizer.iterations.numpy()) == 5 * int(np.ceil(len(X) / 32))
+    empty_pool.size = 0  # the same fit with a loop traced on its own model
+    fresh = _vanilla(epochs=5, random_state=1).fit(X, y)
+    np.testing.assert_allclose(pooled.predict(X), fresh.predict(X), rtol=1e-5, atol=1e-6)
+    for a, b in zip(pooled.model_.optimizer.variables, fresh.model_.optimizer.variables, strict=True):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_a_pooled_loop_whose_variables_do_not_match_is_traced_anew(empty_pool):
+    from sklstm.training import Schedule, fit_compiled
+
+    X, y = make_windows(np.sin(np.arange(60) / 3.0), 5)
+    empty_pool.size = 0  # the estimators' own fits leave nothing in the pool
+    small = _vanilla(units=3, epochs=1).fit(X, y).model_
+    large = _vanilla(units=4, epochs=1).fit(X, y).model_
+    empty_pool.size = 8
+    Xe, ye = X[:, :, None].astype(np.float32), y[:, None].astype(np.float32)
+    fit_compiled(small, Xe, ye, Schedule(epochs=1), cache_key="same key")  # a key that lies
+    loop = next(iter(empty_pool.loops().values()))
+    assert loop.compatible(small) and not loop.compatible(large)
+    result = fit_compiled(large, Xe, ye, Schedule(epochs=2), cache_key="same key")
+    assert len(result.history["loss"]) == 2
+    assert next(iter(empty_pool.loops().values())).model is large
+
+
 def _live_training_graphs() -> int:
     import gc
 
