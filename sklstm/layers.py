@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Keras exports no ConvLSTM cell; its class is private API (keras is pinned below 4 in pyproject.toml).
+# Keras exports no ConvLSTM cell; its class is private API (keras is pinned below 3.16 in pyproject.toml).
 from keras.src.layers.rnn.conv_lstm import ConvLSTMCell
 
 from ._tf import keras

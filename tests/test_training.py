@@ -357,3 +357,40 @@ def test_fits_with_fused_and_keras_adam_agree():
     clipped = _vanilla(optimizer__clipnorm=1e9).fit(X, Y)  # no clipping in effect, but Keras' own update
     np.testing.assert_allclose(fused.history_["loss"], clipped.history_["loss"], rtol=1e-4)
     np.testing.assert_allclose(fused.predict(X), clipped.predict(X), rtol=1e-4)
+
+
+def _rewrite_options(options):
+    from tensorflow.core.protobuf import config_pb2
+
+    config = config_pb2.ConfigProto()
+    config.ParseFromString(options.config_proto_serialized)
+    return config.graph_options.rewrite_options
+
+
+def test_lean_call_options_lighten_grappler_and_keep_the_users_choices():
+    from tensorflow.core.protobuf import config_pb2, rewriter_config_pb2
+    from tensorflow.python.eager import context
+
+    from sklstm.compiled_loop import lean_call_options
+
+    rewriter = rewriter_config_pb2.RewriterConfig
+    lean = _rewrite_options(lean_call_options(context.context().function_call_options))
+    assert (lean.meta_optimizer_iterations, lean.memory_optimization, lean.remapping) == (
+        rewriter.ONE, rewriter.NO_MEM_OPT, rewriter.OFF
+    )
+    config = config_pb2.ConfigProto()
+    config.graph_options.rewrite_options.remapping = rewriter.ON
+    config.graph_options.rewrite_options.meta_optimizer_iterations = rewriter.TWO
+    mine = _rewrite_options(lean_call_options(context.FunctionCallOptions(config_proto=config)))
+    assert (mine.remapping, mine.meta_optimizer_iterations, mine.memory_optimization) == (
+        rewriter.ON, rewriter.TWO, rewriter.NO_MEM_OPT
+    )
+
+
+def test_a_fit_leaves_the_threads_function_call_options_alone():
+    from tensorflow.python.eager import context
+
+    before = context.context().function_call_options
+    X, y = make_windows(np.sin(np.arange(40) / 3.0), 4)
+    _vanilla(epochs=2).fit(X, y)
+    assert context.context().function_call_options is before
