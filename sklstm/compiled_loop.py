@@ -269,7 +269,7 @@ class CompiledLoop:
         data = (source, y, sw, segments)
         validation = self.spec.validation
 
-        def body(i, status, losses, val_losses):
+        def body(i, status, *arrays):
             epoch = start + i
             loss = self._epoch(data, seed, n, epoch)
             val_loss = self._val_loss(data, n) if validation else loss
@@ -280,15 +280,17 @@ class CompiledLoop:
                 current = val_loss if self.early_stop.monitor == "val_loss" else loss
                 stop = tf.cond(finite, lambda: self._early_stop(current, epoch), lambda: tf.constant(False))
                 status = tf.where(finite, tf.where(stop, 1, 0), 2)
-            return i + 1, status, losses.write(i, loss), val_losses.write(i, val_loss)
+            return i + 1, status, *(array.write(i, value) for array, value in zip(arrays, (loss, val_loss)))
 
-        arrays = [tf.TensorArray(tf.float32, size=0, dynamic_size=True) for _ in range(2)]
-        _, status, losses, val_losses = tf.while_loop(
+        # The per-epoch losses (and validation losses); each TensorArray costs a few ms to trace and optimise.
+        arrays = [tf.TensorArray(tf.float32, size=0, dynamic_size=True) for _ in range(1 + validation)]
+        _, status, *arrays = tf.while_loop(
             lambda i, status, *_: tf.logical_and(i < count, tf.equal(status, 0)),
             body, (tf.constant(0), tf.constant(0), *arrays),
         )
         with tf.control_dependencies([self.status.assign(status)]):
-            return losses.stack(), val_losses.stack()
+            losses = arrays[0].stack()
+            return losses, (arrays[1].stack() if validation else losses)
 
 
 def _eager_context() -> Any:
