@@ -92,12 +92,18 @@ def build_cnn_lstm(
     pool_size: int = 2,
     activation: str = "relu",
 ):
-    """TimeDistributed ``Conv1D -> MaxPooling1D -> Flatten`` over sub-sequences, then LSTM."""
+    """TimeDistributed ``Conv1D -> MaxPooling1D -> Flatten`` over sub-sequences, then LSTM.
+
+    The convolution is :class:`~sklstm.layers.MatmulConv1D`: Keras' Conv1D with
+    small kernels applied as matrix products (the same arithmetic).
+    """
+    from .layers import MatmulConv1D
+
     keras, inputs, n_out = _io(meta)
     td = keras.layers.TimeDistributed
-    hidden = td(
-        keras.layers.Conv1D(filters, kernel_size, activation=activation, padding="same", name="conv1d"), name="conv"
-    )(inputs)
+    hidden = td(MatmulConv1D(filters, kernel_size, activation=activation, padding="same", name="conv1d"), name="conv")(
+        inputs
+    )
     hidden = td(keras.layers.MaxPooling1D(pool_size, padding="same"))(hidden)
     hidden = td(keras.layers.Flatten())(hidden)
     hidden = keras.layers.LSTM(units, activation=activation, unroll=_unroll(inputs.shape[1]), name="lstm")(hidden)
@@ -113,7 +119,8 @@ def build_conv_lstm(
     """``ConvLSTM2D -> Flatten -> Dense`` over ``(n_seq, 1, steps // n_seq)`` frames.
 
     The layer is :class:`~sklstm.layers.FusedConvLSTM2D`: Keras' ConvLSTM2D with
-    two convolutions per step instead of eight (the same arithmetic).
+    two convolutions per step instead of eight, small kernels applied as
+    matrix products (the same arithmetic).
     """
     from .layers import FusedConvLSTM2D
 

@@ -7,9 +7,73 @@ import pytest
 
 import sklstm
 from sklstm._tf import keras, tf
-from sklstm.layers import FusedConvLSTM2D, FusedConvLSTMCell
+from sklstm.layers import MAX_TAPS, FusedConvLSTM2D, FusedConvLSTMCell, MatmulConv1D, small_conv
 
 X = np.random.default_rng(0).normal(size=(5, 3, 4, 4, 2)).astype(np.float32)
+
+
+@pytest.mark.parametrize(
+    ("shape", "kernel", "kwargs"),
+    [
+        ((4, 7, 3), (2,), {"padding": "valid"}),
+        ((4, 7, 3), (3,), {"padding": "same", "strides": 2}),
+        ((4, 9, 3), (2,), {"padding": "same", "dilation_rate": 3}),
+        ((4, 5, 6, 2), (2, 3), {"padding": "valid", "strides": (2, 1)}),
+        ((4, 5, 6, 2), (3, 3), {"padding": "same"}),
+        ((4, 1, 1, 2), (1, 2), {"padding": "same"}),
+        ((4, 6, 6, 2), (2, 2), {"padding": "valid", "dilation_rate": (2, 2)}),
+        ((4, 6, 6, 2), (4, 4), {"padding": "same"}),  # more than MAX_TAPS: keras.ops.conv
+    ],
+)
+def test_small_conv_equals_keras_conv(shape, kernel, kwargs):
+    rng = np.random.default_rng(1)
+    x = tf.constant(rng.normal(size=shape).astype(np.float32))
+    w = tf.Variable(rng.normal(size=(*kernel, shape[-1], 5)).astype(np.float32))
+    rank = len(kernel)
+    strides, rate = kwargs.get("strides", 1), kwargs.get("dilation_rate", 1)
+    results = []
+    for conv in (keras.ops.conv, small_conv):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            if conv is small_conv:
+                out = small_conv(x, w, strides, kwargs["padding"], rate, "channels_last")
+            else:
+                out = keras.ops.conv(x, w, strides=strides, padding=kwargs["padding"], dilation_rate=rate)
+            loss = tf.reduce_sum(out**2)
+        results.append([out.numpy(), *(g.numpy() for g in tape.gradient(loss, [x, w]))])
+    assert results[0][0].shape[1 : 1 + rank] == results[1][0].shape[1 : 1 + rank]
+    for keras_value, small_value in zip(*results, strict=True):
+        np.testing.assert_allclose(small_value, keras_value, rtol=1e-4, atol=1e-4)
+    assert MAX_TAPS == 9
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"padding": "valid"},
+        {"padding": "same", "strides": 2},
+        {"padding": "causal", "dilation_rate": 2},
+        {"padding": "same", "groups": 2},  # Keras' own path
+        {"padding": "valid", "data_format": "channels_first"},  # Keras' own path
+        {"padding": "same", "use_bias": False, "activation": "relu"},
+    ],
+)
+def test_matmul_conv1d_equals_keras_conv1d(kwargs):
+    x = np.random.default_rng(2).normal(size=(3, 8, 4)).astype(np.float32)
+    keras_layer, layer = keras.layers.Conv1D(6, 2, **kwargs), MatmulConv1D(6, 2, **kwargs)
+    keras_layer(x)
+    layer(x)
+    layer.set_weights(keras_layer.get_weights())
+    np.testing.assert_allclose(layer(x).numpy(), keras_layer(x).numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_matmul_conv1d_saves_and_loads(tmp_path):
+    x = np.random.default_rng(3).normal(size=(3, 8, 4)).astype(np.float32)
+    model = keras.Sequential([keras.Input(x.shape[1:]), MatmulConv1D(6, 2, name="conv")])
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    assert isinstance(loaded.get_layer("conv"), MatmulConv1D)
+    np.testing.assert_array_equal(loaded(x).numpy(), model(x).numpy())
 
 
 def _pair(**kwargs):
@@ -30,6 +94,7 @@ def _pair(**kwargs):
         {"strides": (2, 1)},
         {"data_format": "channels_first"},
         {"use_bias": False, "activation": "relu"},
+        {"dilation_rate": (2, 1), "padding": "same"},
     ],
 )
 def test_fused_conv_lstm_equals_keras(kwargs):
@@ -61,6 +126,10 @@ def test_fused_conv_lstm_dropout_takes_keras_path():
     dropped = layer(X, training=True).numpy()
     assert dropped.shape == plain.shape and not np.allclose(dropped, plain)
     np.testing.assert_array_equal(layer(X, training=False).numpy(), plain)
+    keras_layer = keras.layers.ConvLSTM2D(3, (2, 2), dropout=0.5, recurrent_dropout=0.5, seed=0)
+    keras_layer(X)
+    keras_layer.set_weights(layer.get_weights())
+    np.testing.assert_allclose(keras_layer(X).numpy(), plain, rtol=1e-5, atol=1e-6)
 
 
 def test_fused_conv_lstm_saves_and_loads(tmp_path):
@@ -71,20 +140,23 @@ def test_fused_conv_lstm_saves_and_loads(tmp_path):
     np.testing.assert_array_equal(loaded(X).numpy(), model(X).numpy())
 
 
-def test_conv_lstm_regressor_uses_the_fused_layer():
+def test_convolutional_regressors_use_sklstm_layers():
     from sklstm.windows import make_windows
 
     Xw, y = make_windows(np.arange(40, dtype=float), 4)
     est = sklstm.ConvLSTMRegressor(filters=4, epochs=2, random_state=0).fit(Xw, y)
     assert isinstance(est.model_.get_layer("conv_lstm"), FusedConvLSTM2D)
+    est = sklstm.CNNLSTMRegressor(filters=4, units=3, epochs=2, random_state=0).fit(Xw, y)
+    assert isinstance(est.model_.get_layer("conv").layer, MatmulConv1D)
 
 
 @pytest.mark.slow
-def test_pickled_conv_lstm_loads_in_a_fresh_process(tmp_path):
+@pytest.mark.parametrize("cls", [sklstm.ConvLSTMRegressor, sklstm.CNNLSTMRegressor])
+def test_pickled_convolutional_regressor_loads_in_a_fresh_process(tmp_path, cls):
     from sklstm.windows import make_windows
 
     Xw, y = make_windows(np.arange(40, dtype=float), 4)
-    est = sklstm.ConvLSTMRegressor(filters=4, epochs=2, random_state=0).fit(Xw, y)
+    est = cls(filters=4, epochs=2, random_state=0).fit(Xw, y)
     (tmp_path / "est.pkl").write_bytes(pickle.dumps(est))
     np.save(tmp_path / "X.npy", Xw)
     code = (
