@@ -124,11 +124,14 @@ class FusedConvLSTM2D(keras.layers.ConvLSTM2D):
     Parameters
     ----------
     filters : int
-        Number of output filters (the state's channels).
+        Channels of the state and of the output; the cell computes four
+        times as many, one group per gate.
     kernel_size : int or tuple of int
-        Size of the convolution window.
+        ``(rows, columns)`` of the input's convolution window; the state's
+        convolution has the same window with ``"same"`` padding.
     **kwargs : dict
-        Any other argument of ``keras.layers.ConvLSTM2D``.
+        Any other argument of ``keras.layers.ConvLSTM2D`` (``padding``,
+        ``strides``, ``dropout``, ...).
 
     Examples
     --------
@@ -156,11 +159,12 @@ class MatmulConv1D(keras.layers.Conv1D):
     Parameters
     ----------
     filters : int
-        Number of output filters.
+        Output channels per time step.
     kernel_size : int or tuple of int
-        Size of the convolution window.
+        Taps along the time axis (at most :data:`MAX_TAPS` for the matrix product).
     **kwargs : dict
-        Any other argument of ``keras.layers.Conv1D``.
+        Any other argument of ``keras.layers.Conv1D`` (``padding`` including
+        ``"causal"``, ``strides``, ``dilation_rate``, ``activation``, ...).
 
     Examples
     --------

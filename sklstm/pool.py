@@ -58,6 +58,22 @@ class TrainingPool:
             self._loops.move_to_end(key)
             return loop
 
+    def loop_for(self, key: Any, model: Any, spec: Any) -> CompiledLoop:
+        """A loop bound to ``model`` and locked for one fit: the pooled one for ``key``, or a new one.
+
+        A pooled loop whose variables do not match ``model``'s (a key that
+        promised more than it held) is replaced by a new trace.
+        """
+        loop = self.checkout(key)
+        if loop is not None and not loop.compatible(model):
+            loop.busy.release()
+            loop = None
+        if loop is None:
+            loop = CompiledLoop(model, spec)
+            loop.busy.acquire()
+        loop.start(model)
+        return loop
+
     def checkin(self, key: Any, loop: CompiledLoop) -> None:
         """Keep ``loop`` (released by the caller) for the next fit with ``key``."""
         if key is None or self.size <= 0:

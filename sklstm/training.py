@@ -108,8 +108,8 @@ def fit_compiled(
     With a hashable ``cache_key`` (the architecture and compile settings), the
     traced loop is kept in a small pool: the next fit with the same key runs
     the same graph on its own model's variables, skipping the tracing
-    (0.3-0.5 s). The number of
-    samples is not part of the key: every data length shares one trace.
+    (0.1-0.5 s). The number of samples is not part of the key: every data
+    length shares one trace.
     ``pool`` defaults to the package's :data:`POOL`.
 
     Returns the per-epoch history (``loss`` and, with a validation split,
@@ -152,14 +152,7 @@ def fit_compiled(
     pool = POOL if pool is None else pool
     if not model.optimizer.built:  # its variables exist before a loop binds them
         model.optimizer.build(model.trainable_variables)
-    loop = pool.checkout(key)
-    if loop is not None and not loop.compatible(model):  # not the variables the key promised: trace anew
-        loop.busy.release()
-        loop = None
-    if loop is None:
-        loop = CompiledLoop(model, spec)
-        loop.busy.acquire()
-    loop.start(model)
+    loop = pool.loop_for(key, model, spec)
     sw = np.zeros(0, np.float32) if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
     args = (tf.convert_to_tensor(X), tf.convert_to_tensor(y), tf.convert_to_tensor(sw), _segments(window_segments),
             tf.constant(int(seed), tf.int32), tf.constant(n, tf.int32))
