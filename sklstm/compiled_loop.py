@@ -134,13 +134,11 @@ class CompiledLoop:
         )
 
     def start(self, model) -> None:
-        """Bind ``model`` (a :meth:`compatible` one) for the next fit; reset the early-stopping state.
+        """Bind ``model`` (a :meth:`compatible` one, its optimizer built) for the next fit; reset the early stopping.
 
         The traced graph reads and writes ``model``'s own weights and optimizer
         state in place of those of the model it was traced on: nothing is copied.
         """
-        if not model.optimizer.built:
-            model.optimizer.build(model.trainable_variables)
         self.bound = model
         self._captures = None
         if model is not self.model:
@@ -155,11 +153,10 @@ class CompiledLoop:
         """Run the traced loop on the bound model: ``(losses, val_losses)`` of the epochs run."""
         concrete = self._concrete()
         captures = concrete.captured_inputs if self._captures is None else self._captures
-        if not self.lean:
-            return concrete._call_flat(list(args), captures)
         context = _eager_context()
         options = context.function_call_options  # this thread's, restored below
-        context.function_call_options = lean_call_options(options)
+        if self.lean:
+            context.function_call_options = lean_call_options(options)
         try:
             return concrete._call_flat(list(args), captures)  # (private) the graph with other captured variables
         finally:

@@ -64,6 +64,8 @@ class TrainingPool:
         A pooled loop whose variables do not match ``model``'s (a key that
         promised more than it held) is replaced by a new trace.
         """
+        if not model.optimizer.built:  # its variables exist before a loop compares and binds them
+            model.optimizer.build(model.trainable_variables)
         loop = self.checkout(key)
         if loop is not None and not loop.compatible(model):
             loop.busy.release()

@@ -150,8 +150,6 @@ def fit_compiled(
     )
     key = None if cache_key is None else (cache_key, spec)
     pool = POOL if pool is None else pool
-    if not model.optimizer.built:  # its variables exist before a loop binds them
-        model.optimizer.build(model.trainable_variables)
     loop = pool.loop_for(key, model, spec)
     sw = np.zeros(0, np.float32) if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
     args = (tf.convert_to_tensor(X), tf.convert_to_tensor(y), tf.convert_to_tensor(sw), _segments(window_segments),
