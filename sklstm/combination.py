@@ -20,11 +20,14 @@ from .lags import LagLayout, SeriesTransform, build_frame, forecast_paths
 from .series import SeriesData
 
 __all__ = [
+    "COMBINATIONS",
+    "Ensemble",
     "ForecasterSelection",
     "LagModel",
     "Plan",
     "blend",
     "combine",
+    "family_weights",
     "label",
     "mase_scale",
     "network_inputs",
@@ -38,11 +41,16 @@ __all__ = [
 class ForecasterSelection:
     """What :class:`LSTMForecaster` chose on the held-out end of the training series.
 
-    ``validation_mase`` is the mean absolute error of the chosen configuration
-    over the validation forecasts, divided by the in-sample seasonal-naive error;
-    ``linear_mase`` is the same without the network. ``combined_with`` lists the
-    other configurations (ridge alone) whose forecasts are combined with it
-    (weights in ``LSTMForecaster.combination_weights_``).
+    ``transform`` and ``n_steps_in`` name the best-validated ridge
+    configuration (the one the networks correct); ``combined_with`` lists the
+    other ridge configurations blended with it (weights in
+    ``LSTMForecaster.combination_weights_``). ``member_scores`` is each
+    member's validation MASE (``"ridge"``: the blended ridges; ``"ets"``,
+    ``"theta"``, ``"arima"``: the statistical models) and ``member_weights``
+    its weight in the forecast. ``linear_mase`` is the validation MASE of the
+    weighted members without the networks, ``validation_mase`` with the
+    networks at ``residual_weight`` (the same when they were dropped), and
+    ``networks`` says in words whether they were used and why.
     """
 
     transform: str
@@ -52,6 +60,14 @@ class ForecasterSelection:
     validation_mase: float
     linear_mase: float
     combined_with: tuple = ()
+    member_weights: dict = dataclasses.field(default_factory=dict)
+    member_scores: dict = dataclasses.field(default_factory=dict)
+    networks: str = ""
+
+    @property
+    def uses_networks(self) -> bool:
+        """Whether the forecast includes the networks' correction."""
+        return self.residual_weight > 0
 
 
 @dataclasses.dataclass
@@ -129,6 +145,70 @@ def combine(members: list[LagModel], weights: np.ndarray, data: SeriesData, orig
     use = weight and members[0].networks
     corrected = members[0].forecast(data, origins, horizon, weight=1.0) if use else None
     return blend(paths, weights, corrected, weight)
+
+
+#: How the members' forecasts are weighted from their validation MASE (``LSTMForecaster(combination=...)``).
+COMBINATIONS = ("inverse", "rank", "equal", "best")
+
+
+def family_weights(scores: dict, rule: str) -> dict:
+    """Weight of each member from its validation MASE ``scores`` (members with an infinite score get 0).
+
+    ``"inverse"``: proportional to ``1 / score**2``; ``"rank"``: :func:`rank_weights` by score;
+    ``"equal"``: the plain mean; ``"best"``: the single best member.
+
+    >>> family_weights({"ridge": 1.0, "ets": 2.0}, "inverse")
+    {'ridge': 0.8, 'ets': 0.2}
+    """
+    names = [n for n in scores if np.isfinite(scores[n])] or list(scores)[:1]
+    if len(names) == 1 or rule == "best":
+        best = min(names, key=lambda n: scores[n])
+        return {n: float(n == best) for n in scores}
+    if rule == "equal":
+        raw = {n: 1.0 for n in names}
+    elif rule == "rank":
+        ranked = sorted(names, key=lambda n: scores[n])
+        raw = dict(zip(ranked, rank_weights(len(ranked))))
+    else:
+        raw = {n: 1.0 / max(scores[n], 1e-12) ** 2 for n in names}
+    total = sum(raw.values())
+    return {n: round(float(raw.get(n, 0.0) / total), 12) for n in scores}
+
+
+@dataclasses.dataclass
+class Ensemble:
+    """The fitted members of a forecast and their weights.
+
+    ``ridges`` (best-validated first, with the networks on the first) are
+    blended by ``ridge_weights``; that blend and each statistical member in
+    ``stats`` are weighted by ``weights`` (by member name), and
+    ``residual_weight`` times the networks' correction of the first ridge is added.
+    """
+
+    ridges: list
+    ridge_weights: np.ndarray
+    stats: list
+    weights: dict
+    residual_weight: float
+
+    def member_paths(self, data: SeriesData, origins: np.ndarray, horizon: int) -> dict:
+        """Each member's forecasts ``(len(origins), horizon, n_targets)`` (the ridges blended, without networks)."""
+        out = {}
+        if self.weights.get("ridge", 0.0) > 0 or not self.stats:
+            out["ridge"] = combine(self.ridges, self.ridge_weights, data, origins, horizon, 0.0)
+        for member in self.stats:
+            out[member.name] = member.forecast(data.y, origins, horizon)
+        return out
+
+    def forecast(self, data: SeriesData, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """The weighted members plus ``residual_weight`` times what the networks change in the first ridge."""
+        paths = self.member_paths(data, origins, horizon)
+        out = sum(self.weights.get(name, 1.0 if len(paths) == 1 else 0.0) * p for name, p in paths.items())
+        if self.residual_weight and self.ridges[0].networks:
+            first = self.ridges[0]
+            out = out + self.residual_weight * (first.forecast(data, origins, horizon, weight=1.0)
+                                                - first.forecast(data, origins, horizon))
+        return out
 
 
 def label(transform: SeriesTransform, n_steps_in: int) -> str:

@@ -8,19 +8,26 @@ residuals, and their correction is kept only at a weight that validates.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 from sklearn.base import clone
 
-from .combination import LagModel, Plan, blend, combine, label, mase_scale, network_inputs, rank_weights, scale_stats
+from .combination import LagModel, Plan, combine, label, mase_scale, network_inputs, scale_stats
 from .lags import LagLayout, SeriesTransform, build_frame, training_windows
 from .series import SeriesData
+from .statistical import fit_stat_member
 
 __all__ = ["ConfigurationMixin"]
 
 _RIDGE_ALPHAS = np.logspace(-6, 3, 19)
-_RESIDUAL_WEIGHTS = (0.0, 0.5)  # "auto": drop the network's correction, or add half of it
+_RESIDUAL_WEIGHTS = (0.0, 0.25, 0.5)  # "auto": drop the network's correction, or add a quarter or half of it
+# The networks are trained only when the ridges carry at least this share of the forecast, and kept only when
+# they lower the validation MASE of the whole forecast by at least this much (chosen on the tuning half of
+# benchmarks/bench_real.py).
+_MIN_RIDGE_SHARE = 0.2
+_NETWORK_MARGIN = 0.02
 
 
 class ConfigurationMixin:
@@ -99,36 +106,83 @@ class ConfigurationMixin:
         err = np.abs(paths - actual) / plan.scale
         return float(np.mean(err)) if np.all(np.isfinite(err)) else float("inf")
 
-    def _select_network(self, data: SeriesData, members: list, member_paths: list, plan: Plan | None,
-                        linear_mase: float) -> tuple[float, int | None, float, LagModel | None]:
-        """Weight of the primary member's networks, judged by forecasts on the held-out end.
+    def _fit_stats(self, data: SeriesData, stop: int, names: tuple | None = None) -> list:
+        """The statistical members ``names`` (default: those in ``members``), fitted on ``data.y[:stop]``; a
+        member that fails is dropped with a warning."""
+        fitted = []
+        for name in self._member_names() if names is None else names:
+            if name == "ridge":
+                continue
+            try:
+                fitted.append(fit_stat_member(name, data.y[:stop], self.season_length_))
+            except Exception as exc:  # any failure of the statistical library: the member is dropped, never a crash
+                warnings.warn(f"LSTMForecaster: the {name!r} member could not be fitted and is dropped "
+                              f"({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=3)
+        return fitted
 
-        The ``n_models`` networks are trained on the windows before the held-out
-        end (early stopping on the last fifth of them); the weight whose
-        combined validation forecast is best wins. Returns the weight, the networks' median best
-        epoch, the validation MASE and the fitted primary (None when nothing
-        was validated).
+    def _stat_paths(self, plan: Plan, stats: list) -> tuple[list, dict]:
+        """Members that forecast the validation origins (a failing one is dropped with a warning) and their scores."""
+        kept, paths = [], {}
+        for member in stats:
+            try:
+                forecast = member.forecast(self._data.y, plan.origins, plan.steps)
+            except Exception as exc:
+                warnings.warn(f"LSTMForecaster: the {member.name!r} member failed to forecast and is dropped "
+                              f"({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=3)
+                continue
+            kept.append(member)
+            paths[member.name] = np.maximum(forecast, 0.0) if self.nonnegative_ else forecast
+        return kept, paths
+
+    def _select_network(self, data: SeriesData, members: list, plan: Plan | None, mix: dict,
+                        ) -> tuple[float, int | None, float, LagModel | None, str]:
+        """Weight of the networks' correction of the first ridge, judged by forecasts on the held-out end.
+
+        ``mix`` holds the members' validation forecasts (``paths``, ridge
+        configurations in ``ridge_paths``), their weights and the validation
+        MASE without networks (``linear``). The networks are trained only
+        where they can change the forecast: the ridges must carry at least
+        :data:`_MIN_RIDGE_SHARE` of the weight. The ``n_models`` networks are
+        trained on the windows before the held-out end (early stopping on the
+        last fifth of them); a weight is kept only if it lowers the
+        validation MASE of the whole forecast by at least
+        :data:`_NETWORK_MARGIN` (relative). Returns the weight, the networks'
+        median best epoch, the validation MASE, the fitted first ridge with its
+        networks (None when none were trained) and the reason, in words.
         """
         fixed = None if self.residual_weight == "auto" else float(self.residual_weight)
         if not self.linear_model:
             fixed = 1.0
         if fixed == 0.0:
-            return 0.0, None, linear_mase, None
+            return 0.0, None, mix["linear"], None, "not used (residual_weight=0)"
         base = self._base_estimator()
         early = self.early_stopping and "epochs" in base.get_params() and "callbacks" in base.get_params()
         if plan is None or (fixed is not None and not early):
-            return (1.0 if fixed is None else fixed), None, float("nan"), None
+            return (1.0 if fixed is None else fixed), None, float("nan"), None, "used (weight set, not validated)"
+        share = mix["weights"].get("ridge", 0.0)
+        if fixed is None and share < _MIN_RIDGE_SHARE:
+            return 0.0, None, mix["linear"], None, (f"not trained: the ridges carry {share:.0%} of the forecast "
+                                                   f"(under {_MIN_RIDGE_SHARE:.0%}), too little for a correction to matter")
         transform, n_steps_in = members[0]
         model = self._fit_model(data, len(data.y), transform, n_steps_in, networks=True, val_start=int(plan.origins[0]),
                                 n_models=self.n_models, early=early)
         best = [int(np.argmin(net.history_["val_loss"])) + 1 for net in model.networks] if early else []
         epochs = int(np.median(best)) if best else None
-        corrected = self._validation_forecast(plan, model, data, 1.0)
-        weights = rank_weights(len(member_paths))
-        scores = {w: self._validation_mase(plan, blend(member_paths, weights, corrected, w))
+        correction = self._validation_forecast(plan, model, data, 1.0) - mix["ridge_paths"][0]
+        base_paths = sum(mix["weights"][n] * p for n, p in mix["paths"].items())
+        clip = (lambda a: np.maximum(a, 0.0)) if self.nonnegative_ else (lambda a: a)
+        scores = {w: self._validation_mase(plan, clip(base_paths + w * correction))
                   for w in ([fixed] if fixed is not None else _RESIDUAL_WEIGHTS)}
+        if fixed is not None:
+            return fixed, epochs, scores[fixed], model, "used (weight set)"
         weight = min(scores, key=lambda w: (scores[w], w))  # ties keep the smaller weight
-        return weight, (epochs if weight > 0 else None), scores[weight], model
+        if weight > 0 and scores[weight] > (1 - _NETWORK_MARGIN) * mix["linear"]:
+            weight = 0.0
+        gain = 1 - scores[weight] / mix["linear"] if mix["linear"] > 0 else 0.0
+        reason = (f"used at weight {weight}: validation MASE {gain:.1%} lower" if weight > 0 else
+                  f"trained and dropped: they did not lower the validation MASE by {_NETWORK_MARGIN:.0%} "
+                  f"(best {1 - min(scores.values()) / mix['linear']:+.1%})")
+        return weight, (epochs if weight > 0 else None), scores[weight], model, reason
 
     def _fit_model(self, data: SeriesData, stop: int, transform: SeriesTransform, n_steps_in: int, *,
                    networks: bool = False, epochs: int | None = None, n_models: int = 1, val_start: int | None = None,

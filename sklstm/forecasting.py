@@ -23,11 +23,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .backtesting import FoldForecast, RollingOriginSplit, backtest
 from .base_forecaster import FORECASTER_CONSTRAINTS, BaseForecaster, SeasonalNaiveForecaster
-from .combination import ForecasterSelection, blend, combine, label, rank_weights
+from .combination import COMBINATIONS, Ensemble, ForecasterSelection, Plan, blend, family_weights, label, rank_weights
 from .configurations import ConfigurationMixin
 from .intervals import IntervalMixin
 from .lags import TRANSFORMS, LagLayout
-from .series import SeriesData, check_time_index, season_length_from_index
+from .series import SeriesData, check_time_index, detect_season, resolve_season, season_length_from_index
+from .statistical import STATISTICAL_MEMBERS
 
 # The forecasting API in one place (its parts live in the modules named above).
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "SeasonalNaiveForecaster",
     "backtest",
     "check_time_index",
+    "detect_season",
     "rank_weights",
     "season_length_from_index",
 ]
@@ -158,6 +160,8 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         "linear_model": ["boolean"],
         "residual_weight": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
         "early_stopping": ["boolean"],
+        "members": [StrOptions({"auto"}), list, tuple],
+        "combination": [StrOptions(set(COMBINATIONS))],
     }
 
     def __init__(
@@ -171,6 +175,8 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         linear_model: bool = True,
         residual_weight: float | str = "auto",
         early_stopping: bool = True,
+        members: str | tuple = "auto",
+        combination: str = "inverse",
         nonnegative: bool | str = "auto",
         n_models: int = 3,
         random_state: int | None = 0,
@@ -180,6 +186,7 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         self.estimator, self.n_steps_in, self.strategy, self.horizon = estimator, n_steps_in, strategy, horizon
         self.season_length, self.transform = season_length, transform
         self.linear_model, self.residual_weight, self.early_stopping = linear_model, residual_weight, early_stopping
+        self.members, self.combination = members, combination
         self.nonnegative, self.n_models = nonnegative, n_models
         self.random_state, self.verbose = random_state, verbose
 
@@ -188,39 +195,80 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         """Choose every ``"auto"`` setting on the held-out end of ``data``, then fit the final models."""
         if self.transform in ("log", "log-diff") and not np.all(data.y > 0):
             raise ValueError(f"transform={self.transform!r} needs every value of y to be positive; got min {data.y.min():g}.")
-        self.season_length_ = (
-            season_length_from_index(self.index_) if self.season_length == "auto" else int(self.season_length)
-        )
+        self._check_members()
+        self.season_length_ = resolve_season(self.season_length, self.index_, data.y)
         self.nonnegative_ = bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative)
-        split = self._validation_plan(len(data.y))
+        n = len(data.y)
+        split = self._validation_plan(n)
         self._say(
-            f"{len(data.y)} steps, season {self.season_length_}: a ridge regression per transform and window length"
+            f"{n} steps, season {self.season_length_}: members {', '.join(self._member_names())}"
             + (f", scored on forecasts from the last {len(split[1])} origins" if split else "")
-            + (f"; then {self.n_models} network(s) ({type(self._base_estimator()).__name__}) on the best"
-               if self._uses_networks() else "")
         )
         members, paths, plan, held_out = self._select_linear(data)
         self.combination_weights_ = rank_weights(len(members))
-        linear_mase = self._validation_mase(plan, blend(paths, self.combination_weights_)) if plan else float("nan")
-        weight, epochs, mase, validated = self._select_network(data, members, paths, plan, linear_mase)
-        # The models fitted before the held-out end, as combined in the final forecast: what
-        # ``predict_interval`` calibrates on (None when the networks were not fitted there).
-        networks_held_out = weight == 0 or validated is not None
-        self._held_out = None if plan is None or not networks_held_out else (
-            [validated if validated is not None else held_out[0], *held_out[1:]], int(plan.origins[0])
-        )
+        mix = self._weigh_members(data, plan, paths)
+        weight, epochs, mase, validated, networks = self._select_network(data, members, plan, mix)
+        self._say(f"networks {networks}")
         (transform, n_steps_in), others = members[0], members[1:]
         self.transform_, self.n_steps_in_ = transform.name, n_steps_in
         self.residual_weight_, self.epochs_ = weight, epochs
+        self.member_weights_ = mix["weights"]
         self.selection_ = ForecasterSelection(
-            transform.name, n_steps_in, epochs, weight, mase, linear_mase, tuple(label(t, L) for t, L in others)
+            transform.name, n_steps_in, epochs, weight, mase, mix["linear"], tuple(label(t, L) for t, L in others),
+            dict(mix["weights"]), dict(mix["scores"]), networks,
         )
+        # The models fitted before the held-out end, as combined in the final forecast: what
+        # ``predict_interval`` calibrates on (None when the networks were not fitted there).
+        if plan is not None and (weight == 0 or validated is not None):
+            ridges = [validated if validated is not None else held_out[0], *held_out[1:]]
+            self._held_out = (self._ensemble(ridges, mix["stats"], weight), int(plan.origins[0]))
+        else:
+            self._held_out = None
         if validated is None or weight == 0:  # (without networks: the ridges alone, scaled on all the data)
-            self._members = self._fit_members(data, len(data.y), members, weight, epochs, self.n_models)
+            ridges = self._fit_members(data, n, members, weight, epochs, self.n_models)
         else:  # keep the networks that were judged on the held-out end; refit the ridges on all the data
-            self._members = self._fit_members(data, len(data.y), members, 0.0, None, 0, stats=validated)
-            self._members[0].networks = validated.networks
-        self.estimators_ = self._members[0].networks
+            ridges = self._fit_members(data, n, members, 0.0, None, 0, stats=validated)
+            ridges[0].networks = validated.networks
+        self._members = ridges
+        self._final = self._ensemble(ridges, self._fit_stats(data, n, self._weighted_stats()), weight)
+        self.estimators_ = ridges[0].networks
+
+    def _check_members(self) -> None:
+        if self.members == "auto":
+            return
+        known = ("ridge", *STATISTICAL_MEMBERS)
+        bad = [m for m in self.members if m not in known]
+        if bad or not self.members or len(set(self.members)) != len(self.members):
+            raise ValueError(f"members must be 'auto' or distinct names from {list(known)}; got {self.members!r}.")
+
+    def _member_names(self) -> tuple:
+        if self.members != "auto":
+            return tuple(self.members)
+        return ("ridge", *STATISTICAL_MEMBERS) if self.linear_model else ("ridge",)
+
+    def _weigh_members(self, data: SeriesData, plan: Plan | None, ridge_paths: list) -> dict:
+        """Each member's validation forecasts and MASE, and the members' weights (``combination``)."""
+        use_ridge = "ridge" in self._member_names()
+        if plan is None:  # too short to validate: the ridges alone
+            return {"weights": {"ridge": 1.0}, "scores": {}, "paths": {}, "ridge_paths": [], "stats": [],
+                    "linear": float("nan")}
+        stats, paths = self._stat_paths(plan, self._fit_stats(data, int(plan.origins[0])))
+        if use_ridge or not paths:
+            paths = {"ridge": blend(ridge_paths, self.combination_weights_), **paths}
+        scores = {name: self._validation_mase(plan, p) for name, p in paths.items()}
+        weights = family_weights(scores, self.combination)
+        linear = self._validation_mase(plan, sum(weights[name] * p for name, p in paths.items()))
+        self._say("validation MASE " + ", ".join(f"{k} {v:.3f} (weight {weights[k]:.2f})" for k, v in scores.items()))
+        return {"weights": weights, "scores": scores, "paths": paths, "ridge_paths": ridge_paths, "stats": stats,
+                "linear": linear}
+
+    def _weighted_stats(self) -> tuple:
+        return tuple(k for k, w in self.member_weights_.items() if k != "ridge" and w > 0)
+
+    def _ensemble(self, ridges: list, stats: list, weight: float) -> Ensemble:
+        weights = dict(self.member_weights_)
+        kept = [m for m in stats if weights.get(m.name, 0.0) > 0]
+        return Ensemble(ridges, self.combination_weights_, kept, weights, weight)
 
     def _layout(self, data: SeriesData, n_steps_in: int) -> LagLayout:
         recursive = self.strategy == "recursive"
@@ -267,8 +315,7 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
     def _forecast_from(self, history: SeriesData, horizon: int, future: np.ndarray | None) -> np.ndarray:
         """Raw forecast ``(horizon, n_targets)`` from the end of ``history`` (aligned as in fit)."""
         data, origin = history.with_future(future), np.array([len(history.y)])
-        weights = self.combination_weights_
-        return self._clip(combine(self._members, weights, data, origin, horizon, self.residual_weight_)[0])
+        return self._clip(self._final.forecast(data, origin, horizon)[0])
 
     def _clip(self, values: np.ndarray) -> np.ndarray:
         if not np.all(np.isfinite(values)):

@@ -14,7 +14,6 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_positive_int
-from .combination import combine
 from .series import SeriesData
 
 __all__ = ["IntervalMixin", "PanelIntervalMixin", "conformal_width"]
@@ -109,9 +108,9 @@ class IntervalMixin:
     def _member_configs(self) -> list:
         return [(m.transform, m.layout.n_steps_in) for m in self._members]
 
-    def _forecast_errors(self, members: list, data: SeriesData, origins: np.ndarray, horizon: int) -> np.ndarray:
-        """Errors ``(len(origins), horizon, n_targets)`` of ``members``' forecasts; NaN past the end of ``y``."""
-        paths = self._clip(combine(members, self.combination_weights_, data, origins, horizon, self.residual_weight_))
+    def _forecast_errors(self, ensemble: Any, data: SeriesData, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """Errors ``(len(origins), horizon, n_targets)`` of the ``ensemble``'s forecasts; NaN past the end of ``y``."""
+        paths = self._clip(ensemble.forecast(data, origins, horizon))
         n = len(self._data.y)
         rows = origins[:, np.newaxis] + np.arange(horizon)
         actual = np.where((rows < n)[..., np.newaxis], self._data.y[np.minimum(rows, n - 1)], np.nan)
@@ -150,8 +149,9 @@ class IntervalMixin:
                 members = self._fit_members(data, cut, self._member_configs(), self.residual_weight_, self.epochs_, 1)
             except ValueError:
                 break
+            ensemble = self._ensemble(members, self._fit_stats(data, cut, self._weighted_stats()), self.residual_weight_)
             origins = np.arange(max(cut, first), n - horizon + 1)
-            errors.append(self._forecast_errors(members, data, origins, horizon))
+            errors.append(self._forecast_errors(ensemble, data, origins, horizon))
         if not errors:
             raise ValueError(
                 f"y has {n} time steps, too few to calibrate intervals for horizon={horizon}: the first "

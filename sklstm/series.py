@@ -20,13 +20,18 @@ __all__ = [
     "SeriesData",
     "as_matrix",
     "check_time_index",
+    "detect_season",
     "frequency",
     "future_index",
     "index_from_state",
     "index_state",
     "is_pandas",
+    "resolve_season",
     "season_length_from_index",
 ]
+
+# Periods that a detected period this close to (3%) is snapped to: weekly data has 52.18 weeks a year.
+_COMMON_PERIODS = (4, 5, 6, 7, 12, 24, 52, 60, 168, 365)
 
 
 def _seasons() -> list:
@@ -94,6 +99,103 @@ def season_length_from_index(index: Any) -> int:
         if isinstance(offset, kind):
             return season if offset.n == 1 else 1
     return 1
+
+
+def _autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
+    x = x - x.mean()
+    spectrum = np.fft.rfft(x, 2 * len(x))
+    acov = np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1]
+    return acov / acov[0] if acov[0] > 0 else np.zeros(max_lag + 1)
+
+
+def _season_of_column(y: np.ndarray, max_period: int | None) -> int:
+    n = len(y)
+    longest = n // 3 if max_period is None else min(n // 3, max_period)
+    if longest < 2 or not np.all(np.isfinite(y)):
+        return 1
+    t = np.linspace(-1.0, 1.0, n)
+    trend = np.column_stack([np.ones(n), t, t * t])
+    detrended = y - trend @ np.linalg.lstsq(trend, y, rcond=None)[0]
+    best, best_height = 1, 0.0
+    threshold = max(3.0 / np.sqrt(n), 0.2)
+    for x in (detrended, np.diff(y)):
+        if not np.std(x) > 0:
+            continue
+        r = _autocorrelation(x, min(2 * longest + 1, len(x) - 1))
+        for p in range(2, min(longest + 1, len(r) - 1)):
+            peak = r[p] > r[p - 1] and r[p] >= r[p + 1] and (2 * p >= len(r) or r[2 * p] > 0)
+            if peak and r[p] > threshold and r[p] - r[1:p].min() > 0.3 and r[p] > best_height:
+                best, best_height = p, float(r[p])
+    for common in _COMMON_PERIODS:
+        if best > 1 and abs(best - common) <= 0.03 * common:
+            return common
+    return best
+
+
+def detect_season(y: Any, max_period: int | None = None) -> int:
+    """The dominant period of a series read from its autocorrelation, or 1 when it has none.
+
+    What ``season_length="auto"`` uses when no pandas index gives the season
+    (a plain array, or yearly data): R's ``findfrequency`` in spirit. The
+    series is detrended (a quadratic trend removed) and, separately,
+    differenced; the period is the lag of the highest autocorrelation peak of
+    either, among peaks that stand above ``max(3 / sqrt(n), 0.2)``, rise at
+    least 0.3 above the lowest autocorrelation before them and are echoed
+    (positive autocorrelation) at twice their lag. Periods up to a third of
+    the series (and ``max_period``) are considered; one within 3% of a
+    common period (52 weeks a year) is snapped to it. For several columns,
+    the period found in most of them (ties: the first column's).
+
+    Parameters
+    ----------
+    y : array-like of shape (n_time,) or (n_time, n_columns)
+        The series.
+    max_period : int, default=None
+        The longest period considered.
+
+    Returns
+    -------
+    int
+        The period, at least 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.series import detect_season
+    >>> t = np.arange(120)
+    >>> detect_season(10 + 0.1 * t + np.sin(2 * np.pi * t / 12))
+    12
+    >>> detect_season(np.random.default_rng(0).normal(size=120))
+    1
+    """
+    values = np.asarray(y, dtype=np.float64)
+    values = values.reshape(len(values), -1)
+    seasons = [_season_of_column(values[:, j], max_period) for j in range(values.shape[1])]
+    counts = {s: seasons.count(s) for s in seasons}
+    return max(counts, key=lambda s: (counts[s], -seasons.index(s)))
+
+
+def resolve_season(season_length: int | str, index: Any, y: Any) -> int:
+    """The season that ``season_length`` means for a series: the integer given, else (``"auto"``) its index's
+    season (:func:`season_length_from_index`) when that is more than 1, else :func:`detect_season` of the values.
+
+    Every sklstm function and forecaster with a ``season_length`` parameter resolves ``"auto"`` here.
+
+    Parameters
+    ----------
+    season_length : int or "auto"
+    index : pandas Index or None
+        The series' time index (None for a plain array).
+    y : array-like of shape (n_time,) or (n_time, n_columns)
+
+    Returns
+    -------
+    int
+    """
+    if season_length != "auto":
+        return int(season_length)
+    season = season_length_from_index(index) if index is not None else 1
+    return season if season > 1 else detect_season(y)
 
 
 def frequency(index: Any) -> Any:

@@ -1,0 +1,74 @@
+"""Statistical members of :class:`~sklstm.forecasting.LSTMForecaster`: exponential smoothing, Theta and ARIMA.
+
+Each member is statsforecast's automatic model (``AutoETS``, ``AutoTheta``,
+``AutoARIMA``) fitted per target column. Like the ridges, a member is fitted
+once before the held-out end and then forecasts from every origin after it
+by filtering the new observations through the fitted model (statsforecast's
+``forward``: no re-estimation), so all members are scored on the same
+validation forecasts. statsforecast is imported only when a member is fitted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Any
+
+import numpy as np
+
+__all__ = ["STATISTICAL_MEMBERS", "StatMember", "fit_stat_member"]
+
+#: The statistical members, by the name ``LSTMForecaster(members=...)`` takes.
+STATISTICAL_MEMBERS = ("ets", "theta", "arima")
+
+# Seasonal ETS and ARIMA are slow and poorly identified beyond this period (R's forecast::ets refuses m > 24);
+# longer seasons are given to them as non-seasonal. Theta deseasonalises by classical decomposition at any period.
+_LONGEST_MODEL_SEASON = 24
+
+
+def _model(name: str, season: int) -> Any:
+    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
+
+    if name == "theta":
+        return AutoTheta(season_length=season)
+    season = season if season <= _LONGEST_MODEL_SEASON else 1
+    return AutoETS(season_length=season) if name == "ets" else AutoARIMA(season_length=season)
+
+
+@dataclasses.dataclass
+class StatMember:
+    """A fitted statistical member: one statsforecast model per target column."""
+
+    name: str
+    season: int
+    models: list
+
+    def forecast(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """Forecasts ``(len(origins), horizon, n_targets)`` from each origin (a time index into ``y``)."""
+        out = np.empty((len(origins), horizon, len(self.models)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for i, origin in enumerate(np.asarray(origins, dtype=int)):
+                for j, model in enumerate(self.models):
+                    out[i, :, j] = model.forward(y=np.ascontiguousarray(y[:origin, j]), h=horizon)["mean"]
+        if not np.all(np.isfinite(out)):
+            raise FloatingPointError(f"the {self.name} member's forecast is not finite")
+        return out
+
+
+def fit_stat_member(name: str, y: np.ndarray, season: int) -> StatMember:
+    """Fit member ``name`` (one of :data:`STATISTICAL_MEMBERS`) on ``y`` ``(n_time, n_targets)``.
+
+    A seasonal model needs two full seasons: with fewer, the member is fitted
+    without its season. Errors of the underlying library propagate; the
+    forecaster turns them into a warning and drops the member.
+    """
+    if name not in STATISTICAL_MEMBERS:
+        raise ValueError(f"Unknown statistical member {name!r}; choose from {list(STATISTICAL_MEMBERS)}.")
+    season = season if len(y) >= 2 * season + 2 else 1
+    models = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for j in range(y.shape[1]):
+            models.append(_model(name, season).fit(y=np.ascontiguousarray(y[:, j], dtype=np.float64)))
+    return StatMember(name, season, models)
