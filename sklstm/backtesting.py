@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from ._validation import check_positive_int
 from .base_forecaster import BaseForecaster
-from .series import SeriesData, as_matrix, check_time_index, is_pandas, season_length_from_index
+from .series import SeriesData, as_matrix, check_time_index, is_pandas, resolve_season
 
 __all__ = ["FoldForecast", "RollingOriginSplit", "backtest", "cut_panel", "panel_backtest"]
 
@@ -81,15 +81,15 @@ class RollingOriginSplit(BaseCrossValidator):
 
 
 def _run_backtest(forecaster: BaseForecaster, data: SeriesData, *, horizon: int, n_folds: int, refit: bool,
-                  window: str = "expanding", train_size: int | None = None, index: Any = None) -> list[dict]:
+                  window: str = "expanding", train_size: int | None = None, season: int | None = None) -> list[dict]:
     """Fit (a clone of) ``forecaster`` before each fold's origin and forecast the fold."""
     splitter = RollingOriginSplit(n_folds, horizon, window, train_size)
     template = clone(forecaster)
     params = template.get_params()
     if "horizon" in params:
         template.set_params(horizon=horizon)  # the direct strategy then outputs exactly the fold's steps
-    if params.get("season_length") == "auto" and index is not None:
-        template.set_params(season_length=season_length_from_index(index))  # folds are fitted on plain arrays
+    if params.get("season_length") == "auto" and season is not None:
+        template.set_params(season_length=season)  # folds are fitted on plain arrays, all with one season
     folds = []
     fitted = None
     for k, (train, test) in enumerate(splitter.split(data.y)):
@@ -131,7 +131,7 @@ def backtest(
     window: str = "expanding",
     train_size: int | None = None,
     refit: bool = True,
-    season_length: int = 1,
+    season_length: int | str = "auto",
 ) -> Any:
     """Rolling-origin evaluation: one row per fold with MAE, RMSE, MAPE (%) and MASE.
 
@@ -140,7 +140,11 @@ def backtest(
     covariates ``X`` and past-only covariates ``X_past`` of that part, and
     forecasts ``horizon`` steps, reading ``X`` of the fold's steps. MASE
     divides the fold's MAE by the in-sample MAE of the seasonal-naive forecast
-    (lag ``season_length``) on the fold's training part. With ``refit=False``
+    (lag ``season_length``) on the fold's training part; ``"auto"`` resolves
+    the season as the forecasters do (the index's frequency, else the period
+    detected in the series), once, on the data before the first fold's test,
+    and fits every fold with it (a forecaster whose ``season_length`` is
+    ``"auto"`` gets it too). With ``refit=False``
     the forecaster is fitted once, on the first fold's training data, and
     later folds only move the forecast origin.
 
@@ -160,13 +164,16 @@ def backtest(
             raise ValueError(f"{name} has {len(part)} rows, but y has {len(targets)}; they must be aligned in time.")
     index = y.index if is_pandas(y) else None
     check_time_index(index)
-    check_positive_int(season_length, "season_length")
     shortest = min(len(train) for train, _ in RollingOriginSplit(n_folds, horizon, window, train_size).split(targets))
+    if season_length == "auto":
+        first_test = len(targets) - n_folds * horizon
+        season_length = resolve_season("auto", index, targets[:first_test])
+    check_positive_int(season_length, "season_length")
     if season_length >= shortest:
         raise ValueError(f"season_length={season_length} leaves no seasonal-naive error to scale MASE by: the "
                          f"shortest training part has {shortest} steps.")
     folds = _run_backtest(forecaster, SeriesData(targets, past, future), horizon=horizon, n_folds=n_folds, refit=refit,
-                          window=window, train_size=train_size, index=index)
+                          window=window, train_size=train_size, season=int(season_length))
     rows = []
     for f in folds:
         train_vals = targets[f["train"]]
@@ -211,15 +218,16 @@ def cut_panel(panel: Any, positions: list[int], n_last: int) -> Any:
 
 
 def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int = 12, n_folds: int = 3,
-                   season_length: int | None = None) -> Any:
+                   season_length: int | str = "auto") -> Any:
     """Rolling-origin evaluation of a panel forecaster: one row per series and fold, MAE and MASE.
 
     Fold ``k`` of ``n_folds`` fits a clone of ``forecaster`` on every series
     without its last ``(n_folds - k) * horizon`` values and forecasts the next
     ``horizon`` (with the static covariates ``static``, as ``fit`` takes
     them). MASE divides a series' MAE by the in-sample MAE of its
-    seasonal-naive forecast (lag ``season_length``, by default the
-    forecaster's season) on the fold's training part. The DataFrame's
+    seasonal-naive forecast (lag ``season_length``; ``"auto"``: the season
+    the fitted forecaster resolved, from the index or the data) on the
+    fold's training part. The DataFrame's
     ``attrs["mean_mase"]`` is the mean over series and folds, and
     ``attrs["forecasts"]`` the forecasts ``(n_series, horizon)`` per fold.
     """
@@ -230,6 +238,8 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int 
 
     if not isinstance(forecaster, GlobalLSTMForecaster):
         raise TypeError(f"panel_backtest needs a GlobalLSTMForecaster; got {type(forecaster).__name__}.")
+    if season_length != "auto":
+        check_positive_int(season_length, "season_length")
     panel = read_panel(Y, forecaster.id_col, forecaster.time_col, forecaster.target_col)
     too_short = [k for k, y in zip(panel.ids, panel.values) if len(y) <= n_folds * horizon + 1]
     if too_short:
@@ -241,7 +251,7 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int 
         fitted = clone(forecaster)
         fitted._validate_params()
         fitted._fit_panel(head, *fitted._series_extras(panel, static))
-        season = season_length or fitted.season_length_
+        season = fitted.season_length_ if season_length == "auto" else int(season_length)
         forecast = fitted._forecast(head, list(range(len(panel.ids))), horizon)
         forecasts.append(forecast)
         for i, key in enumerate(panel.ids):

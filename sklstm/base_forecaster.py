@@ -27,7 +27,16 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._guards import one_fit_at_a_time
 from ._validation import check_positive_int
-from .series import SeriesData, as_matrix, check_time_index, future_index, index_from_state, index_state, is_pandas
+from .series import (
+    SeriesData,
+    as_matrix,
+    check_time_index,
+    future_index,
+    index_from_state,
+    index_state,
+    is_pandas,
+    resolve_season,
+)
 
 __all__ = ["FORECASTER_CONSTRAINTS", "BaseForecaster", "SeasonalNaiveForecaster"]
 
@@ -250,11 +259,16 @@ class SeasonalNaiveForecaster(BaseForecaster):
 
     Parameters
     ----------
-    season_length : int, default=12
+    season_length : int or "auto", default="auto"
         Steps per season; the forecast repeats the last this many values.
+        ``"auto"``: the season of the index's frequency, else the period
+        detected in the series (:func:`~sklstm.series.resolve_season`, as
+        every sklstm forecaster resolves it).
 
     Attributes
     ----------
+    season_length_ : int
+        The season used.
     n_targets_ : int
     target_names_ : list of str
     index_ : pandas Index or None
@@ -267,22 +281,25 @@ class SeasonalNaiveForecaster(BaseForecaster):
     """
 
     _uses_covariates = False
-    _parameter_constraints: dict = {"season_length": [Interval(numbers.Integral, 1, None, closed="left")]}
+    _parameter_constraints: dict = {
+        "season_length": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    }
 
-    def __init__(self, season_length: int = 12):
+    def __init__(self, season_length: int | str = "auto"):
         self.season_length = season_length
 
     def _fit(self, data: SeriesData) -> None:
-        if len(data.y) < self.season_length:
-            raise ValueError(f"y has {len(data.y)} steps, fewer than season_length={self.season_length}.")
+        self.season_length_ = resolve_season(self.season_length, self.index_, data.y)
+        if len(data.y) < self.season_length_:
+            raise ValueError(f"y has {len(data.y)} steps, fewer than season_length={self.season_length_}.")
 
     def _default_horizon(self) -> int:
         return 12
 
     def _min_history(self) -> int:
-        return self.season_length
+        return self.season_length_
 
     def _forecast_from(self, history: SeriesData, horizon: int, future: Any = None) -> np.ndarray:
-        last = history.y[-self.season_length :]
-        reps = int(np.ceil(horizon / self.season_length))
+        last = history.y[-self.season_length_ :]
+        reps = int(np.ceil(horizon / self.season_length_))
         return np.tile(last, (reps, 1))[:horizon]

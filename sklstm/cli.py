@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._cli_startup import import_tensorflow_quietly
-from .series import frequency, season_length_from_index
+from .series import frequency, resolve_season
 
 __all__ = ["main"]
 
@@ -224,6 +224,13 @@ def _forecaster(args: argparse.Namespace):
     return forecaster
 
 
+def describe_selection(forecaster) -> str:
+    """One line on what a fitted ``LSTMForecaster`` combined and whether its networks were used."""
+    chosen = forecaster.selection_
+    weights = ", ".join(f"{name} {w:.2f}" for name, w in chosen.member_weights.items())
+    return f"season {forecaster.season_length_}; member weights {weights}; networks {chosen.networks}"
+
+
 def _verbosity(args: argparse.Namespace) -> int:
     """``--verbose``, or by default 1 when stderr is a terminal (progress for people, silence for pipes and logs)."""
     if args.verbose is not None:
@@ -241,6 +248,8 @@ def _forecast(args: argparse.Namespace) -> int:
     with contextlib.redirect_stdout(sys.stderr):  # progress bars are diagnostics: stdout holds the result only
         forecaster = _forecaster(args).fit(series)
         table = forecaster.predict_interval(args.horizon, coverage=args.coverage)
+    if args.verbose != 0:
+        print(f"sklstm: {describe_selection(forecaster)}", file=sys.stderr)
     print(table.round(2).to_string())
     if args.output:
         _write_table(table, args.output)
@@ -258,7 +267,8 @@ def _backtest(args: argparse.Namespace) -> int:
 
     _check_outputs(args)
     series = _load_series(args)
-    season = args.season_length or season_length_from_index(getattr(series, "index", None))
+    first_test = len(series) - args.folds * args.horizon
+    season = args.season_length or resolve_season("auto", getattr(series, "index", None), np.asarray(series)[:max(first_test, 0)])
     with contextlib.redirect_stdout(sys.stderr):  # progress bars are diagnostics: stdout holds the result only
         table = backtest(
             _forecaster(args), series, horizon=args.horizon, n_folds=args.folds, window=args.window,
@@ -314,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_series_options(bt)
     bt.add_argument("--folds", type=int, default=3, help="number of folds (default 3)")
     bt.add_argument("--window", choices=["expanding", "sliding"], default="expanding")
-    bt.add_argument("--season-length", type=int, help="MASE seasonality (default: from the dates)")
+    bt.add_argument("--season-length", type=int, help="MASE seasonality (default: from the dates, else detected in the series)")
     bt.set_defaults(func=_backtest)
     tut = sub.add_parser(
         "tutorial",

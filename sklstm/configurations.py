@@ -164,31 +164,48 @@ class ConfigurationMixin:
             return 0.0, None, mix["linear"], None, (f"not trained: the ridges carry {share:.0%} of the forecast "
                                                    f"(under {_MIN_RIDGE_SHARE:.0%}), too little for a correction to matter")
         transform, n_steps_in = members[0]
-        model = self._fit_model(data, len(data.y), transform, n_steps_in, networks=True, val_start=int(plan.origins[0]),
-                                n_models=self.n_models, early=early)
+        fit = dict(networks=True, val_start=int(plan.origins[0]), early=early)
+        # One network first: when it cannot earn its place, the others are never trained.
+        model = self._fit_model(data, len(data.y), transform, n_steps_in, n_models=self.n_models, last=1, **fit)
+        scores = self._network_scores(plan, data, model, mix, fixed)
+        if self.n_models > 1 and (fixed is not None or self._network_weight(scores, mix["linear"]) > 0):
+            more = self._fit_model(data, len(data.y), transform, n_steps_in, n_models=self.n_models, first=1,
+                                   stats=model, **fit)
+            model.networks += more.networks
+            scores = self._network_scores(plan, data, model, mix, fixed)
         best = [int(np.argmin(net.history_["val_loss"])) + 1 for net in model.networks] if early else []
         epochs = int(np.median(best)) if best else None
-        correction = self._validation_forecast(plan, model, data, 1.0) - mix["ridge_paths"][0]
-        base_paths = sum(mix["weights"][n] * p for n, p in mix["paths"].items())
-        clip = (lambda a: np.maximum(a, 0.0)) if self.nonnegative_ else (lambda a: a)
-        scores = {w: self._validation_mase(plan, clip(base_paths + w * correction))
-                  for w in ([fixed] if fixed is not None else _RESIDUAL_WEIGHTS)}
         if fixed is not None:
             return fixed, epochs, scores[fixed], model, "used (weight set)"
-        weight = min(scores, key=lambda w: (scores[w], w))  # ties keep the smaller weight
-        if weight > 0 and scores[weight] > (1 - _NETWORK_MARGIN) * mix["linear"]:
-            weight = 0.0
+        weight = self._network_weight(scores, mix["linear"])
         gain = 1 - scores[weight] / mix["linear"] if mix["linear"] > 0 else 0.0
-        reason = (f"used at weight {weight}: validation MASE {gain:.1%} lower" if weight > 0 else
-                  f"trained and dropped: they did not lower the validation MASE by {_NETWORK_MARGIN:.0%} "
+        trained = f"{len(model.networks)} network{'s' if len(model.networks) > 1 else ''}"
+        reason = (f"used at weight {weight}: {trained} lowered the validation MASE by {gain:.1%}" if weight > 0 else
+                  f"trained and dropped: {trained} did not lower the validation MASE by {_NETWORK_MARGIN:.0%} "
                   f"(best {1 - min(scores.values()) / mix['linear']:+.1%})")
         return weight, (epochs if weight > 0 else None), scores[weight], model, reason
 
+    def _network_scores(self, plan: Plan, data: SeriesData, model: LagModel, mix: dict, fixed: float | None) -> dict:
+        """Validation MASE of the whole forecast with the networks' correction at each candidate weight."""
+        correction = self._validation_forecast(plan, model, data, 1.0) - mix["ridge_paths"][0]
+        base_paths = sum(mix["weights"][n] * p for n, p in mix["paths"].items())
+        clip = (lambda a: np.maximum(a, 0.0)) if self.nonnegative_ else (lambda a: a)
+        return {w: self._validation_mase(plan, clip(base_paths + w * correction))
+                for w in ([fixed] if fixed is not None else _RESIDUAL_WEIGHTS)}
+
+    @staticmethod
+    def _network_weight(scores: dict, linear: float) -> float:
+        """The best-validated weight, or 0 when it does not beat the forecast without networks by the margin."""
+        weight = min(scores, key=lambda w: (scores[w], w))  # ties keep the smaller weight
+        return weight if weight > 0 and scores[weight] <= (1 - _NETWORK_MARGIN) * linear else 0.0
+
     def _fit_model(self, data: SeriesData, stop: int, transform: SeriesTransform, n_steps_in: int, *,
                    networks: bool = False, epochs: int | None = None, n_models: int = 1, val_start: int | None = None,
-                   early: bool = False, stats: LagModel | None = None) -> LagModel:
+                   early: bool = False, stats: LagModel | None = None, first: int = 0,
+                   last: int | None = None) -> LagModel:
         """Fit one configuration on ``data[:stop]``; with ``val_start``, windows whose targets start
-        there are held out (from the ridge and the networks alike)."""
+        there are held out (from the ridge and the networks alike). With ``networks``, networks ``first``
+        to ``last`` (default: ``n_models``) of ``n_models`` are trained."""
         layout = self._layout(data, n_steps_in)
         d = transform.diff
         history = data.head(stop)
@@ -217,7 +234,7 @@ class ConfigurationMixin:
         residual = y_fit - (0.0 if linear is None else linear.predict(X_fit.reshape(len(X_fit), -1)).reshape(y_fit.shape))
         n_val = max(1, len(X_fit) // 5) if early else 0
         inputs = X_fit if linear is None else network_inputs(X_fit, layout)
-        for i in range(n_models):
+        for i in range(first, n_models if last is None else last):
             self._say(f"network {i + 1}/{n_models}: {type(self._base_estimator()).__name__} on {len(inputs)} windows "
                       f"of {n_steps_in} steps" + (f", early stopping on the last {n_val}" if n_val else ""))
             model.networks.append(self._fit_network(inputs, residual, layout, i, epochs=epochs, n_val=n_val))

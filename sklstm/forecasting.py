@@ -88,7 +88,10 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         many).
     season_length : int or "auto", default="auto"
         Season of the series. ``"auto"`` reads it from a pandas index's
-        frequency (12 monthly, 4 quarterly, 7 daily, 24 hourly), else 1.
+        frequency (12 monthly, 4 quarterly, 7 daily, 24 hourly) and, where
+        that gives none (a plain array, yearly data), detects the dominant
+        period from the series' autocorrelation (:func:`detect_season`; 1
+        when there is none).
     transform : {"auto", "none", "log", "diff", "log-diff"} or None, default="auto"
         Transform of the targets before windowing. ``"log"`` needs every value
         positive; ``"diff"`` models first differences. ``"auto"`` tries

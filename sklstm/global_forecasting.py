@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 from .base_forecaster import FORECASTER_CONSTRAINTS
 from .intervals import PanelIntervalMixin
 from .panels import Panel, panel_frame, read_panel, relative_windows, series_scale, static_table, with_constants
-from .series import season_length_from_index
+from .series import detect_season, season_length_from_index
 from .windows import SeriesWindows
 
 __all__ = ["GlobalLSTMForecaster", "default_network"]
@@ -45,6 +45,19 @@ def _inputs(estimator: Any, X: Any) -> Any:
 
 
 _MAX_ONE_HOT = 1000
+
+
+def panel_season(season_length: int | str, panel: Panel) -> int:
+    """The panel's season: the integer given, else the season of its time index's frequency, else the period
+    detected in most of its series (at most 200, evenly spread; :func:`~sklstm.series.detect_season`)."""
+    if season_length != "auto":
+        return int(season_length)
+    season = season_length_from_index(panel.indexes[0])
+    if season > 1:
+        return season
+    picks = np.unique(np.linspace(0, len(panel.values) - 1, min(200, len(panel.values))).astype(int))
+    found = [detect_season(panel.values[i]) for i in picks]
+    return max(set(found), key=lambda s: (found.count(s), -s))
 
 
 class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
@@ -73,7 +86,8 @@ class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
         Default number of steps of ``predict`` and ``predict_interval``.
     season_length : int or "auto", default="auto"
         ``"auto"`` reads it from the time stamps (12 monthly, 4 quarterly, 7
-        daily, ...), else 1.
+        daily, ...), else detects the period most series show
+        (:func:`panel_season`).
     n_models : int, default=2
         Networks per window length, with different seeds.
     nonnegative : bool or "auto", default="auto"
@@ -191,7 +205,7 @@ class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
         return np.hstack(blocks), names
 
     def _fit_panel(self, panel: Panel, extras: np.ndarray, extra_names: list[str]) -> None:
-        season = season_length_from_index(panel.indexes[0]) if self.season_length == "auto" else int(self.season_length)
+        season = panel_season(self.season_length, panel)
         lengths = self._window_lengths(panel, season)
         self.season_length_, self.n_steps_in_, self.ids_ = season, lengths, list(panel.ids)
         self.scales_ = np.array([series_scale(y, season) for y in panel.values])

@@ -255,7 +255,7 @@ def test_selection_is_visible_and_explicit_parameters_are_kept():
 
 def test_configurations_are_combined_with_weights_falling_by_validation_rank():
     y = load_airline()
-    f = LSTMForecaster(residual_weight=0.0).fit(y)
+    f = LSTMForecaster(residual_weight=0.0, members=("ridge",)).fit(y)
     weights = f.combination_weights_
     assert weights.shape == (6,) and weights.sum() == pytest.approx(1.0)
     assert np.all(np.diff(weights) < 0)  # the best-validated configuration weighs most
@@ -264,7 +264,7 @@ def test_configurations_are_combined_with_weights_falling_by_validation_rank():
     singles = []
     for label in labels:
         name, steps = label.split(", n_steps_in=")
-        single = LSTMForecaster(n_steps_in=int(steps), transform=name, residual_weight=0.0).fit(y)
+        single = LSTMForecaster(n_steps_in=int(steps), transform=name, residual_weight=0.0, members=("ridge",)).fit(y)
         singles.append(np.asarray(single.predict(12)))
     np.testing.assert_allclose(np.asarray(f.predict(12)), weights @ np.array(singles), rtol=1e-6)
 
@@ -445,11 +445,13 @@ def test_estimator_parameters_reach_the_default_network():
 
 def test_verbose_says_what_is_fitted_on_stderr(capsys):
     y = load_airline()[:96]
-    LSTMForecaster(tiny_lstm(), n_models=2, verbose=1).fit(y)
+    LSTMForecaster(tiny_lstm(), n_models=2, residual_weight=0.5, verbose=1).fit(y)
     err = capsys.readouterr().err.splitlines()
-    assert "96 steps, season 12: a ridge regression per transform and window length" in err[0]
+    assert "96 steps, season 12: members ridge, ets, theta, arima" in err[0]
+    assert any(line.startswith("LSTMForecaster: validation MASE ridge ") for line in err)
     assert any("network 1/2: VanillaLSTMRegressor" in line for line in err)
     assert any("network 2/2" in line for line in err)
+    assert any(line.startswith("LSTMForecaster: networks used (weight set)") for line in err)
     LSTMForecaster(tiny_lstm(), n_models=1).fit(y)
     assert capsys.readouterr().err == ""
 
@@ -461,3 +463,112 @@ def test_horizon_has_an_upper_bound_relative_to_the_series():
         f.predict(10**7)
     with pytest.raises(ValueError, match="is more than 10 times"):
         f.predict_interval(10**7)
+
+
+def _seasonal_array(n=144, period=12, seed=0):
+    t = np.arange(n)
+    return 50 + 0.5 * t + 8 * np.sin(2 * np.pi * t / period) + np.random.default_rng(seed).normal(size=n)
+
+
+def test_members_are_weighted_by_validation_and_reported():
+    f = LSTMForecaster(residual_weight=0.0).fit(_seasonal_array())
+    chosen = f.selection_
+    assert set(chosen.member_weights) == {"ridge", "ets", "theta", "arima"} == set(chosen.member_scores)
+    assert sum(chosen.member_weights.values()) == pytest.approx(1.0)
+    best = min(chosen.member_scores, key=chosen.member_scores.get)
+    assert chosen.member_weights[best] == max(chosen.member_weights.values())  # "inverse": the best weighs most
+    assert f.member_weights_ == chosen.member_weights
+    assert chosen.networks == "not used (residual_weight=0)" and not chosen.uses_networks
+    only = LSTMForecaster(residual_weight=0.0, members=("ets",)).fit(_seasonal_array())
+    assert only.selection_.member_weights == {"ets": 1.0}
+    ridges = LSTMForecaster(residual_weight=0.0, members=("ridge",)).fit(_seasonal_array())
+    assert ridges.selection_.member_weights == {"ridge": 1.0}
+    assert not np.allclose(only.predict(12), ridges.predict(12))
+
+
+@pytest.mark.parametrize("rule", ["rank", "equal", "best"])
+def test_combination_rules(rule):
+    f = LSTMForecaster(residual_weight=0.0, combination=rule).fit(_seasonal_array())
+    weights = np.array(list(f.selection_.member_weights.values()))
+    if rule == "equal":
+        np.testing.assert_allclose(weights, 0.25)
+    elif rule == "best":
+        assert sorted(weights.tolist()) == [0.0, 0.0, 0.0, 1.0]
+    else:
+        assert len(set(np.round(weights, 6))) == 4
+
+
+def test_networks_keep_or_drop_is_reported_in_selection():
+    y = load_airline()[:96]
+    f = LSTMForecaster(tiny_lstm(), n_models=2, random_state=0).fit(y)
+    chosen = f.selection_
+    if chosen.uses_networks:
+        assert chosen.networks.startswith("used at weight") and len(f.estimators_) == 2
+        assert chosen.validation_mase <= 0.98 * chosen.linear_mase
+    else:
+        assert chosen.networks.startswith(("trained and dropped", "not trained")) and f.estimators_ == []
+        assert chosen.validation_mase == chosen.linear_mase and f.residual_weight_ == 0.0
+    assert LSTMForecaster(residual_weight=0.0).fit(y).selection_.networks.startswith("not used")
+
+
+def test_networks_are_not_trained_where_the_ridges_carry_little_weight():
+    f = LSTMForecaster(tiny_lstm(), members=("ets", "theta")).fit(_seasonal_array())
+    assert f.selection_.networks.startswith("not trained: the ridges carry 0%") and f.estimators_ == []
+
+
+def test_a_member_that_fails_is_dropped_with_a_warning(monkeypatch):
+    import sklstm.configurations as configurations
+
+    real = configurations.fit_stat_member
+
+    def flaky(name, y, season):
+        if name == "arima":
+            raise np.linalg.LinAlgError("did not converge")
+        return real(name, y, season)
+
+    monkeypatch.setattr(configurations, "fit_stat_member", flaky)
+    with pytest.warns(RuntimeWarning, match="'arima' member could not be fitted and is dropped .*did not converge"):
+        f = LSTMForecaster(residual_weight=0.0).fit(_seasonal_array())
+    assert "arima" not in f.selection_.member_weights
+    assert np.all(np.isfinite(f.predict(12)))
+
+
+def test_a_member_whose_forecast_fails_is_dropped_with_a_warning(monkeypatch):
+    from sklstm.statistical import StatMember
+
+    real = StatMember.forecast
+
+    def broken(self, y, origins, horizon):
+        if self.name == "theta":
+            raise FloatingPointError("the theta member's forecast is not finite")
+        return real(self, y, origins, horizon)
+
+    monkeypatch.setattr(StatMember, "forecast", broken)
+    with pytest.warns(RuntimeWarning, match="'theta' member failed to forecast and is dropped"):
+        f = LSTMForecaster(residual_weight=0.0).fit(_seasonal_array())
+    assert "theta" not in f.selection_.member_weights and np.all(np.isfinite(f.predict(12)))
+
+
+@pytest.mark.parametrize("members", [(), ("ridge", "prophet"), ("ets", "ets")])
+def test_bad_members_are_an_error(members):
+    with pytest.raises(ValueError, match="members must be 'auto' or distinct names from"):
+        LSTMForecaster(members=members).fit(_seasonal_array())
+
+
+def test_every_season_parameter_defaults_to_auto_and_agrees():
+    import inspect
+
+    from sklstm import GlobalLSTMForecaster, panel_backtest
+    from sklstm.global_forecasting import panel_season
+    from sklstm.panels import read_panel
+
+    for fn in (LSTMForecaster, SeasonalNaiveForecaster, GlobalLSTMForecaster, backtest, panel_backtest):
+        assert inspect.signature(fn).parameters["season_length"].default == "auto", fn
+    y = _seasonal_array(period=7, n=140)
+    assert LSTMForecaster(residual_weight=0.0).fit(y).season_length_ == 7
+    assert SeasonalNaiveForecaster().fit(y).season_length_ == 7
+    wide = pd.DataFrame({"a": y, "b": _seasonal_array(period=7, n=140, seed=1)})
+    assert panel_season("auto", read_panel(wide, "unique_id", "ds", "y")) == 7
+    auto = backtest(SeasonalNaiveForecaster(), y, horizon=7)
+    explicit = backtest(SeasonalNaiveForecaster(7), y, horizon=7, season_length=7)
+    pd.testing.assert_frame_equal(auto, explicit)

@@ -4,7 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklstm.series import as_matrix, check_time_index, frequency, future_index, season_length_from_index
+from sklstm.series import (
+    as_matrix,
+    check_time_index,
+    detect_season,
+    frequency,
+    future_index,
+    resolve_season,
+    season_length_from_index,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +61,38 @@ def test_as_matrix_names_columns_and_refuses_3d():
     assert as_matrix(np.zeros((3, 2)), "X")[1] == ["X0", "X1"]
     with pytest.raises(ValueError, match="1-D or 2-D"):
         as_matrix(np.zeros((2, 2, 2)), "y")
+
+
+def _seasonal(period, n, seed=0, trend=0.0):
+    t = np.arange(n)
+    rng = np.random.default_rng(seed)
+    return 10 + trend * t + np.sin(2 * np.pi * t / period) + 0.3 * rng.normal(size=n)
+
+
+@pytest.mark.parametrize("period, n", [(4, 80), (7, 140), (12, 144), (24, 240), (52, 520)])
+@pytest.mark.parametrize("trend", [0.0, 0.05])
+def test_detect_season_finds_the_period_of_a_seasonal_array(period, n, trend):
+    assert detect_season(_seasonal(period, n, trend=trend)) == period
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_detect_season_of_white_noise_and_a_random_walk_is_one(seed):
+    noise = np.random.default_rng(seed).normal(size=150)
+    assert detect_season(noise) == 1
+    assert detect_season(np.cumsum(noise)) == 1
+
+
+def test_detect_season_edge_cases():
+    assert detect_season([1.0, 2.0, 3.0]) == 1  # too short for any period
+    assert detect_season(np.full(50, 3.0)) == 1  # constant
+    assert detect_season(_seasonal(12, 144), max_period=6) != 12  # beyond max_period
+    two = np.column_stack([_seasonal(12, 144, seed=1), _seasonal(12, 144, seed=2), np.arange(144.0)])
+    assert detect_season(two) == 12  # the period most columns show
+
+
+def test_resolve_season_prefers_the_integer_then_the_index_then_the_data():
+    y = _seasonal(7, 140)
+    assert resolve_season(5, None, y) == 5
+    assert resolve_season("auto", pd.period_range("2020-01", periods=140, freq="M"), y) == 12
+    assert resolve_season("auto", None, y) == 7
+    assert resolve_season("auto", pd.period_range("1900", periods=140, freq="Y"), y) == 7  # yearly: from the data

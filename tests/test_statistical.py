@@ -1,0 +1,44 @@
+"""The statistical members: statsforecast's automatic models per target, fitted once and filtered forward."""
+
+import numpy as np
+import pytest
+
+from sklstm.statistical import STATISTICAL_MEMBERS, fit_stat_member
+
+
+def _monthly(n=96, k=1):
+    t = np.arange(n)[:, np.newaxis]
+    return 100 + t + 10 * np.sin(2 * np.pi * t / 12) + np.arange(k) * 50.0
+
+
+@pytest.mark.parametrize("name", STATISTICAL_MEMBERS)
+def test_member_forecasts_every_target_from_every_origin(name):
+    y = _monthly(k=2)
+    member = fit_stat_member(name, y[:72], 12)
+    assert member.name == name and member.season == 12 and len(member.models) == 2
+    paths = member.forecast(y, np.array([72, 80]), 6)
+    assert paths.shape == (2, 6, 2) and np.all(np.isfinite(paths))
+    # Filtering the later observations moves the forecast: origin 80 starts near y[80], not y[72].
+    assert abs(paths[1, 0, 0] - y[80, 0]) < abs(paths[0, 0, 0] - y[80, 0]) + 5
+    assert np.all(np.abs(paths[1, :, 1] - y[80:86, 1]) < 15)
+
+
+def test_short_series_are_fitted_without_their_season():
+    assert fit_stat_member("ets", _monthly(n=20), 12).season == 1
+
+
+def test_unknown_member_is_an_error():
+    with pytest.raises(ValueError, match="Unknown statistical member 'prophet'"):
+        fit_stat_member("prophet", _monthly(), 12)
+
+
+def test_a_forecast_that_is_not_finite_raises():
+    member = fit_stat_member("theta", _monthly(), 12)
+
+    class Broken:
+        def forward(self, y, h):
+            return {"mean": np.full(h, np.nan)}
+
+    member.models = [Broken()]
+    with pytest.raises(FloatingPointError, match="theta member's forecast is not finite"):
+        member.forecast(_monthly(), np.array([90]), 3)
