@@ -114,8 +114,7 @@ def load_cases() -> list[Case]:
     """The 49 series, in a fixed order (the split draws from it)."""
     airline = load_airline().to_frame()
     elec = _daily_electricity()
-    elecdaily = _columns("fpp2", "elecdaily", ["Demand", "Temperature", "WorkDay"], "2014-01-01", "D")
-    elecdaily["Temperature_sq"] = (elecdaily["Temperature"] - 20.0) ** 2
+    goods = _columns("AER", "ConsumerGood", ["share", "price", "distribution"], "1989-01-02", "W")
     uschange = _columns("fpp2", "uschange", ["Consumption", "Income", "Production", "Savings", "Unemployment"],
                         "1970Q1", "Q")
     seatbelts = _columns("datasets", "Seatbelts", ["drivers", "kms", "PetrolPrice", "law"], "1969-01", "M")
@@ -147,7 +146,7 @@ def load_cases() -> list[Case]:
         Case("hyndsight", "D", 7, 14, pd.DataFrame({"hyndsight": _rdata("fpp2", "hyndsight")["value"].to_numpy(float)},
                                                    index=pd.period_range("2014-04-30", periods=365, freq="D"))),
         Case("elecdemand", "D", 7, 14, elec[["demand"]], X=elec[["temperature_max", "temperature_max_sq", "workday"]]),
-        Case("elecdaily", "D", 7, 14, elecdaily[["Demand"]], X=elecdaily[["Temperature", "Temperature_sq", "WorkDay"]]),
+        Case("consumergood", "W", 52, 8, goods[["share"]], X=goods[["price", "distribution"]]),
         Case("uschange", Q, 4, 8, uschange[["Consumption"]], X=uschange[["Income", "Production", "Savings", "Unemployment"]]),
         Case("seatbelts", M, 12, 12, seatbelts[["drivers"]], X=seatbelts[["kms", "PetrolPrice", "law"]]),
         Case("frozenjuice", M, 12, 12, juice[["price"]], X=juice[["ppi", "fdd"]]),
@@ -264,6 +263,18 @@ def sklstm_fit(y, X, h, seed, **params):
     return f, time.perf_counter() - start
 
 
+def member_forecasts(f: LSTMForecaster, X_all, h: int) -> dict:
+    """Each member's forecast ``(h, n_targets)`` from the end of ``f``'s training series (all members refitted there)."""
+    from sklstm.combination import Ensemble
+    from sklstm.series import SeriesData
+
+    n = len(f._data.y)
+    data = SeriesData(f._data.y, None, None if X_all is None else X_all[: n + h])
+    stats = f._fit_stats(f._data, n, tuple(name for name in f.selection_.member_scores if name != "ridge"))
+    ensemble = Ensemble(f._members, f.combination_weights_, stats, {"ridge": 1.0}, 0.0)
+    return {name: p[0] for name, p in ensemble.member_paths(data, np.array([n]), h).items()}
+
+
 def run_case(case: Case, seeds: list[int], skip: set[str]) -> None:
     y_all = case.y.to_numpy(dtype=float)
     X_all = None if case.X is None else case.X.to_numpy(dtype=float)
@@ -294,14 +305,11 @@ def run_case(case: Case, seeds: list[int], skip: set[str]) -> None:
         f, seconds = sklstm_fit(y_train, X_train, h, seeds[0], residual_weight=0.0)
         score("no networks", f.predict(h, X=X_test), seconds)
         # Each member's own forecast and validation score, for choosing the combination rule on the tuning half.
-        from sklstm.series import SeriesData
-
-        data = SeriesData(y_train, None, None if X_all is None else X_all[: len(y_train) + h])
-        paths = f._final.__class__(f._members, f.combination_weights_, f._fit_stats(f._data, len(y_train), tuple(
-            n for n in f.selection_.member_scores if n != "ridge")), {}, 0.0).member_paths(data, np.array([len(y_train)]), h)
         res.setdefault("member weights", []).append(f.selection_.member_weights)
-        res.setdefault("members", []).append({n: (f.selection_.member_scores.get(n), mase(y_test, p[0], y_train, case.season))
-                                              for n, p in paths.items()})
+        res.setdefault("members", []).append({
+            name: (f.selection_.member_scores.get(name), mase(y_test, path, y_train, case.season), path)
+            for name, path in member_forecasts(f, X_all, h).items()})
+        res.setdefault("actual", []).append((y_train, y_test))
         L = ridge_lags(case, len(y_train))
         contenders = {"seasonal naive": seasonal_naive, "ridge": ridge_windows, "AutoARIMA": statsforecast_model("arima"),
                       "AutoETS": statsforecast_model("ets"), "ForecasterRnn": skforecast_rnn}

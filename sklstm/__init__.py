@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs)
     from .global_forecasting import GlobalLSTMForecaster
     from .reshaping import ConvLSTMReshaper, SequenceReshaper, SubsequenceReshaper
     from .scaling import WindowScaler
+    from .series import detect_season
     from .windows import WindowTransformer, make_windows
 
 __version__ = "0.1.0"
@@ -48,6 +49,7 @@ _LAZY = {
     "SeasonalNaiveForecaster": "base_forecaster",
     "RollingOriginSplit": "backtesting",
     "backtest": "backtesting",
+    "detect_season": "series",
 }
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "SeasonalNaiveForecaster",
     "RollingOriginSplit",
     "backtest",
+    "detect_season",
 ]
 
 

@@ -248,7 +248,7 @@ def _forecast(args: argparse.Namespace) -> int:
     with contextlib.redirect_stdout(sys.stderr):  # progress bars are diagnostics: stdout holds the result only
         forecaster = _forecaster(args).fit(series)
         table = forecaster.predict_interval(args.horizon, coverage=args.coverage)
-    if args.verbose != 0:
+    if _verbosity(args):
         print(f"sklstm: {describe_selection(forecaster)}", file=sys.stderr)
     print(table.round(2).to_string())
     if args.output:

@@ -28,6 +28,9 @@ _RESIDUAL_WEIGHTS = (0.0, 0.25, 0.5)  # "auto": drop the network's correction, o
 # benchmarks/bench_real.py).
 _MIN_RIDGE_SHARE = 0.2
 _NETWORK_MARGIN = 0.02
+# ... and only on at least this many training windows (on the tuning half, the one series the networks made
+# more than 5% worse had fewer: 40 monthly values).
+_MIN_NETWORK_WINDOWS = 50
 
 
 class ConfigurationMixin:
@@ -155,15 +158,19 @@ class ConfigurationMixin:
             fixed = 1.0
         if fixed == 0.0:
             return 0.0, None, mix["linear"], None, "not used (residual_weight=0)"
+        share = mix["weights"].get("ridge", 0.0)
+        if fixed is None and plan is not None and share < _MIN_RIDGE_SHARE:  # decided before TensorFlow is imported
+            return 0.0, None, mix["linear"], None, (f"not trained: the ridges carry {share:.0%} of the forecast "
+                                                   f"(under {_MIN_RIDGE_SHARE:.0%}), too little for a correction to matter")
+        transform, n_steps_in = members[0]
+        windows = int(plan.origins[0]) - n_steps_in - transform.diff if plan is not None else 0
+        if fixed is None and plan is not None and windows < _MIN_NETWORK_WINDOWS:
+            return 0.0, None, mix["linear"], None, (f"not trained: {windows} training windows, under the "
+                                                   f"{_MIN_NETWORK_WINDOWS} a network needs to learn from")
         base = self._base_estimator()
         early = self.early_stopping and "epochs" in base.get_params() and "callbacks" in base.get_params()
         if plan is None or (fixed is not None and not early):
             return (1.0 if fixed is None else fixed), None, float("nan"), None, "used (weight set, not validated)"
-        share = mix["weights"].get("ridge", 0.0)
-        if fixed is None and share < _MIN_RIDGE_SHARE:
-            return 0.0, None, mix["linear"], None, (f"not trained: the ridges carry {share:.0%} of the forecast "
-                                                   f"(under {_MIN_RIDGE_SHARE:.0%}), too little for a correction to matter")
-        transform, n_steps_in = members[0]
         fit = dict(networks=True, val_start=int(plan.origins[0]), early=early)
         # One network first: when it cannot earn its place, the others are never trained.
         model = self._fit_model(data, len(data.y), transform, n_steps_in, n_models=self.n_models, last=1, **fit)

@@ -46,25 +46,28 @@ __all__ = [
 
 
 class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
-    """Forecast a raw series: ridge regressions on lag windows, corrected by an LSTM where that validates.
+    """Forecast a raw series: ridges on lag windows and statistical models, corrected by an LSTM where that validates.
 
-    Every transform and window length that applies (``"auto"``) gets a ridge
-    regression on its lag windows (transformed, standardised); their forecasts
-    are combined with weights that fall with their validation rank
-    (:func:`rank_weights`), because on short series the single best of a noisy
-    validation forecasts worse than a combination. The configuration that
-    validated best also gets ``n_models`` networks (``estimator``) that learn
-    its ridge's residuals from windows taken relative to their last value;
-    ``residual_weight`` times the change they make to its forecast is added.
+    The forecast is a weighted combination of members: the ridge regressions
+    (every transform and window length that applies gets one on its lag
+    windows, blended with weights that fall with their validation rank,
+    :func:`rank_weights`) and statsforecast's automatic exponential smoothing,
+    Theta and ARIMA models (``members``). Each member is scored by its
+    forecasts from every origin of the held-out end of the training series,
+    and weighted by that score (``combination``). The best ridge
+    configuration can also get ``n_models`` networks (``estimator``) that
+    learn its residuals from windows taken relative to their last value;
+    ``residual_weight`` times the change they make is added to the forecast.
 
-    Everything ``"auto"`` is decided in ``fit`` on the held-out end of the
-    training series (never on data passed later): the networks are trained
-    on the windows before it (early stopping on the last fifth of those), and
-    the weight, 0 (drop the network) or 0.5, is the one whose forecasts from
-    every origin of the held-out stretch are more accurate. The ridges are
-    then refitted on all the data; the networks are kept as validated. What
-    was chosen is in ``selection_``. A parameter set explicitly is used
-    exactly.
+    Everything ``"auto"`` is decided in ``fit`` on the held-out end (never on
+    data passed later). The networks cost the most, so they are trained only
+    where they can matter (the ridges carry at least a fifth of the
+    forecast), one first: the others follow only if that one lowers the
+    validation MASE of the whole forecast by at least 2% at a weight of 0.25
+    or 0.5; the networks are kept at the weight that validates, else dropped.
+    ``selection_.networks`` says which, and why. The members are then refitted
+    on all the data; the networks are kept as validated. A parameter set
+    explicitly is used exactly.
 
     Parameters
     ----------
@@ -102,15 +105,29 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         Fit the ridge regression under the network. ``False`` leaves the
         estimator alone on the windows (the tutorial's pure network).
     residual_weight : float in [0, 1] or "auto", default="auto"
-        Weight of the network's correction. ``"auto"`` picks 0 or 0.5 by the
-        validation error (0 drops the network: the forecast is then exactly
-        the ridges', as with ``residual_weight=0``).
+        Weight of the networks' correction. ``"auto"`` picks 0, 0.25 or 0.5
+        by the validation error, 0 unless another weight beats it by 2% (0
+        drops the networks: the forecast is then exactly the members', as
+        with ``residual_weight=0``).
     early_stopping : bool, default=True
         Choose the number of epochs (up to the estimator's ``epochs``) by
         early stopping on the last fifth of the training windows before the
         held-out end, and keep those networks. ``False`` trains the
         estimator's ``epochs`` (still before the held-out end when
         ``residual_weight="auto"``, on all the data otherwise).
+    members : "auto" or tuple of str, default="auto"
+        The members combined: ``"ridge"`` (the ridge regressions, with the
+        networks), ``"ets"``, ``"theta"`` and ``"arima"`` (statsforecast's
+        ``AutoETS``, ``AutoTheta`` and ``AutoARIMA``, per target, without the
+        covariates; seasons over 24 are given to ETS and ARIMA as none).
+        ``"auto"``: all four (only ``"ridge"`` with ``linear_model=False``).
+        A member that fails to fit or forecast is dropped with a warning.
+    combination : {"inverse", "rank", "equal", "best"}, default="inverse"
+        How the members' validation MASE weights them: proportional to its
+        inverse 8th power (close to the best alone when one member validates
+        clearly better, close to the mean when they tie; chosen on the tuning
+        half of ``benchmarks/bench_real.py``), by rank, equally, or the best
+        alone (:func:`~sklstm.combination.family_weights`).
     nonnegative : bool or "auto", default="auto"
         Clip forecasts (and interval bounds) at zero. ``"auto"``: when no
         training value is negative.
@@ -126,8 +143,11 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
     Attributes
     ----------
     selection_ : ForecasterSelection
-        The transform, window length, epochs and residual weight used, and
-        their validation scores.
+        The members' validation scores and weights, the best ridge
+        configuration, the networks' epochs and weight, and in words whether
+        the networks were used (``selection_.networks``).
+    member_weights_ : dict
+        Weight of each member in the forecast.
     transform_ : str
     n_steps_in_ : int
     epochs_ : int or None
@@ -151,7 +171,8 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
     >>> from sklearn.linear_model import Ridge
     >>> from sklstm.forecasting import LSTMForecaster
     >>> y = [10.0, 20, 30, 40, 50, 60, 70, 80, 90]
-    >>> f = LSTMForecaster(Ridge(alpha=1e-6), n_steps_in=3, transform=None, residual_weight=0.0).fit(y)
+    >>> f = LSTMForecaster(Ridge(alpha=1e-6), n_steps_in=3, transform=None, residual_weight=0.0, members=("ridge",))
+    >>> f = f.fit(y)
     >>> f.predict(2).round(1).tolist()
     [100.0, 110.0]
     """

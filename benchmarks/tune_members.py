@@ -1,0 +1,72 @@
+"""Choose how ``LSTMForecaster`` combines its members, on the tuning half of ``bench_real.py`` only.
+
+Reads the per-fold member forecasts that ``bench_real.py --dump`` saved (each member's validation MASE
+from ``fit`` and its test forecast) and scores every combination rule and member set on the same folds,
+without refitting anything:
+
+    python benchmarks/bench_real.py --half tuning --skip rnn dated default --dump /tmp/tune
+    python benchmarks/tune_members.py /tmp/tune-tuning.pkl
+
+Prints, per rule and member set, the mean MASE over the tuning series and the geometric-mean ratio to
+the per-series best of the peers (seasonal naive, AutoETS, AutoARIMA, ridge) in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import pickle
+
+import numpy as np
+
+from sklstm.combination import COMBINATIONS, family_weights
+
+ORACLE = ["seasonal naive", "ridge", "AutoETS", "AutoARIMA"]
+SEASONS = {"M": 12, "Q": 4, "W": 52, "D": 7}
+
+
+def fold_mase(actual: np.ndarray, forecast: np.ndarray, train: np.ndarray, season: int) -> float:
+    scale = np.mean(np.abs(train[season:] - train[:-season]), axis=0)
+    return float(np.mean(np.mean(np.abs(actual - forecast), axis=0) / scale))
+
+
+def combined(results: dict, season: int, rule: str, names: tuple) -> float:
+    scores = []
+    for members, (train, test) in zip(results["members"], results["actual"]):
+        use = {n: members[n] for n in names if n in members} or {"ridge": members["ridge"]}
+        weights = family_weights({n: v[0] for n, v in use.items()}, rule)
+        forecast = sum(weights[n] * use[n][2] for n in use)
+        scores.append(fold_mase(test, forecast, train, season))
+    return float(np.mean(scores))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dump", help="the tuning half's pickle from bench_real.py --dump")
+    args = parser.parse_args()
+    with open(args.dump, "rb") as fh:
+        runs = pickle.load(fh)
+    import sys
+
+    sys.path.insert(0, "benchmarks")
+    from bench_real import load_cases
+
+    seasons = {c.name: c.season for c in load_cases()}
+    all_members = ("ridge", "ets", "theta", "arima")
+    sets = [s for k in range(1, 5) for s in itertools.combinations(all_members, k)]
+    rows = []
+    for rule in COMBINATIONS:
+        for names in sets:
+            per = {name: combined(r, seasons[name], rule, names) for name, r in runs.items()}
+            oracle = {name: min(np.mean(r[m]) for m in ORACLE if m in r) for name, r in runs.items()}
+            ratio = float(np.exp(np.mean([np.log(per[n] / oracle[n]) for n in per])))
+            rows.append((float(np.mean(list(per.values()))), ratio, rule, "+".join(names)))
+    peers = {m: float(np.mean([np.mean(r[m]) for r in runs.values()])) for m in ORACLE}
+    print(f"tuning half: {len(runs)} series; peers' mean MASE: " + ", ".join(f"{k} {v:.3f}" for k, v in peers.items()))
+    print(f"{'mean MASE':>10} {'vs best-of-4':>13}  rule     members")
+    for mean, ratio, rule, names in sorted(rows)[:25]:
+        print(f"{mean:10.3f} {ratio:13.3f}  {rule:8} {names}")
+
+
+if __name__ == "__main__":
+    main()
