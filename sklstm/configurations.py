@@ -24,10 +24,11 @@ __all__ = ["ConfigurationMixin"]
 _RIDGE_ALPHAS = np.logspace(-6, 3, 19)
 _RESIDUAL_WEIGHTS = (0.0, 0.25, 0.5)  # "auto": drop the network's correction, or add a quarter or half of it
 # The networks are trained only when the ridges carry at least this share of the forecast, and kept only when
-# they lower the validation MASE of the whole forecast by at least this much (chosen on the tuning half of
-# benchmarks/bench_real.py).
+# they lower the validation MASE of the whole forecast by at least this much. Chosen on the tuning half of
+# benchmarks/bench_real.py: with a 2% margin the networks were kept in 1 of 75 fits (a 2.4% validation gain) and
+# made that series 6% worse; no fit they were dropped from had gained more than 1.9%.
 _MIN_RIDGE_SHARE = 0.2
-_NETWORK_MARGIN = 0.02
+_NETWORK_MARGIN = 0.05
 # ... and only on at least this many training windows (on the tuning half, the one series the networks made
 # more than 5% worse had fewer: 40 monthly values).
 _MIN_NETWORK_WINDOWS = 50

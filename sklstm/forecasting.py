@@ -63,7 +63,7 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
     data passed later). The networks cost the most, so they are trained only
     where they can matter (the ridges carry at least a fifth of the
     forecast), one first: the others follow only if that one lowers the
-    validation MASE of the whole forecast by at least 2% at a weight of 0.25
+    validation MASE of the whole forecast by at least 5% at a weight of 0.25
     or 0.5; the networks are kept at the weight that validates, else dropped.
     ``selection_.networks`` says which, and why. The members are then refitted
     on all the data; the networks are kept as validated. A parameter set
@@ -106,7 +106,7 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         estimator alone on the windows (the tutorial's pure network).
     residual_weight : float in [0, 1] or "auto", default="auto"
         Weight of the networks' correction. ``"auto"`` picks 0, 0.25 or 0.5
-        by the validation error, 0 unless another weight beats it by 2% (0
+        by the validation error, 0 unless another weight beats it by 5% (0
         drops the networks: the forecast is then exactly the members', as
         with ``residual_weight=0``).
     early_stopping : bool, default=True

@@ -91,6 +91,16 @@ def test_tutorial_table_one_setup():
     assert sklstm("tutorial", "--setup", "nope").returncode == 2
 
 
+def test_backtest_of_an_undated_csv_detects_the_season(tmp_path):
+    t = np.arange(120)
+    values = 50 + 0.2 * t + 5 * np.sin(2 * np.pi * t / 7) + np.random.default_rng(0).normal(size=120)
+    path = tmp_path / "undated.csv"
+    pd.DataFrame({"value": values}).to_csv(path, index=False)
+    out = sklstm("backtest", str(path), "--horizon", "7", "--folds", "2", "--n-steps-in", "7", *FAST)
+    assert out.returncode == 0, out.stderr
+    assert "season_length=7" in out.stdout  # what SeasonalNaiveForecaster() and LSTMForecaster() resolve too
+
+
 def test_backtest_bundled_airline_data():
     out = sklstm("backtest", *FAST, "--folds", "2")
     assert out.returncode == 0, out.stderr

@@ -127,7 +127,9 @@ def test_conformal_interval_coverage_on_synthetic_series(method):
     rng = np.random.default_rng(0)
     t = np.arange(400)
     y = 50 + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 2, len(t))
-    f = LSTMForecaster(n_steps_in=12, transform=None, residual_weight=0.0)
+    # The refits fit every member n_folds times per origin: the quick statistical members only (ARIMA is slow).
+    members = ("ridge", "ets", "theta") if method == "holdout" else ("ridge", "theta")
+    f = LSTMForecaster(n_steps_in=12, transform=None, residual_weight=0.0, members=members)
     hits = []
     for origin in range(200, 400 - 6, 12):
         fitted = clone(f).fit(y[:origin])
@@ -504,7 +506,7 @@ def test_networks_keep_or_drop_is_reported_in_selection():
     chosen = f.selection_
     if chosen.uses_networks:
         assert chosen.networks.startswith("used at weight") and len(f.estimators_) == 2
-        assert chosen.validation_mase <= 0.98 * chosen.linear_mase
+        assert chosen.validation_mase <= 0.95 * chosen.linear_mase
     else:
         assert chosen.networks.startswith(("trained and dropped", "not trained")) and f.estimators_ == []
         assert chosen.validation_mase == chosen.linear_mase and f.residual_weight_ == 0.0
