@@ -82,7 +82,8 @@ def _skops_round_trip(obj, path):
 
     sio.dump(obj, path)
     trusted = sio.get_untrusted_types(file=path)
-    assert all(name.startswith(("sklstm.", "numpy.", "keras.src.callbacks.")) for name in trusted), trusted
+    allowed = ("sklstm.", "numpy.", "keras.src.callbacks.", "statsforecast.models.", "statsforecast.utils.results")
+    assert all(name.startswith(allowed) for name in trusted), trusted
     return sio.load(path, trusted=trusted)
 
 
