@@ -317,7 +317,8 @@ def run_case(case: Case, seeds: list[int], skip: set[str]) -> None:
             if (name == "ForecasterRnn" and "rnn" in skip) or (name.startswith("Auto") and "arima" in skip):
                 continue
             start = time.perf_counter()
-            with quiet_fd2() if name == "ForecasterRnn" else contextlib.nullcontext():
+            with quiet_fd2() if name == "ForecasterRnn" else contextlib.nullcontext(), \
+                    contextlib.redirect_stdout(sys.stderr):  # skforecast prints its Keras versions on stdout
                 pred = fn(case, y_train, X_train, X_test, h, L)
             score(name, pred, time.perf_counter() - start)
         print(f"  {case.name} fold {k}: " + ", ".join(
