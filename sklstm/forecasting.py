@@ -14,6 +14,7 @@ choosing configurations), :mod:`sklstm.combination` (how they combine),
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import sys
 from typing import Any
@@ -255,6 +256,9 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
             ridges[0].networks = validated.networks
         self._members = ridges
         self._final = self._ensemble(ridges, self._fit_stats(data, n, self._weighted_stats()), weight)
+        if self._final.weights != self.member_weights_:  # a member failed on all the data: the others share its weight
+            self.member_weights_ = self._final.weights
+            self.selection_ = dataclasses.replace(self.selection_, member_weights=dict(self._final.weights))
         self.estimators_ = ridges[0].networks
 
     def _check_members(self) -> None:
@@ -290,8 +294,14 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         return tuple(k for k, w in self.member_weights_.items() if k != "ridge" and w > 0)
 
     def _ensemble(self, ridges: list, stats: list, weight: float) -> Ensemble:
+        """The members ``ridges`` and ``stats`` with the fitted weights; the weight of a statistical member missing
+        from ``stats`` (it failed) is shared by the others in proportion."""
         weights = dict(self.member_weights_)
         kept = [m for m in stats if weights.get(m.name, 0.0) > 0]
+        present = {"ridge", *(m.name for m in kept)}
+        total = sum(w for name, w in weights.items() if name in present)
+        if total > 0 and any(w > 0 and name not in present for name, w in weights.items()):
+            weights = {name: (w / total if name in present else 0.0) for name, w in weights.items()}
         return Ensemble(ridges, self.combination_weights_, kept, weights, weight)
 
     def _layout(self, data: SeriesData, n_steps_in: int) -> LagLayout:

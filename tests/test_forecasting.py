@@ -575,3 +575,24 @@ def test_every_season_parameter_defaults_to_auto_and_agrees():
     auto = backtest(SeasonalNaiveForecaster(), y, horizon=7)
     explicit = backtest(SeasonalNaiveForecaster(7), y, horizon=7, season_length=7)
     pd.testing.assert_frame_equal(auto, explicit)
+
+
+def test_a_member_that_fails_on_all_the_data_leaves_its_weight_to_the_others(monkeypatch):
+    import sklstm.configurations as configurations
+
+    real, calls = configurations.fit_stat_member, []
+
+    def fails_the_second_time(name, y, season):
+        calls.append(name)
+        if name == "ets" and calls.count("ets") == 2:  # the final fit, on all the data
+            raise ValueError("no convergence")
+        return real(name, y, season)
+
+    monkeypatch.setattr(configurations, "fit_stat_member", fails_the_second_time)
+    y = _seasonal_array()
+    with pytest.warns(RuntimeWarning, match="'ets' member could not be fitted"):
+        f = LSTMForecaster(residual_weight=0.0, members=("ridge", "ets", "theta"), combination="equal").fit(y)
+    assert f.member_weights_ == {"ridge": 0.5, "ets": 0.0, "theta": 0.5} == f.selection_.member_weights
+    monkeypatch.undo()
+    both = LSTMForecaster(residual_weight=0.0, members=("ridge", "theta"), combination="equal").fit(y)
+    np.testing.assert_allclose(f.predict(12), both.predict(12))  # a weighted mean, not a forecast scaled down
