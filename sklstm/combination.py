@@ -161,6 +161,19 @@ def family_weights(scores: dict, rule: str) -> dict:
     of ``benchmarks/bench_real.py``, against powers 1 to 4, ranks, the mean and the best alone);
     ``"rank"``: :func:`rank_weights` by score; ``"equal"``: the plain mean; ``"best"``: the single best.
 
+    Parameters
+    ----------
+    scores : dict of str to float
+        Each member's validation MASE.
+    rule : {"inverse", "rank", "equal", "best"}
+
+    Returns
+    -------
+    dict of str to float
+        Each member's weight (summing to 1), in the order of ``scores``.
+
+    Examples
+    --------
     >>> family_weights({"ridge": 1.0, "ets": 1.1}, "inverse")
     {'ridge': 0.681892238317, 'ets': 0.318107761683}
     """

@@ -49,7 +49,18 @@ _MAX_ONE_HOT = 1000
 
 def panel_season(season_length: int | str, panel: Panel) -> int:
     """The panel's season: the integer given, else the season of its time index's frequency, else the period
-    detected in most of its series (at most 200, evenly spread; :func:`~sklstm.series.detect_season`)."""
+    detected in most of its series (at most 200, evenly spread; :func:`~sklstm.series.detect_season`).
+
+    Parameters
+    ----------
+    season_length : int or "auto"
+    panel : Panel
+        The series as :func:`~sklstm.panels.read_panel` reads them.
+
+    Returns
+    -------
+    int
+    """
     if season_length != "auto":
         return int(season_length)
     season = season_length_from_index(panel.indexes[0])

@@ -62,6 +62,17 @@ def fit_stat_member(name: str, y: np.ndarray, season: int) -> StatMember:
     A seasonal model needs two full seasons: with fewer, the member is fitted
     without its season. Errors of the underlying library propagate; the
     forecaster turns them into a warning and drops the member.
+
+    Parameters
+    ----------
+    name : {"ets", "theta", "arima"}
+    y : ndarray of shape (n_time, n_targets)
+    season : int
+        The season length (ETS and ARIMA take none beyond 24).
+
+    Returns
+    -------
+    StatMember
     """
     if name not in STATISTICAL_MEMBERS:
         raise ValueError(f"Unknown statistical member {name!r}; choose from {list(STATISTICAL_MEMBERS)}.")
