@@ -148,7 +148,8 @@ def backtest(
     the forecaster is fitted once, on the first fold's training data, and
     later folds only move the forecast origin.
 
-    Returns a pandas DataFrame (its ``attrs["forecasts"]`` holds a
+    Returns a pandas DataFrame (its ``attrs["season_length"]`` is the season
+    MASE used, and ``attrs["forecasts"]`` holds a
     :class:`FoldForecast` per fold) when pandas is installed, else a list of dicts.
     """
     if not isinstance(forecaster, BaseForecaster):
@@ -192,6 +193,7 @@ def backtest(
     except ImportError:  # pragma: no cover
         return rows
     table = pd.DataFrame(rows)
+    table.attrs["season_length"] = int(season_length)
     table.attrs["forecasts"] = [
         FoldForecast(index[f["test"]] if index is not None else f["test"], f["forecast"], f["actual"], names)
         for f in folds

@@ -102,6 +102,10 @@ class ConfigurationMixin:
 
     def _validation_forecast(self, plan: Plan, model: LagModel, data: SeriesData, weight: float) -> np.ndarray:
         paths = combine([model], np.ones(1), data, plan.origins, plan.steps, weight)
+        return self._floor(paths)
+
+    def _floor(self, paths: np.ndarray) -> np.ndarray:
+        """Validation forecasts clipped at zero when the forecaster is nonnegative (as its forecasts are)."""
         return np.maximum(paths, 0.0) if self.nonnegative_ else paths
 
     def _validation_mase(self, plan: Plan, paths: np.ndarray) -> float:
@@ -135,7 +139,7 @@ class ConfigurationMixin:
                               f"({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=3)
                 continue
             kept.append(member)
-            paths[member.name] = np.maximum(forecast, 0.0) if self.nonnegative_ else forecast
+            paths[member.name] = self._floor(forecast)
         return kept, paths
 
     def _select_network(self, data: SeriesData, members: list, plan: Plan | None, mix: dict,
@@ -197,8 +201,7 @@ class ConfigurationMixin:
         """Validation MASE of the whole forecast with the networks' correction at each candidate weight."""
         correction = self._validation_forecast(plan, model, data, 1.0) - mix["ridge_paths"][0]
         base_paths = sum(mix["weights"][n] * p for n, p in mix["paths"].items())
-        clip = (lambda a: np.maximum(a, 0.0)) if self.nonnegative_ else (lambda a: a)
-        return {w: self._validation_mase(plan, clip(base_paths + w * correction))
+        return {w: self._validation_mase(plan, self._floor(base_paths + w * correction))
                 for w in ([fixed] if fixed is not None else _RESIDUAL_WEIGHTS)}
 
     @staticmethod

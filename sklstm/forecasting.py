@@ -327,9 +327,6 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         if self.verbose:
             print(f"LSTMForecaster: {message}", file=sys.stderr, flush=True)
 
-    def _uses_networks(self) -> bool:
-        return not self.linear_model or self.residual_weight == "auto" or self.residual_weight > 0
-
     # ------------------------------------------------------------- predict
     def _check_horizon(self, horizon: int | None) -> int:
         horizon = super()._check_horizon(horizon)
