@@ -14,6 +14,8 @@ the series' calendar season (per target, averaged over targets). Contenders, all
 * seasonal naive; ridge on lag windows (``RidgeCV`` on raw windows of ``max(12, 2 * season)`` lags);
 * statsforecast ``AutoETS`` and ``AutoARIMA`` (the latter with the covariates where the series has them);
 * skforecast ``ForecasterRnn`` with ``create_and_compile_model``'s documented defaults, 30 epochs;
+* neuralforecast's ``LSTM`` and ``NHITS`` with their defaults, one global model per fold and horizon over
+  the half's series (:func:`neuralforecast_peers`; ``pip install neuralforecast``, which brings torch);
 * sklstm's ``LSTMForecaster()`` on plain numpy arrays (what a scikit-learn user passes: no dates, so the
   season is detected), on the dated pandas series, and with its networks switched off
   (``residual_weight=0``); the seconds per fit+forecast and whether the networks were used.
@@ -239,6 +241,48 @@ def skforecast_rnn(case, y_train, X_train, X_test, h, lags):
     return pred[names].to_numpy()
 
 
+def neuralforecast_peers(cases: list[Case], seed: int = 0) -> None:
+    """neuralforecast's ``LSTM`` and ``NHITS`` with their defaults, as that library is meant to be used: one
+    global model per fold and horizon over every target series of the half (series scaled one by one with
+    ``local_scaler_type="standard"``; ``NHITS`` needs an ``input_size``: ``2 * h``; no covariates). Fills
+    ``"NF LSTM"``/``"NF NHITS"`` in each case's results, and the fit+forecast seconds per series."""
+    import logging
+
+    from neuralforecast import NeuralForecast
+    from neuralforecast.models import LSTM, NHITS
+
+    for name in ("pytorch_lightning", "lightning", "lightning.pytorch", "lightning_fabric"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    quiet = {"accelerator": "cpu", "enable_progress_bar": False, "logger": False, "enable_model_summary": False,
+             "random_seed": seed}
+    for h in sorted({c.horizon for c in cases}):
+        group = [c for c in cases if c.horizon == h]
+        for k in range(3):
+            frames, trains = [], {}
+            for c in group:
+                y_all = c.y.to_numpy(dtype=float)
+                train, test = list(RollingOriginSplit(3, horizon=h).split(y_all))[k]
+                trains[c.name] = (y_all[train], y_all[test])
+                for j in range(y_all.shape[1]):
+                    frames.append(pd.DataFrame({"unique_id": f"{c.name}|{j}", "ds": np.arange(len(train)),
+                                                "y": y_all[train, j]}))
+            df = pd.concat(frames, ignore_index=True)
+            for label, model in [("NF LSTM", LSTM(h=h, **quiet)), ("NF NHITS", NHITS(h=h, input_size=2 * h, **quiet))]:
+                start = time.perf_counter()
+                with contextlib.redirect_stdout(sys.stderr), quiet_fd2():
+                    nf = NeuralForecast(models=[model], freq=1, local_scaler_type="standard")
+                    nf.fit(df)
+                    fc = nf.predict()
+                seconds = (time.perf_counter() - start) / len(group)
+                for c in group:
+                    y_train, y_test = trains[c.name]
+                    pred = np.column_stack([fc.loc[fc["unique_id"] == f"{c.name}|{j}", label.split()[1]].to_numpy()
+                                            for j in range(y_train.shape[1])])
+                    c.results.setdefault(label, []).append(mase(y_test, pred, y_train, c.season))
+                    c.results.setdefault(f"{label} seconds", []).append(seconds)
+            print(f"  neuralforecast h={h} fold {k}: {len(group)} series", file=sys.stderr, flush=True)
+
+
 @contextlib.contextmanager
 def quiet_fd2():
     """Silence TensorFlow's C++ chatter from the peer library (stderr file descriptor) for one call."""
@@ -332,7 +376,8 @@ def main() -> None:
     parser.add_argument("--series", nargs="*", help="only these series (of the chosen half)")
     parser.add_argument("--seeds", type=int, default=1, help="sklstm seeds on arrays (default 1)")
     parser.add_argument("--skip", nargs="*", default=[],
-                        help="skip contenders: rnn, arima (ARIMA and ETS), dated, default (tuning the members only)")
+                        help="skip contenders: rnn, nf (neuralforecast), arima (ARIMA and ETS), dated, default "
+                             "(tuning the members only)")
     parser.add_argument("--dump", help="pickle each half's raw results to DUMP-<half>.pkl")
     args = parser.parse_args()
     halves = split_cases(load_cases())
@@ -352,12 +397,19 @@ def main() -> None:
             if args.dump:  # after every series, so that an interrupted run keeps what it measured
                 with open(f"{args.dump}-{half}.pkl", "wb") as fh:
                     pickle.dump({c.name: c.results for c in cases if c.results}, fh)
+        if "nf" not in args.skip:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    neuralforecast_peers(cases)
+            except ImportError as exc:
+                print(f"neuralforecast not run ({exc}); pip install neuralforecast", file=sys.stderr)
         if "default" not in args.skip:
             report(half, cases, seeds)
     print(f"\ntotal {time.perf_counter() - start:.0f} s", flush=True)
 
 
-PEERS = ["seasonal naive", "ridge", "AutoETS", "AutoARIMA", "ForecasterRnn"]
+PEERS = ["seasonal naive", "ridge", "AutoETS", "AutoARIMA", "ForecasterRnn", "NF LSTM", "NF NHITS"]
 
 
 def report(half: str, cases: list[Case], seeds: list[int]) -> None:
@@ -395,7 +447,7 @@ def report(half: str, cases: list[Case], seeds: list[int]) -> None:
           f"fits; worst series with them {worst:+.1f}% (mean {table.loc['mean', 'nets effect %']:+.1f}%)")
     print(f"LSTMForecaster(): {np.mean([s for c in cases for s in c.results['arrays seed 0 seconds']]):.2f} s per "
           f"fit+forecast; no networks {np.mean([s for c in cases for s in c.results['no networks seconds']]):.2f} s")
-    for name in ["AutoARIMA", "AutoETS", "ForecasterRnn"]:
+    for name in ["AutoARIMA", "AutoETS", "ForecasterRnn", "NF LSTM", "NF NHITS"]:
         secs = [s for c in cases for s in c.results.get(f"{name} seconds", [])]
         if secs:
             print(f"{name}: {np.mean(secs):.2f} s per fit+forecast")
