@@ -1,6 +1,6 @@
 """Seed ensembles: three networks trained as one graph (parallel branches) against three separate fits.
 
-Both sides use sklstm's compiled training loop (``sklstm.training.fit_compiled``) on the same data:
+Both sides use sklstm's compiled training loop (``sklstm._training.training.fit_compiled``) on the same data:
 110 windows of 24 steps, LSTM(32) -> Dense(1), 100 epochs. The separate fits share one traced loop
 (the second and third skip tracing); the batched side is one Keras model with three branches and a
 summed loss. Run 0 includes tracing (the first fit in a process), run 1 is warm::
@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from sklstm._tf import keras
-from sklstm.training import Schedule, fit_compiled
+from sklstm._training.training import Schedule, fit_compiled
 
 
 def member(inputs, units: int = 32):

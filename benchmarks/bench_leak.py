@@ -2,7 +2,7 @@
 
 - ``rotate``: the six architectures in turn, same data;
 - ``lengths``: one architecture, a different number of windows at every fit (as a backtest or CV does);
-- ``no-pool``: as ``lengths`` with the pool of traced training loops switched off (``sklstm.training.POOL.size = 0``).
+- ``no-pool``: as ``lengths`` with the pool of traced training loops switched off (``sklstm._training.training.POOL.size = 0``).
 
 Each fit is a tiny model (4 units, 3 epochs) followed by a predict. Prints the resident set size
 every 20 fits and the growth per fit after a warm-up of 40 fits::
@@ -24,7 +24,7 @@ from sklstm import make_windows
 
 mode, fits = sys.argv[1], int(sys.argv[2])
 if mode == "no-pool":
-    from sklstm import training
+    from sklstm._training import training
 
     training.POOL.size = 0
 page = os.sysconf("SC_PAGE_SIZE")

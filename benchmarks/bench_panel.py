@@ -30,7 +30,7 @@ import pandas as pd
 from sklearn.linear_model import RidgeCV
 
 from sklstm.forecasting import LSTMForecaster
-from sklstm.global_forecasting import GlobalLSTMForecaster
+from sklstm.forecasting._global import GlobalLSTMForecaster
 
 HORIZON, FOLDS, SEASON = 8, 3, 4
 

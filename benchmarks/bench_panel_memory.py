@@ -29,8 +29,8 @@ _CHILD = r"""
 import json, resource, sys, time
 import numpy as np, pandas as pd
 import sklstm
-from sklstm.global_forecasting import GlobalLSTMForecaster, series_scale
-from sklstm.panels import read_panel
+from sklstm.forecasting._global import GlobalLSTMForecaster, series_scale
+from sklstm.forecasting._panels import read_panel
 n_series, n_steps, window, mode = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 rng = np.random.default_rng(0)
 t = np.arange(n_steps)

@@ -309,8 +309,8 @@ def sklstm_fit(y, X, h, seed, **params):
 
 def member_forecasts(f: LSTMForecaster, X_all, h: int) -> dict:
     """Each member's forecast ``(h, n_targets)`` from the end of ``f``'s training series (all members refitted there)."""
-    from sklstm.combination import Ensemble
-    from sklstm.series import SeriesData
+    from sklstm.forecasting._combination import Ensemble
+    from sklstm.forecasting._series import SeriesData
 
     n = len(f._data.y)
     data = SeriesData(f._data.y, None, None if X_all is None else X_all[: n + h])

@@ -19,7 +19,7 @@ import pickle
 
 import numpy as np
 
-from sklstm.combination import COMBINATIONS, family_weights
+from sklstm.forecasting._combination import COMBINATIONS, family_weights
 
 ORACLE = ["seasonal naive", "ridge", "AutoETS", "AutoARIMA"]
 SEASONS = {"M": 12, "Q": 4, "W": 52, "D": 7}

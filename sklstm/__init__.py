@@ -1,18 +1,24 @@
 """sklstm: the LSTM forecasting models of a popular tutorial as scikit-learn estimators.
 
+The subpackages, in the direction imports point:
+
+* :mod:`sklstm.preprocessing`: windows, reshaping and scaling (numpy and scikit-learn only);
+* :mod:`sklstm.estimators`: the six scikeras-based LSTM regressors, their architectures and layers;
+* ``sklstm._training``: the compiled training loop the estimators use (knows Keras models, not estimators);
+* :mod:`sklstm.forecasting`: the forecasters, their members, intervals, panels and backtests;
+* :mod:`sklstm.cli`: the ``sklstm`` command.
+
 Every public name loads on first use (PEP 562), so that ``import sklstm`` and
-``sklstm --help`` import neither scikit-learn nor TensorFlow: the windows,
-reshapers and scalers bring in scikit-learn, the estimators TensorFlow.
+``sklstm --help`` import neither scikit-learn nor TensorFlow.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import attach
 
 if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs)
-    from .backtesting import RollingOriginSplit, backtest, panel_backtest
-    from .base_forecaster import SeasonalNaiveForecaster
     from .estimators import (
         BidirectionalLSTMRegressor,
         CNNLSTMRegressor,
@@ -21,35 +27,33 @@ if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs)
         StackedLSTMRegressor,
         VanillaLSTMRegressor,
     )
-    from .forecasting import LSTMForecaster
-    from .global_forecasting import GlobalLSTMForecaster
-    from .reshaping import ConvLSTMReshaper, SequenceReshaper, SubsequenceReshaper
-    from .scaling import WindowScaler
-    from .series import detect_season
-    from .windows import WindowTransformer, make_windows
+    from .forecasting import (
+        GlobalLSTMForecaster,
+        LSTMForecaster,
+        RollingOriginSplit,
+        SeasonalNaiveForecaster,
+        backtest,
+        detect_season,
+        panel_backtest,
+    )
+    from .preprocessing import (
+        ConvLSTMReshaper,
+        SequenceReshaper,
+        SubsequenceReshaper,
+        WindowScaler,
+        WindowTransformer,
+        make_windows,
+    )
 
 __version__ = "0.1.0"
 
 _LAZY = {
-    "make_windows": "windows",
-    "WindowTransformer": "windows",
-    "SequenceReshaper": "reshaping",
-    "SubsequenceReshaper": "reshaping",
-    "ConvLSTMReshaper": "reshaping",
-    "WindowScaler": "scaling",
-    "VanillaLSTMRegressor": "estimators",
-    "StackedLSTMRegressor": "estimators",
-    "BidirectionalLSTMRegressor": "estimators",
-    "CNNLSTMRegressor": "estimators",
-    "ConvLSTMRegressor": "estimators",
-    "EncoderDecoderLSTMRegressor": "estimators",
-    "LSTMForecaster": "forecasting",
-    "GlobalLSTMForecaster": "global_forecasting",
-    "panel_backtest": "backtesting",
-    "SeasonalNaiveForecaster": "base_forecaster",
-    "RollingOriginSplit": "backtesting",
-    "backtest": "backtesting",
-    "detect_season": "series",
+    **dict.fromkeys(["make_windows", "WindowTransformer", "SequenceReshaper", "SubsequenceReshaper", "ConvLSTMReshaper",
+                     "WindowScaler"], ".preprocessing"),
+    **dict.fromkeys(["VanillaLSTMRegressor", "StackedLSTMRegressor", "BidirectionalLSTMRegressor", "CNNLSTMRegressor",
+                     "ConvLSTMRegressor", "EncoderDecoderLSTMRegressor"], ".estimators"),
+    **dict.fromkeys(["LSTMForecaster", "GlobalLSTMForecaster", "SeasonalNaiveForecaster", "RollingOriginSplit", "backtest",
+                     "panel_backtest", "detect_season"], ".forecasting"),
 }
 
 __all__ = [
@@ -67,21 +71,11 @@ __all__ = [
     "EncoderDecoderLSTMRegressor",
     "LSTMForecaster",
     "GlobalLSTMForecaster",
-    "panel_backtest",
     "SeasonalNaiveForecaster",
     "RollingOriginSplit",
     "backtest",
+    "panel_backtest",
     "detect_season",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'sklstm' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, _LAZY)

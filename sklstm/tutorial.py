@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .windows import make_windows
+from .preprocessing._windows import make_windows
 
 __all__ = ["Setup", "SETUPS", "tutorial_data", "run_setup", "tutorial_table"]
 

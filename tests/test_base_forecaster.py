@@ -6,8 +6,8 @@ import pytest
 from sklearn.linear_model import Ridge
 
 from sklstm import LSTMForecaster, SeasonalNaiveForecaster
-from sklstm.base_forecaster import BaseForecaster
 from sklstm.datasets import load_airline
+from sklstm.forecasting._base import BaseForecaster
 
 LINE = np.arange(10.0, 310.0, 10.0)
 

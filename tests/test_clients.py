@@ -6,7 +6,7 @@ import pytest
 
 import sklstm
 from sklstm import WindowTransformer, make_windows
-from sklstm.reshaping import ColumnLayout
+from sklstm.preprocessing._reshaping import ColumnLayout
 
 T = np.arange(80)
 SERIES = np.column_stack([np.sin(T / 4.0), np.cos(T / 5.0), 0.01 * T])

@@ -520,7 +520,7 @@ def test_networks_are_not_trained_where_the_ridges_carry_little_weight():
 
 
 def test_a_member_that_fails_is_dropped_with_a_warning(monkeypatch):
-    import sklstm.configurations as configurations
+    import sklstm.forecasting._configurations as configurations
 
     real = configurations.fit_stat_member
 
@@ -537,7 +537,7 @@ def test_a_member_that_fails_is_dropped_with_a_warning(monkeypatch):
 
 
 def test_a_member_whose_forecast_fails_is_dropped_with_a_warning(monkeypatch):
-    from sklstm.statistical import StatMember
+    from sklstm.forecasting._statistical import StatMember
 
     real = StatMember.forecast
 
@@ -562,8 +562,8 @@ def test_every_season_parameter_defaults_to_auto_and_agrees():
     import inspect
 
     from sklstm import GlobalLSTMForecaster, panel_backtest
-    from sklstm.global_forecasting import panel_season
-    from sklstm.panels import read_panel
+    from sklstm.forecasting._global import panel_season
+    from sklstm.forecasting._panels import read_panel
 
     for fn in (LSTMForecaster, SeasonalNaiveForecaster, GlobalLSTMForecaster, backtest, panel_backtest):
         assert inspect.signature(fn).parameters["season_length"].default == "auto", fn
@@ -578,7 +578,7 @@ def test_every_season_parameter_defaults_to_auto_and_agrees():
 
 
 def test_a_member_that_fails_on_all_the_data_leaves_its_weight_to_the_others(monkeypatch):
-    import sklstm.configurations as configurations
+    import sklstm.forecasting._configurations as configurations
 
     real, calls = configurations.fit_stat_member, []
 

@@ -22,7 +22,7 @@ def _adam_pair(optimizer_class, **config):
 @pytest.mark.parametrize("config", [{}, {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-4}])
 def test_fused_adam_step_matches_keras_adam(config):
     from sklstm._tf import keras
-    from sklstm.fused_adam import apply_adam, plain_adam
+    from sklstm._training.fused_adam import apply_adam, plain_adam
 
     (keras_opt, keras_w), (fused_opt, fused_w) = _adam_pair(keras.optimizers.Adam, **config)
     initial = [w.numpy() for w in fused_w]
@@ -41,7 +41,7 @@ def test_fused_adam_step_matches_keras_adam(config):
 @pytest.mark.parametrize("extra", [{"amsgrad": True}, {"clipnorm": 1.0}, {"weight_decay": 0.01}, {"use_ema": True}])
 def test_adam_with_more_than_the_update_keeps_keras_own_step(extra):
     from sklstm._tf import keras
-    from sklstm.fused_adam import plain_adam
+    from sklstm._training.fused_adam import plain_adam
 
     (optimizer, weights), _ = _adam_pair(keras.optimizers.Adam, **extra)
     assert not plain_adam(optimizer, weights)

@@ -9,8 +9,8 @@ from sklearn.base import clone
 from sklearn.linear_model import Ridge
 
 import sklstm
-from sklstm.backtesting import panel_backtest
-from sklstm.global_forecasting import GlobalLSTMForecaster
+from sklstm.forecasting._backtesting import panel_backtest
+from sklstm.forecasting._global import GlobalLSTMForecaster
 
 PATTERN = np.array([0.0, 2.0, 5.0, 1.0])
 
@@ -241,7 +241,7 @@ def test_interval_and_backtest_arguments_are_checked():
 
 
 def test_the_loop_refuses_a_panel_past_its_int32_indexes():
-    from sklstm.training import _segments
+    from sklstm._training.training import _segments
 
     assert _segments(None).shape == (0, 2)
     assert _segments(np.array([[0, 3], [10, 4]])).numpy().tolist() == [[0, 0], [10, 3]]

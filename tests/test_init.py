@@ -36,7 +36,7 @@ def test_windows_load_scikit_learn_but_not_tensorflow():
 
 def test_help_does_not_import_tensorflow():
     code = (
-        "import sys; from sklstm.cli import build_parser; build_parser(); "
+        "import sys; from sklstm.cli._main import build_parser; build_parser(); "
         "print('tensorflow' in sys.modules, 'sklearn' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

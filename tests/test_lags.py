@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sklstm.lags import LagLayout, SeriesTransform, build_frame, forecast_paths, training_windows
+from sklstm.forecasting._lags import LagLayout, SeriesTransform, build_frame, forecast_paths, training_windows
 
 
 @pytest.mark.parametrize("name", ["none", "log", "diff", "log-diff"])

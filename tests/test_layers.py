@@ -7,7 +7,7 @@ import pytest
 
 import sklstm
 from sklstm._tf import keras, tf
-from sklstm.layers import MAX_TAPS, FusedConvLSTM2D, FusedConvLSTMCell, MatmulConv1D, small_conv
+from sklstm.estimators._layers import MAX_TAPS, FusedConvLSTM2D, FusedConvLSTMCell, MatmulConv1D, small_conv
 
 X = np.random.default_rng(0).normal(size=(5, 3, 4, 4, 2)).astype(np.float32)
 
@@ -141,7 +141,7 @@ def test_fused_conv_lstm_saves_and_loads(tmp_path):
 
 
 def test_convolutional_regressors_use_sklstm_layers():
-    from sklstm.windows import make_windows
+    from sklstm.preprocessing._windows import make_windows
 
     Xw, y = make_windows(np.arange(40, dtype=float), 4)
     est = sklstm.ConvLSTMRegressor(filters=4, epochs=2, random_state=0).fit(Xw, y)
@@ -153,7 +153,7 @@ def test_convolutional_regressors_use_sklstm_layers():
 @pytest.mark.slow
 @pytest.mark.parametrize("cls", [sklstm.ConvLSTMRegressor, sklstm.CNNLSTMRegressor])
 def test_pickled_convolutional_regressor_loads_in_a_fresh_process(tmp_path, cls):
-    from sklstm.windows import make_windows
+    from sklstm.preprocessing._windows import make_windows
 
     Xw, y = make_windows(np.arange(40, dtype=float), 4)
     est = cls(filters=4, epochs=2, random_state=0).fit(Xw, y)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklstm.panels import next_labels, panel_frame, read_panel
+from sklstm.forecasting._panels import next_labels, panel_frame, read_panel
 
 
 def _wide():

@@ -8,12 +8,12 @@ import sklstm
 import sklstm.estimators
 from sklstm import make_windows
 from sklstm._tf import keras
-from sklstm.base import LSTMRegressorBase
+from sklstm.estimators._base import LSTMRegressorBase
 
 X, Y = make_windows(np.sin(np.arange(60) / 3.0), 5)
 # Every estimator class the package defines.
 ESTIMATORS = [
-    cls for cls in vars(sklstm.estimators).values()
+    cls for cls in map(sklstm.estimators.__getattr__, sklstm.estimators.__all__)
     if isinstance(cls, type) and issubclass(cls, LSTMRegressorBase) and cls is not LSTMRegressorBase
 ]
 

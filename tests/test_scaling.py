@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from sklstm import WindowScaler, make_windows
-from sklstm.scaling import TargetScaler
+from sklstm.preprocessing._scaling import TargetScaler
 from sklstm.tutorial import tutorial_data
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklstm.series import (
+from sklstm.forecasting._series import (
     as_matrix,
     check_time_index,
     detect_season,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklstm.statistical import STATISTICAL_MEMBERS, fit_stat_member
+from sklstm.forecasting._statistical import STATISTICAL_MEMBERS, fit_stat_member
 
 
 def _monthly(n=96, k=1):

@@ -9,8 +9,8 @@ from sklearn.linear_model import RidgeCV
 
 import sklstm
 from sklstm import make_windows
-from sklstm.baseline import WindowRidge
-from sklstm.windows import SeriesWindows
+from sklstm.estimators._baseline import WindowRidge
+from sklstm.preprocessing._windows import SeriesWindows
 
 T = np.arange(3000)
 DATA = np.column_stack([np.sin(T / 7) + 0.01 * T, np.cos(T / 5)])

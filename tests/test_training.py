@@ -158,7 +158,7 @@ def test_raw_data_of_any_magnitude(scale, shift):
 @pytest.fixture
 def empty_pool(monkeypatch):
     """A fresh pool of traced loops, so that traces made by other tests do not count."""
-    from sklstm import training
+    from sklstm._training import training
 
     pool = training.TrainingPool()
     monkeypatch.setattr(training, "POOL", pool)
@@ -192,7 +192,7 @@ def test_a_pooled_loop_trains_each_fits_own_model_and_leaves_the_first_alone(emp
 
 
 def test_a_pooled_loop_whose_variables_do_not_match_is_traced_anew(empty_pool):
-    from sklstm.training import Schedule, fit_compiled
+    from sklstm._training.training import Schedule, fit_compiled
 
     X, y = make_windows(np.sin(np.arange(60) / 3.0), 5)
     empty_pool.size = 0  # the estimators' own fits leave nothing in the pool
@@ -326,7 +326,7 @@ def test_lean_call_options_lighten_grappler_and_keep_the_users_choices():
     from tensorflow.core.protobuf import config_pb2, rewriter_config_pb2
     from tensorflow.python.eager import context
 
-    from sklstm.compiled_loop import lean_call_options
+    from sklstm._training.compiled_loop import lean_call_options
 
     rewriter = rewriter_config_pb2.RewriterConfig
     lean = _rewrite_options(lean_call_options(context.context().function_call_options))

@@ -1,0 +1,2 @@
+"""The training engine: a compiled loop over Keras models, its pool of traced loops, the fused Adam step and
+seeding. It knows Keras models, not estimators; :mod:`sklstm.estimators` calls it."""

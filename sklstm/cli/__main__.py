@@ -1,0 +1,5 @@
+"""``python -m sklstm.cli``."""
+
+from ._main import main
+
+raise SystemExit(main())

@@ -1,0 +1,320 @@
+"""The parameters every sklstm estimator shares: constraints, documentation, routing and checks.
+
+An estimator's own hyperparameters are the keywords of its ``__init__``; the
+training parameters all estimators share are those of
+:class:`sklstm.estimators._base.LSTMRegressorBase` (documented once, in ``_SHARED_DOC``,
+and added to each class by :func:`shared_parameters`); routed parameters
+(``model__``, ``optimizer__``, ``fit__``, ...) are scikeras'. :class:`ParameterMixin`
+reads them, validates them all at once (with "did you mean" hints) and
+resolves the settings of one ``fit`` or ``predict``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    validate_parameter_constraints,
+)
+
+from scikeras._utils import route_params, unflatten_params  # noqa: E402  isort: skip
+
+__all__ = ["COMMON_CONSTRAINTS", "ParameterMixin", "shared_parameters"]
+
+ROUTING_PREFIXES = ("model", "fit", "compile", "predict", "optimizer", "loss", "metrics", "callbacks")
+# Training settings a fit takes from its parameters, routed ``fit__<name>`` parameters or fit() keywords.
+FIT_SETTINGS = ("epochs", "batch_size", "shuffle", "validation_split", "verbose", "callbacks")
+PREDICT_BATCH = 8192
+
+COMMON_CONSTRAINTS: dict[str, list] = {
+    "n_steps_out": [Interval(numbers.Integral, 1, None, closed="left")],
+    "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+    "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "optimizer": "no_validation",
+    "loss": "no_validation",
+    "metrics": [list, None],
+    "scaling": [StrOptions({"minmax", "standard"}), None],
+    "lag_order": [StrOptions({"oldest_first", "newest_first"})],
+    "linear_baseline": ["boolean"],
+    "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
+    "shuffle": ["boolean"],
+    "callbacks": "no_validation",  # a list, dict, class or instance: checked by _fit_settings
+    "fit_loop": [StrOptions({"auto", "compiled", "keras"})],
+    "warm_start": ["boolean"],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+}
+
+_SHARED_DOC = """
+    Other Parameters
+    ----------------
+    epochs : int
+        Training epochs; the default is the tutorial's for the architecture
+        (see the signature).
+    n_steps_out : int, default=1
+        Future steps per target in ``y``: ``y`` has ``n_steps_out * n_targets``
+        columns, flattened step-major (column ``s * n_targets + t``).
+    batch_size : int or None, default=None
+        Mini-batch size; ``None`` means 32 (Keras' default).
+    optimizer : str or keras optimizer, default="adam"
+        Optimizer; its arguments are routed, e.g. ``optimizer__learning_rate``.
+    loss : str or callable, default="mse"
+        Training loss.
+    metrics : list or None, default=None
+        Extra Keras metrics.
+    scaling : {"minmax", "standard"} or None, default="minmax"
+        Per-series affine scaling of inputs and targets inside the estimator
+        (inverted on predict), so raw numbers of any magnitude train well.
+        ``"minmax"`` maps the training range onto ``[0, 1]`` and extrapolates
+        linearly beyond it.
+    lag_order : {"oldest_first", "newest_first"}, default="oldest_first"
+        Time order of the steps in windows given as plain arrays, as
+        ``make_windows`` and the tutorial lay them out (``"oldest_first"``),
+        or most recent first (``"newest_first"``: skforecast's ``lag_1,
+        lag_2, ...`` columns, which it passes as numpy arrays). 2-D columns
+        named by their lag (a DataFrame from ``WindowTransformer`` or with
+        ``lag_<k>`` names) are put in time order by their names instead.
+    linear_baseline : bool, default=True
+        Fit a ridge regression on the scaled windows first; the network
+        learns its residuals (``model_`` predicts those scaled residuals,
+        ``predict`` adds the baseline back).
+    validation_split : float, default=0.0
+        Fraction of the last samples held out for ``val_loss``.
+    shuffle : bool, default=True
+        Shuffle the mini-batches every epoch.
+    callbacks : list, dict, callback, class or None, default=None
+        Keras callbacks, in any form scikeras takes (a class is built with its
+        routed ``callbacks__<arg>`` parameters). A single ``EarlyStopping``
+        runs inside the compiled loop; any other callback switches to plain
+        ``model.fit``.
+    fit_loop : {"auto", "compiled", "keras"}, default="auto"
+        ``"compiled"`` runs all epochs in one TensorFlow graph (much faster on
+        small data); ``"keras"`` uses ``model.fit``; ``"auto"`` picks the
+        compiled loop unless callbacks need Python every epoch.
+    warm_start : bool, default=False
+        Continue training the existing model on the next ``fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the initial weights and the shuffling; an int gives
+        bit-identical results on CPU.
+    verbose : int, default=0
+        ``0`` prints nothing; ``1`` shows one progress bar for the whole fit;
+        ``2`` prints one line per epoch (as Keras does).
+    **kwargs : dict
+        Routed parameters: ``model__<arg>`` (builder), ``optimizer__<arg>``,
+        ``compile__<arg>``, ``fit__<arg>``, ``predict__<arg>``, ``loss__<arg>``.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network alone: with ``linear_baseline=True`` it predicts
+        the scaled residual of the baseline. ``export_model()`` returns the
+        whole predictor (scaling, reshaping, baseline, network) as one model.
+    history_ : dict of list
+        Per-epoch ``loss`` (and ``val_loss``), in scaled units.
+    n_features_in_ : int
+        ``X.shape[1]`` during fit (the window's steps).
+    n_steps_in_ : int
+        Time steps per window.
+    n_series_in_ : int
+        Series (features) per time step.
+    column_layout_ : ColumnLayout or None
+        How 2-D windows with lag-named columns were read (None otherwise).
+    n_targets_ : int
+        Targets per step.
+    input_shape_ : tuple of int
+        Shape of one network input (after reshaping the window).
+    feature_encoder_, target_encoder_ : transformers
+        Fitted scaling and reshaping of ``X`` and ``y``.
+    baseline_ : estimator or None
+        The fitted linear baseline (``linear_baseline=True``).
+    fit_loop_ : str
+        The training path that was used.
+    stopped_epoch_ : int or None
+        The epoch at which early stopping ended the fit, if it did.
+    streamed_ : bool
+        Whether the windows were gathered from the series inside the
+        training loop instead of being materialised.
+"""
+
+
+def shared_parameters(cls: type) -> type:
+    """Declare on ``cls`` the parameters every sklstm estimator shares (its ``**kwargs``).
+
+    The class docstring gains their documentation (before its Examples), and
+    the signature that ``inspect``, ``help()`` and scikit-learn's ``repr`` read
+    lists them after the class's own keywords. ``cls.__init__`` itself is the
+    one written in the class.
+    """
+    head, sep, examples = cls.__doc__.partition("\n    Examples\n")
+    cls.__doc__ = head.rstrip() + "\n" + _SHARED_DOC + sep + examples
+    own = inspect.signature(cls.__init__).parameters
+    shared = inspect.signature(super(cls, cls).__init__).parameters
+    params = [p for p in own.values() if p.kind is not p.VAR_KEYWORD]
+    params += [p for name, p in shared.items() if name not in own]
+    cls.__init__.__signature__ = inspect.Signature(params)
+    return cls
+
+
+class ParameterMixin:
+    """Reading, validating and routing the parameters of an sklstm estimator."""
+
+    @classmethod
+    def _param_defaults(cls) -> dict[str, Any]:
+        """Every named parameter of the ``__init__`` methods of ``cls`` and its sklstm bases, with its default."""
+        defaults = {}
+        for klass in cls.__mro__:
+            if klass is ParameterMixin or not issubclass(klass, ParameterMixin) or "__init__" not in vars(klass):
+                continue
+            for name, p in inspect.signature(vars(klass)["__init__"]).parameters.items():
+                if name != "self" and p.kind is not p.VAR_KEYWORD:
+                    defaults.setdefault(name, p.default)
+        return defaults
+
+    def _get_param_names(self) -> list[str]:
+        known = self._param_defaults()
+        routed = [k for k in vars(self) if not k.startswith("_") and not k.endswith("_") and k not in known]
+        return sorted(known) + sorted(routed)
+
+    def _architecture_params(self) -> dict[str, Any]:
+        names = [n for n in self._builder_params() if n != "meta"]
+        known = self._param_defaults()
+        return {n: getattr(self, n) for n in names if n in known}
+
+    def _builder_params(self) -> list[str]:
+        return list(inspect.signature(type(self)._builder).parameters)
+
+    def _validate_params(self) -> None:
+        """Validate every parameter; raise one error that lists every problem."""
+        params = self.get_params(deep=False)
+        problems = []
+        for name, constraint in self._parameter_constraints.items():
+            if name not in params:
+                continue
+            try:
+                validate_parameter_constraints(
+                    {name: constraint}, {name: params[name]}, caller_name=type(self).__name__
+                )
+            except InvalidParameterError as exc:
+                problems.append(str(exc))
+        known = set(self._param_defaults())
+        for name in params:
+            if name in known:
+                continue
+            prefix = name.split("__", 1)[0]
+            if "__" in name and prefix in ROUTING_PREFIXES:
+                continue
+            candidates = sorted(known) + [c for c in [name.replace("_", "__", 1)] if c != name]
+            guess = [
+                g
+                for g in difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+                if g in known or g.split("__", 1)[0] in ROUTING_PREFIXES
+            ]
+            hint = f" Did you mean {guess[0]!r}?" if guess else ""
+            problems.append(
+                f"Unknown parameter {name!r} for {type(self).__name__}.{hint} Routed parameters "
+                f"start with one of {', '.join(p + '__' for p in ROUTING_PREFIXES)}."
+            )
+        rate = params.get("optimizer__learning_rate")
+        if isinstance(rate, numbers.Real) and not isinstance(rate, bool) and not (0 < rate < np.inf):
+            problems.append(f"optimizer__learning_rate must be a positive finite number, got {rate!r}.")
+        if problems:
+            raise InvalidParameterError(
+                f"{type(self).__name__} got {len(problems)} invalid parameter(s):\n- "
+                + "\n- ".join(problems)
+            )
+
+    def set_params(self, **params) -> Any:
+        """Set parameters, including routed ones such as ``optimizer__learning_rate``."""
+        for name, value in params.items():
+            if "__" in name and name.split("__", 1)[0] in ROUTING_PREFIXES:
+                setattr(self, name, value)
+            else:
+                BaseEstimator.set_params(self, **{name: value})
+        return self
+
+    def _routed(self, destination: str) -> dict[str, Any]:
+        """The routed ``<destination>__<name>`` parameters set on this instance, by ``<name>``."""
+        prefix = f"{destination}__"
+        return {k[len(prefix):]: v for k, v in vars(self).items() if k.startswith(prefix)}
+
+    def _fit_settings(self, overrides: dict[str, Any]) -> dict[str, Any]:
+        """This fit's training settings: the parameters, then routed ``fit__<name>``, then ``fit()``'s keywords.
+
+        Callbacks from all three are combined. Any other name is an error
+        (never accepted and ignored).
+        """
+        routed = self._routed("fit")
+        problems = [
+            f"{prefix}{name!r}" for prefix, given in (("fit__", routed), ("fit() keyword ", overrides))
+            for name in sorted(set(given) - set(FIT_SETTINGS))
+        ]
+        if problems:
+            hint = " For validation_data, set validation_split (the last fraction of the windows)." if any(
+                "validation_data" in p for p in problems) else ""
+            raise ValueError(
+                f"{type(self).__name__}: unsupported training setting(s) {', '.join(problems)}; "
+                f"the settings that fit accepts (as parameters, fit__<name> or fit keywords) are {list(FIT_SETTINGS)}."
+                + hint
+            )
+        settings = {name: getattr(self, name) for name in FIT_SETTINGS}
+        for given in (routed, overrides):
+            settings.update({k: v for k, v in given.items() if k != "callbacks"})
+        own = route_params(self.get_params(), destination="callbacks", pass_filter=set(), strict=False)
+        settings["callbacks"] = [
+            callback
+            for given, kwargs in ((self.callbacks, own), (routed.get("callbacks"), {}), (overrides.get("callbacks"), {}))
+            for callback in _callback_list(given, kwargs)
+        ]
+        checked = {k: v for k, v in settings.items() if k != "callbacks"}
+        validate_parameter_constraints(
+            {k: COMMON_CONSTRAINTS[k] for k in checked}, checked, caller_name=f"{type(self).__name__}.fit"
+        )
+        return settings
+
+    def _predict_batch(self, overrides: dict[str, Any]) -> int:
+        """Windows per inference call: ``predict(batch_size=)``, else routed ``predict__batch_size``, else 8192."""
+        routed = self._routed("predict")
+        unknown = [f"predict__{k!r}" for k in sorted(set(routed) - {"batch_size"})]
+        unknown += [f"predict() keyword {k!r}" for k in sorted(set(overrides) - {"batch_size"})]
+        if unknown:
+            raise ValueError(f"{type(self).__name__}: unsupported prediction setting(s) {', '.join(unknown)}; "
+                             "predict accepts only batch_size.")
+        batch = overrides.get("batch_size", routed.get("batch_size"))
+        if batch is None:
+            return PREDICT_BATCH
+        validate_parameter_constraints({"batch_size": COMMON_CONSTRAINTS["batch_size"]}, {"batch_size": batch},
+                                       caller_name=f"{type(self).__name__}.predict")
+        return int(batch)
+
+
+def _callback_list(given: Any, kwargs: dict) -> list:
+    """Callbacks in any form scikeras takes, as a list of instances.
+
+    A list or tuple, a dict (its values) or a single callback; a class is
+    built with its routed ``callbacks__<arg>`` keywords (``callbacks__<key>__<arg>``
+    inside a list or dict), as scikeras builds it.
+    """
+    from .._tf import keras
+
+    if given is None:
+        return []
+    built = unflatten_params(items=given, params=kwargs)
+    if isinstance(built, Mapping):
+        built = list(built.values())
+    built = list(built) if isinstance(built, (list, tuple)) else [built]
+    bad = [cb for cb in built if not isinstance(cb, keras.callbacks.Callback)]
+    if bad:
+        raise ValueError(
+            f"callbacks must be Keras callbacks: instances, classes (with callbacks__<arg> parameters), or a "
+            f"list or dict of them; got {bad!r}."
+        )
+    return built

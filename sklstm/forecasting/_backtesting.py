@@ -1,0 +1,269 @@
+"""Rolling-origin evaluation of a forecaster: folds over time, metrics per fold.
+
+:class:`RollingOriginSplit` is a scikit-learn splitter (``TimeSeriesSplit``
+with a forecast horizon as its test size); :func:`backtest` fits a clone of a
+forecaster before each fold's origin and scores its forecast of the fold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import BaseCrossValidator, TimeSeriesSplit
+from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
+
+from .._validation import check_positive_int
+from ._base import BaseForecaster
+from ._series import SeriesData, as_matrix, check_time_index, is_pandas, resolve_season
+
+__all__ = ["FoldForecast", "RollingOriginSplit", "backtest", "cut_panel", "panel_backtest"]
+
+
+class RollingOriginSplit(BaseCrossValidator):
+    """Rolling-origin folds over time: each test block is the ``horizon`` steps after its origin.
+
+    The last ``n_splits * horizon`` steps are split into consecutive test
+    blocks. The training part is everything before the origin (``window=
+    "expanding"``) or the ``train_size`` steps before it (``"sliding"``),
+    less a ``gap``. Works as a scikit-learn splitter on any array whose rows
+    are in time order; the folds are scikit-learn's ``TimeSeriesSplit`` with
+    ``test_size=horizon`` (and ``max_train_size=train_size`` when sliding),
+    with a clear error when the series is too short.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import RollingOriginSplit
+    >>> [(len(tr), te.tolist()) for tr, te in RollingOriginSplit(2, horizon=2).split(np.zeros(8))]
+    [(4, [4, 5]), (6, [6, 7])]
+    """
+
+    def __init__(self, n_splits: int = 3, horizon: int = 12, window: str = "expanding", train_size: int | None = None,
+                 gap: int = 0):
+        self.n_splits = n_splits
+        self.horizon = horizon
+        self.window = window
+        self.train_size = train_size
+        self.gap = gap
+
+    _parameter_constraints: dict = {
+        "n_splits": [Interval(numbers.Integral, 1, None, closed="left")],
+        "horizon": [Interval(numbers.Integral, 1, None, closed="left")],
+        "window": [StrOptions({"expanding", "sliding"})],
+        "train_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "gap": [Interval(numbers.Integral, 0, None, closed="left")],
+    }
+
+    def split(self, X: Any, y: Any = None, groups: Any = None):
+        """Yield ``(train, test)`` index arrays, oldest fold first."""
+        params = {name: getattr(self, name) for name in self._parameter_constraints}
+        validate_parameter_constraints(self._parameter_constraints, params, caller_name=type(self).__name__)
+        n = len(X)
+        first = n - self.n_splits * self.horizon
+        if first - self.gap < 1:
+            raise ValueError(
+                f"{n} time steps are too few for n_splits={self.n_splits} folds of horizon={self.horizon} "
+                f"with gap={self.gap}."
+            )
+        sliding = self.window == "sliding"
+        folds = TimeSeriesSplit(self.n_splits, test_size=self.horizon, gap=self.gap,
+                                max_train_size=(self.train_size or first - self.gap) if sliding else None)
+        yield from folds.split(np.zeros((n, 1)))
+
+    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        return self.n_splits
+
+
+
+
+def _run_backtest(forecaster: BaseForecaster, data: SeriesData, *, horizon: int, n_folds: int, refit: bool,
+                  window: str = "expanding", train_size: int | None = None, season: int | None = None) -> list[dict]:
+    """Fit (a clone of) ``forecaster`` before each fold's origin and forecast the fold."""
+    splitter = RollingOriginSplit(n_folds, horizon, window, train_size)
+    template = clone(forecaster)
+    params = template.get_params()
+    if "horizon" in params:
+        template.set_params(horizon=horizon)  # the direct strategy then outputs exactly the fold's steps
+    if params.get("season_length") == "auto" and season is not None:
+        template.set_params(season_length=season)  # folds are fitted on plain arrays, all with one season
+    folds = []
+    fitted = None
+    for k, (train, test) in enumerate(splitter.split(data.y)):
+        start, end = int(train[0]), int(train[-1]) + 1
+        history = data.head(end, start)
+        if refit or fitted is None:
+            kwargs = {name: part for name, part in (("X", history.future), ("X_past", history.past)) if part is not None}
+            fitted = clone(template).fit(history.y, **kwargs)
+        future = None
+        if data.future is not None:
+            future = data.future[end : end + fitted._future_rows(horizon)]
+        forecast = fitted._forecast_from(history, horizon, future)
+        folds.append({"fold": k, "train": train, "test": test, "forecast": forecast, "actual": data.y[test]})
+    return folds
+
+
+def _metrics(actual: np.ndarray, forecast: np.ndarray, scale: float) -> dict[str, float]:
+    """MAE, RMSE, MAPE (%, NaN when an actual value is 0) and MASE (MAE over ``scale``) of one fold."""
+    from sklearn.metrics import mean_absolute_error, mean_absolute_percentage_error, root_mean_squared_error
+
+    mae = float(mean_absolute_error(actual, forecast))
+    mape = float("nan") if np.any(actual == 0) else 100 * float(mean_absolute_percentage_error(actual, forecast))
+    return {
+        "mae": mae,
+        "rmse": float(root_mean_squared_error(actual, forecast)),
+        "mape": mape,
+        "mase": mae / scale if scale > 0 else float("nan"),
+    }
+
+
+def backtest(
+    forecaster: Any,
+    y: Any,
+    X: Any = None,
+    X_past: Any = None,
+    *,
+    horizon: int = 12,
+    n_folds: int = 3,
+    window: str = "expanding",
+    train_size: int | None = None,
+    refit: bool = True,
+    season_length: int | str = "auto",
+) -> Any:
+    """Rolling-origin evaluation: one row per fold with MAE, RMSE, MAPE (%) and MASE.
+
+    Each fold fits a clone of ``forecaster`` (with its ``horizon`` set to the
+    fold's) on the data before the fold's origin, with the future-known
+    covariates ``X`` and past-only covariates ``X_past`` of that part, and
+    forecasts ``horizon`` steps, reading ``X`` of the fold's steps. MASE
+    divides the fold's MAE by the in-sample MAE of the seasonal-naive forecast
+    (lag ``season_length``) on the fold's training part; ``"auto"`` resolves
+    the season as the forecasters do (the index's frequency, else the period
+    detected in the series), once, on the data before the first fold's test,
+    and fits every fold with it (a forecaster whose ``season_length`` is
+    ``"auto"`` gets it too). With ``refit=False``
+    the forecaster is fitted once, on the first fold's training data, and
+    later folds only move the forecast origin.
+
+    Returns a pandas DataFrame (its ``attrs["season_length"]`` is the season
+    MASE used, and ``attrs["forecasts"]`` holds a
+    :class:`FoldForecast` per fold) when pandas is installed, else a list of dicts.
+    """
+    if not isinstance(forecaster, BaseForecaster):
+        raise TypeError(
+            f"backtest needs an sklstm forecaster (LSTMForecaster, SeasonalNaiveForecaster or a BaseForecaster "
+            f"subclass); got {type(forecaster).__name__}. Wrap a regressor in LSTMForecaster(estimator)."
+        )
+    targets, names = as_matrix(y, "y")
+    future = None if X is None else as_matrix(X, "X")[0]
+    past = None if X_past is None else as_matrix(X_past, "X_past")[0]
+    for name, part in (("X", future), ("X_past", past)):
+        if part is not None and len(part) != len(targets):
+            raise ValueError(f"{name} has {len(part)} rows, but y has {len(targets)}; they must be aligned in time.")
+    index = y.index if is_pandas(y) else None
+    check_time_index(index)
+    shortest = min(len(train) for train, _ in RollingOriginSplit(n_folds, horizon, window, train_size).split(targets))
+    if season_length == "auto":
+        first_test = len(targets) - n_folds * horizon
+        season_length = resolve_season("auto", index, targets[:first_test])
+    check_positive_int(season_length, "season_length")
+    if season_length >= shortest:
+        raise ValueError(f"season_length={season_length} leaves no seasonal-naive error to scale MASE by: the "
+                         f"shortest training part has {shortest} steps.")
+    folds = _run_backtest(forecaster, SeriesData(targets, past, future), horizon=horizon, n_folds=n_folds, refit=refit,
+                          window=window, train_size=train_size, season=int(season_length))
+    rows = []
+    for f in folds:
+        train_vals = targets[f["train"]]
+        scale = np.mean(np.abs(train_vals[season_length:] - train_vals[:-season_length]))
+        label = (lambda i: index[i]) if index is not None else (lambda i: int(i))
+        rows.append({
+            "fold": f["fold"],
+            "train_start": label(f["train"][0]),
+            "train_end": label(f["train"][-1]),
+            "test_start": label(f["test"][0]),
+            "test_end": label(f["test"][-1]),
+            **_metrics(f["actual"], f["forecast"], scale),
+        })
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover
+        return rows
+    table = pd.DataFrame(rows)
+    table.attrs["season_length"] = int(season_length)
+    table.attrs["forecasts"] = [
+        FoldForecast(index[f["test"]] if index is not None else f["test"], f["forecast"], f["actual"], names)
+        for f in folds
+    ]
+    return table
+
+
+@dataclasses.dataclass(eq=False)  # compared by identity, so pandas can copy and compare ``attrs``
+class FoldForecast:
+    """One backtest fold's test labels, forecast and actual values ``(horizon, n_targets)``."""
+
+    test: Any
+    forecast: np.ndarray
+    actual: np.ndarray
+    names: list
+
+
+def cut_panel(panel: Any, positions: list[int], n_last: int) -> Any:
+    """The series at ``positions`` without their last ``n_last`` values."""
+    from ._panels import Panel
+
+    return Panel([panel.ids[i] for i in positions], [panel.values[i][:-n_last] for i in positions],
+                 [panel.indexes[i][:-n_last] for i in positions], panel.layout, panel.columns)
+
+
+def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int = 12, n_folds: int = 3,
+                   season_length: int | str = "auto") -> Any:
+    """Rolling-origin evaluation of a panel forecaster: one row per series and fold, MAE and MASE.
+
+    Fold ``k`` of ``n_folds`` fits a clone of ``forecaster`` on every series
+    without its last ``(n_folds - k) * horizon`` values and forecasts the next
+    ``horizon`` (with the static covariates ``static``, as ``fit`` takes
+    them). MASE divides a series' MAE by the in-sample MAE of its
+    seasonal-naive forecast (lag ``season_length``; ``"auto"``: the season
+    the fitted forecaster resolved, from the index or the data) on the
+    fold's training part. The DataFrame's
+    ``attrs["mean_mase"]`` is the mean over series and folds, and
+    ``attrs["forecasts"]`` the forecasts ``(n_series, horizon)`` per fold.
+    """
+    import pandas as pd
+
+    from ._global import GlobalLSTMForecaster
+    from ._panels import read_panel
+
+    if not isinstance(forecaster, GlobalLSTMForecaster):
+        raise TypeError(f"panel_backtest needs a GlobalLSTMForecaster; got {type(forecaster).__name__}.")
+    if season_length != "auto":
+        check_positive_int(season_length, "season_length")
+    panel = read_panel(Y, forecaster.id_col, forecaster.time_col, forecaster.target_col)
+    too_short = [k for k, y in zip(panel.ids, panel.values) if len(y) <= n_folds * horizon + 1]
+    if too_short:
+        raise ValueError(f"Series {too_short[0]!r} is too short for {n_folds} folds of horizon={horizon}.")
+    rows, forecasts = [], []
+    for fold in range(n_folds):
+        cut = (n_folds - fold) * horizon
+        head = cut_panel(panel, list(range(len(panel.ids))), cut)
+        fitted = clone(forecaster)
+        fitted._validate_params()
+        fitted._fit_panel(head, *fitted._series_extras(panel, static))
+        season = fitted.season_length_ if season_length == "auto" else int(season_length)
+        forecast = fitted._forecast(head, list(range(len(panel.ids))), horizon)
+        forecasts.append(forecast)
+        for i, key in enumerate(panel.ids):
+            train, actual = head.values[i], panel.values[i][len(head.values[i]) : len(head.values[i]) + horizon]
+            lag = season if len(train) > season else 1
+            mae = float(np.mean(np.abs(actual - forecast[i])))
+            scale = float(np.mean(np.abs(train[lag:] - train[:-lag])))
+            rows.append({"series": key, "fold": fold, "test_start": panel.indexes[i][len(train)], "mae": mae,
+                         "mase": mae / scale if scale > 0 else float("nan")})
+    table = pd.DataFrame(rows)
+    table.attrs["mean_mase"] = float(table["mase"].mean())
+    table.attrs["forecasts"] = forecasts
+    return table

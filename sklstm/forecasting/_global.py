@@ -1,0 +1,343 @@
+"""Many series, one model: :class:`GlobalLSTMForecaster` (its backtest: :func:`sklstm.forecasting._backtesting.panel_backtest`).
+
+One set of networks learns from the windows of every series of a panel. Each
+series is put on a common footing before its windows are pooled: divided by
+its own scale (the mean absolute seasonal difference, the denominator of its
+MASE) and each window taken relative to its level (the mean of its last
+season). The forecast is recursive, all series at once, and the networks'
+forecasts are averaged over window lengths and seeds. An sklstm network
+streams its windows: the scaled series are put end to end once (float32) and
+the training loop gathers each batch of windows from them
+(:class:`~sklstm.preprocessing._windows.SeriesWindows` with segments and a level), so a
+panel's windows are never all in memory.
+"""
+
+from __future__ import annotations
+
+import numbers
+import sys
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ..preprocessing._windows import SeriesWindows
+from ._base import FORECASTER_CONSTRAINTS
+from ._intervals import PanelIntervalMixin
+from ._panels import Panel, panel_frame, read_panel, relative_windows, series_scale, static_table, with_constants
+from ._series import detect_season, season_length_from_index
+
+__all__ = ["GlobalLSTMForecaster", "default_network"]
+
+
+def default_network() -> Any:
+    """The network of ``GlobalLSTMForecaster(estimator=None)``: ``VanillaLSTMRegressor(units=32, epochs=100, batch_size=128)``."""
+    from ..estimators._regressors import VanillaLSTMRegressor
+
+    return VanillaLSTMRegressor(units=32, epochs=100, batch_size=128)
+
+
+def _inputs(estimator: Any, X: Any) -> Any:
+    """Windows as an sklstm estimator takes them (3-D, or streamed), flattened to 2-D for any other regressor."""
+    return X if hasattr(estimator, "predict_steps") else X.reshape(len(X), -1)
+
+
+_MAX_ONE_HOT = 1000
+
+
+def panel_season(season_length: int | str, panel: Panel) -> int:
+    """The panel's season: the integer given, else the season of its time index's frequency, else the period
+    detected in most of its series (at most 200, evenly spread; :func:`~sklstm.forecasting._series.detect_season`).
+
+    Parameters
+    ----------
+    season_length : int or "auto"
+    panel : Panel
+        The series as :func:`~sklstm.forecasting._panels.read_panel` reads them.
+
+    Returns
+    -------
+    int
+    """
+    if season_length != "auto":
+        return int(season_length)
+    season = season_length_from_index(panel.indexes[0])
+    if season > 1:
+        return season
+    picks = np.unique(np.linspace(0, len(panel.values) - 1, min(200, len(panel.values))).astype(int))
+    found = [detect_season(panel.values[i]) for i in picks]
+    return max(set(found), key=lambda s: (found.count(s), -s))
+
+
+class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
+    """Forecast every series of a panel with one set of networks trained on all of them.
+
+    Each window length gets ``n_models`` networks (``estimator``, seeds
+    ``random_state + i``), trained on the windows of every series long
+    enough for it. Before pooling, each series is divided by its scale (the
+    mean absolute seasonal difference) and each window is taken relative to
+    its level (the mean of its last season), so that series of any size and
+    level teach one model. A series forecasts with every network whose
+    window it can fill; their forecasts are averaged. sklstm networks stream
+    the windows from the series (never all in memory); any other regressor
+    gets them materialised, flattened to 2-D.
+
+    Parameters
+    ----------
+    estimator : estimator, default=None
+        The network. ``None`` uses ``VanillaLSTMRegressor(units=32,
+        epochs=100, batch_size=128)`` (with its linear baseline). Any sklstm
+        estimator or scikit-learn regressor taking windows ``(n, steps, 1)``.
+    n_steps_in : int or "auto", default="auto"
+        Window length. ``"auto"``: 1, 2, 3 and 4 seasons (3, 6, 9 and 12 steps
+        without a season), those that some series is long enough for.
+    horizon : int, default=12
+        Default number of steps of ``predict`` and ``predict_interval``.
+    season_length : int or "auto", default="auto"
+        ``"auto"`` reads it from the time stamps (12 monthly, 4 quarterly, 7
+        daily, ...), else detects the period most series show
+        (:func:`panel_season`).
+    n_models : int, default=2
+        Networks per window length, with different seeds.
+    nonnegative : bool or "auto", default="auto"
+        Clip forecasts (and interval bounds) at zero; ``"auto"``: for each
+        series none of whose training values is negative.
+    series_identity : {"none", "one-hot"}, default="none"
+        ``"one-hot"`` gives the networks each series' identity as more input
+        columns (one per series; for panels of at most 1,000 series), so that
+        they can learn what is particular to each.
+    id_col, time_col, target_col : str, default="unique_id", "ds", "y"
+        Column names of a long panel. A DataFrame without ``id_col`` is read
+        as wide: one column per series, time stamps as the index.
+    random_state : int or None, default=0
+    verbose : int, default=0
+        1 says on stderr which networks are training.
+
+    Attributes
+    ----------
+    ids_ : list
+        The series, in the order of the panel.
+    n_steps_in_ : list of int
+        The window lengths used.
+    season_length_ : int
+    nonnegative_ : ndarray of bool of shape (n_series,)
+        Whether each series' forecasts are clipped at zero.
+    scales_ : ndarray of shape (n_series,)
+        Each series' scale.
+    extra_names_ : list of str
+        The input columns after the series' values: static covariates (as
+        passed to ``fit``, standardised across series), then identities.
+    estimators_ : list of list of fitted estimators
+        ``estimators_[j]`` are the networks of window length ``n_steps_in_[j]``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklstm.forecasting._global import GlobalLSTMForecaster
+    >>> t = np.arange(40)
+    >>> wide = pd.DataFrame({"a": 10 + t % 4, "b": 100 + 10 * (t % 4)},
+    ...                     index=pd.period_range("2010Q1", periods=40, freq="Q"))
+    >>> f = GlobalLSTMForecaster(Ridge(alpha=1e-6), n_steps_in=4, n_models=1).fit(wide)
+    >>> f.predict(4).round(1)
+               a      b
+    2020Q1  10.0  100.0
+    2020Q2  11.0  110.0
+    2020Q3  12.0  120.0
+    2020Q4  13.0  130.0
+    """
+
+    _parameter_constraints: dict = {
+        **FORECASTER_CONSTRAINTS,
+        "series_identity": [StrOptions({"none", "one-hot"})],
+        "id_col": [str],
+        "time_col": [str],
+        "target_col": [str],
+    }
+
+    def __init__(
+        self,
+        estimator: Any = None,
+        n_steps_in: int | str = "auto",
+        horizon: int = 12,
+        season_length: int | str = "auto",
+        n_models: int = 2,
+        nonnegative: bool | str = "auto",
+        series_identity: str = "none",
+        id_col: str = "unique_id",
+        time_col: str = "ds",
+        target_col: str = "y",
+        random_state: int | None = 0,
+        verbose: int = 0,
+    ):
+        self.estimator, self.n_steps_in, self.horizon, self.season_length = estimator, n_steps_in, horizon, season_length
+        self.n_models, self.nonnegative, self.series_identity = n_models, nonnegative, series_identity
+        self.id_col, self.time_col, self.target_col = id_col, time_col, target_col
+        self.random_state, self.verbose = random_state, verbose
+
+    # ----------------------------------------------------------------- fit
+    def fit(self, Y: Any, static: Any = None) -> GlobalLSTMForecaster:
+        """Fit on a panel: a long DataFrame (id, time, value columns) or a wide one (a column per series).
+
+        Parameters
+        ----------
+        Y : DataFrame
+            The panel, long or wide.
+        static : DataFrame, default=None
+            Static covariates: one row per series (indexed by its id, or with
+            an ``id_col`` column), numeric columns (categories one-hot encoded).
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals"]:
+            self.__dict__.pop(name, None)
+        panel = read_panel(Y, self.id_col, self.time_col, self.target_col)
+        self._fit_panel(panel, *self._series_extras(panel, static))
+        return self
+
+    def _series_extras(self, panel: Panel, static: Any) -> tuple[np.ndarray, list[str]]:
+        """The constant input columns of each series: static covariates, then one-hot identities."""
+        blocks, names = [np.zeros((len(panel.ids), 0))], []
+        if static is not None:
+            values, columns = static_table(static, panel.ids, self.id_col)
+            blocks.append(values)
+            names += columns
+        if self.series_identity == "one-hot":
+            if len(panel.ids) > _MAX_ONE_HOT:
+                raise ValueError(f"series_identity='one-hot' adds one input column per series: {len(panel.ids)} are "
+                                 f"too many (at most {_MAX_ONE_HOT}); describe the series by static covariates instead.")
+            blocks.append(np.eye(len(panel.ids)))
+            names += [f"series={key}" for key in panel.ids]
+        return np.hstack(blocks), names
+
+    def _fit_panel(self, panel: Panel, extras: np.ndarray, extra_names: list[str]) -> None:
+        season = panel_season(self.season_length, panel)
+        lengths = self._window_lengths(panel, season)
+        self.season_length_, self.n_steps_in_, self.ids_ = season, lengths, list(panel.ids)
+        self.scales_ = np.array([series_scale(y, season) for y in panel.values])
+        self._extras, self.extra_names_ = extras, list(extra_names)
+        self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in panel.values]) if self.nonnegative == "auto"
+                             else np.full(len(panel.ids), bool(self.nonnegative)))
+        self.estimators_ = []
+        streamed = hasattr(self._network(0), "predict_steps")  # an sklstm estimator streams the windows
+        series = self._end_to_end(panel) if streamed else None
+        for n_steps in lengths:
+            X, y = self._streamed_windows(panel, series, n_steps) if streamed else self._pooled_windows(panel, n_steps)
+            self._say(f"{len(y)} windows of {n_steps} steps from {len(panel.ids)} series: {self.n_models} network(s)")
+            networks = [self._network(i) for i in range(self.n_models)]
+            self.estimators_.append([net.fit(_inputs(net, X), y) for net in networks])
+        self._panel = panel
+
+    def _window_lengths(self, panel: Panel, season: int) -> list[int]:
+        """The window lengths to train; a clear error naming a series too short for the shortest."""
+        if self.n_steps_in == "auto":
+            candidates = [season * k for k in range(1, 5)] if season > 1 else [3, 6, 9, 12]
+        else:
+            candidates = [int(self.n_steps_in)]
+        shortest = min(candidates)
+        for key, y in zip(panel.ids, panel.values):
+            if len(y) < shortest + 1:
+                raise ValueError(
+                    f"Series {key!r} has {len(y)} values: too short for one window of n_steps_in={shortest} "
+                    f"and the value after it (at least {shortest + 1}). Drop it or lower n_steps_in."
+                )
+        longest = max(len(y) for y in panel.values)
+        return [n for n in candidates if n + 1 <= longest]
+
+    def _level(self, n_steps: int) -> int:
+        return min(self.season_length_, n_steps)
+
+    def _pooled_windows(self, panel: Panel, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
+        parts = [relative_windows(y, n_steps, self._level(n_steps), s, extras)
+                 for y, s, extras in zip(panel.values, self.scales_, self._extras) if len(y) > n_steps]
+        return np.concatenate([X for X, _ in parts]), np.concatenate([y for _, y in parts])
+
+    def _end_to_end(self, panel: Panel) -> np.ndarray:
+        """Every series divided by its scale, end to end, then its constant columns: what the windows stream from.
+
+        ``(n_values, 1 + n_extras)`` float32.
+        """
+        series = np.empty((sum(len(y) for y in panel.values), 1 + self._extras.shape[1]), dtype=np.float32)
+        row = 0
+        for y, scale, extras in zip(panel.values, self.scales_, self._extras):
+            series[row : row + len(y), 0] = y / scale
+            series[row : row + len(y), 1:] = extras
+            row += len(y)
+        return series
+
+    def _streamed_windows(self, panel: Panel, series: np.ndarray, n_steps: int) -> tuple[Any, np.ndarray]:
+        """The windows of every series long enough, streamed from ``series``, and their relative targets."""
+        level = self._level(n_steps)
+        targets = np.empty(sum(max(len(y) - n_steps, 0) for y in panel.values))  # float64: the estimator's dtype
+        segments, row, done = [], 0, 0
+        for y in panel.values:
+            if len(y) > n_steps:
+                values = series[row : row + len(y), 0].astype(np.float64)
+                sums = np.concatenate([[0.0], np.cumsum(values)])
+                ends = np.arange(n_steps, len(y))  # each window's target row
+                targets[done : done + len(ends)] = values[n_steps:] - (sums[ends] - sums[ends - level]) / level
+                segments.append((row, len(ends)))
+                done += len(ends)
+            row += len(y)
+        return SeriesWindows(series, n_steps, segments, level=level), targets
+
+    def _network(self, i: int) -> Any:
+        base = default_network() if self.estimator is None else clone(self.estimator)
+        if self.random_state is not None and "random_state" in base.get_params():
+            base.set_params(random_state=self.random_state + i)
+        return base
+
+    def _say(self, message: str) -> None:
+        if self.verbose:
+            print(f"GlobalLSTMForecaster: {message}", file=sys.stderr, flush=True)
+
+    # ------------------------------------------------------------- predict
+    def predict(self, horizon: int | None = None, ids: Any = None) -> Any:
+        """Forecast ``horizon`` steps of every series (or of ``ids``), dated after each series' end.
+
+        Returns the forecast in the panel's layout: long (id, time and value
+        columns) or wide (future time stamps by series).
+        """
+        check_is_fitted(self, "estimators_")
+        horizon = self._check_horizon(horizon)
+        positions = self._panel.position(ids)
+        forecast = self._forecast(self._panel, positions, horizon)
+        return panel_frame(self._panel, positions, {self._panel.columns[2]: forecast}, horizon)
+
+    def _check_horizon(self, horizon: int | None) -> int:
+        horizon = self.horizon if horizon is None else horizon
+        if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral) or horizon < 1:
+            raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
+        return int(horizon)
+
+    def _forecast(self, panel: Panel, positions: list[int], horizon: int) -> np.ndarray:
+        """Raw forecasts ``(len(positions), horizon)`` from the end of each series of ``panel``."""
+        scales = self.scales_[positions][:, np.newaxis]
+        longest = max(self.n_steps_in_)
+        history = np.full((len(positions), longest + horizon), np.nan)
+        for row, p in enumerate(positions):
+            tail = panel.values[p][-longest:]
+            history[row, longest - len(tail) : longest] = tail
+        for step in range(horizon):
+            end = longest + step
+            total, count = np.zeros(len(positions)), np.zeros(len(positions))
+            for n_steps, networks in zip(self.n_steps_in_, self.estimators_):
+                windows = history[:, end - n_steps : end]
+                usable = ~np.isnan(windows).any(axis=1)
+                if not usable.any():
+                    continue
+                offset = windows[usable, -self._level(n_steps):].mean(axis=1, keepdims=True)
+                X = with_constants((windows[usable] - offset) / scales[usable], self._extras[positions][usable])
+                out = np.mean([np.ravel(net.predict(_inputs(net, X))) for net in networks], axis=0)
+                total[usable] += out * scales[usable, 0] + offset[:, 0]
+                count[usable] += 1
+            history[:, end] = total / count
+        forecast = history[:, longest:]
+        if not np.all(np.isfinite(forecast)):
+            raise RuntimeError("The forecast is not finite (it overflowed); check the panel for extreme values.")
+        return np.where(self.nonnegative_[positions][:, np.newaxis], np.maximum(forecast, 0.0), forecast)

@@ -1,0 +1,356 @@
+"""From a raw series to a dated forecast: :class:`LSTMForecaster`.
+
+The estimators answer "given this window, what comes next". The forecaster
+owns the windowing and the choices a careful practitioner makes around the
+network: ``fit(y, X=None, X_past=None)`` on a raw series (with optional
+future-known covariates ``X`` and past-only covariates ``X_past``),
+``predict(horizon, X=None)`` for the next values with their future dates and
+``predict_interval`` for conformal prediction intervals whose width grows
+with the step. Its parts live beside it: :mod:`sklstm.forecasting._base` (the
+public ``fit``/``predict``), :mod:`sklstm.forecasting._configurations` (fitting and
+choosing configurations), :mod:`sklstm.forecasting._combination` (how they combine),
+:mod:`sklstm.forecasting._intervals` and :mod:`sklstm.forecasting._backtesting`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+import sys
+from typing import Any
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._backtesting import FoldForecast, RollingOriginSplit, backtest
+from ._base import FORECASTER_CONSTRAINTS, BaseForecaster, SeasonalNaiveForecaster
+from ._combination import COMBINATIONS, Ensemble, ForecasterSelection, Plan, blend, family_weights, label, rank_weights
+from ._configurations import ConfigurationMixin
+from ._intervals import IntervalMixin
+from ._lags import TRANSFORMS, LagLayout
+from ._series import SeriesData, check_time_index, detect_season, resolve_season, season_length_from_index
+from ._statistical import STATISTICAL_MEMBERS
+
+# The forecasting API in one place (its parts live in the modules named above).
+__all__ = [
+    "FoldForecast",
+    "ForecasterSelection",
+    "LSTMForecaster",
+    "RollingOriginSplit",
+    "SeasonalNaiveForecaster",
+    "backtest",
+    "check_time_index",
+    "detect_season",
+    "rank_weights",
+    "season_length_from_index",
+]
+
+
+class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
+    """Forecast a raw series: ridges on lag windows and statistical models, corrected by an LSTM where that validates.
+
+    The forecast is a weighted combination of members: the ridge regressions
+    (every transform and window length that applies gets one on its lag
+    windows, blended with weights that fall with their validation rank,
+    :func:`rank_weights`) and statsforecast's automatic exponential smoothing,
+    Theta and ARIMA models (``members``). Each member is scored by its
+    forecasts from every origin of the held-out end of the training series,
+    and weighted by that score (``combination``). The best ridge
+    configuration can also get ``n_models`` networks (``estimator``) that
+    learn its residuals from windows taken relative to their last value;
+    ``residual_weight`` times the change they make is added to the forecast.
+
+    Everything ``"auto"`` is decided in ``fit`` on the held-out end (never on
+    data passed later). The networks cost the most, so they are trained only
+    where they can matter (the ridges carry at least a fifth of the
+    forecast), one first: the others follow only if that one lowers the
+    validation MASE of the whole forecast by at least 5% at a weight of 0.25
+    or 0.5; the networks are kept at the weight that validates, else dropped.
+    ``selection_.networks`` says which, and why. The members are then refitted
+    on all the data; the networks are kept as validated. A parameter set
+    explicitly is used exactly.
+
+    Parameters
+    ----------
+    estimator : estimator, default=None
+        The network that learns the linear model's residuals. ``None`` uses
+        ``VanillaLSTMRegressor(units=32, epochs=300, linear_baseline=False)``.
+        Any sklstm estimator, or any scikit-learn regressor (which receives
+        the windows flattened to 2-D), works.
+    n_steps_in : int or "auto", default="auto"
+        Time steps in each input window. ``"auto"`` combines 1, 2 and 3
+        seasons (3, 6 and 12 steps without a season) that the series can
+        afford (at least ``horizon`` for the direct strategy with ``X``).
+    strategy : {"recursive", "direct"}, default="recursive"
+        ``"recursive"`` trains a one-step model and feeds it its own
+        predictions; ``"direct"`` trains one multi-output model for all
+        ``horizon`` steps (a vector output, or an encoder-decoder when the
+        estimator is one).
+    horizon : int, default=12
+        Steps ahead that the validation scores (and that the direct model
+        outputs; ``predict`` with the direct strategy may ask for at most this
+        many).
+    season_length : int or "auto", default="auto"
+        Season of the series. ``"auto"`` reads it from a pandas index's
+        frequency (12 monthly, 4 quarterly, 7 daily, 24 hourly) and, where
+        that gives none (a plain array, yearly data), detects the dominant
+        period from the series' autocorrelation (:func:`detect_season`; 1
+        when there is none).
+    transform : {"auto", "none", "log", "diff", "log-diff"} or None, default="auto"
+        Transform of the targets before windowing. ``"log"`` needs every value
+        positive; ``"diff"`` models first differences. ``"auto"`` tries
+        ``"none"`` and (for positive series) ``"log"``: first differences
+        validated better but forecast worse on the real-data benchmark, so
+        they are available only when asked for.
+    linear_model : bool, default=True
+        Fit the ridge regression under the network. ``False`` leaves the
+        estimator alone on the windows (the tutorial's pure network).
+    residual_weight : float in [0, 1] or "auto", default="auto"
+        Weight of the networks' correction. ``"auto"`` picks 0, 0.25 or 0.5
+        by the validation error, 0 unless another weight beats it by 5% (0
+        drops the networks: the forecast is then exactly the members', as
+        with ``residual_weight=0``).
+    early_stopping : bool, default=True
+        Choose the number of epochs (up to the estimator's ``epochs``) by
+        early stopping on the last fifth of the training windows before the
+        held-out end, and keep those networks. ``False`` trains the
+        estimator's ``epochs`` (still before the held-out end when
+        ``residual_weight="auto"``, on all the data otherwise).
+    members : "auto" or tuple of str, default="auto"
+        The members combined: ``"ridge"`` (the ridge regressions, with the
+        networks), ``"ets"``, ``"theta"`` and ``"arima"`` (statsforecast's
+        ``AutoETS``, ``AutoTheta`` and ``AutoARIMA``, per target, without the
+        covariates; seasons over 24 are given to ETS and ARIMA as none).
+        ``"auto"``: all four (only ``"ridge"`` with ``linear_model=False``).
+        A member that fails to fit or forecast is dropped with a warning.
+    combination : {"inverse", "rank", "equal", "best"}, default="inverse"
+        How the members' validation MASE weights them: proportional to its
+        inverse 8th power (close to the best alone when one member validates
+        clearly better, close to the mean when they tie; chosen on the tuning
+        half of ``benchmarks/bench_real.py``), by rank, equally, or the best
+        alone (:func:`~sklstm.forecasting._combination.family_weights`).
+    nonnegative : bool or "auto", default="auto"
+        Clip forecasts (and interval bounds) at zero. ``"auto"``: when no
+        training value is negative.
+    n_models : int, default=3
+        Networks with different seeds whose corrections are averaged.
+    random_state : int or None, default=0
+        Seed of the first network; network ``i`` uses ``random_state + i``.
+    verbose : int, default=0
+        0 is quiet. 1 says on stderr what will be fitted and which network is
+        training, and shows each network's progress bar (Keras prints it to
+        stdout).
+
+    Attributes
+    ----------
+    selection_ : ForecasterSelection
+        The members' validation scores and weights, the best ridge
+        configuration, the networks' epochs and weight, and in words whether
+        the networks were used (``selection_.networks``).
+    member_weights_ : dict
+        Weight of each member in the forecast.
+    transform_ : str
+    n_steps_in_ : int
+    epochs_ : int or None
+        Median best epoch of the networks (None without networks); the
+        refits of ``predict_interval`` train this many.
+    residual_weight_ : float
+    season_length_ : int
+    nonnegative_ : bool
+    validation_scores_ : dict
+        Validation MASE of each transform and window length tried (ridge alone).
+    combination_weights_ : ndarray of shape (n_configurations,)
+        Weight of each configuration's forecast, best-validated first (the
+        order of ``selection_``: the chosen one, then ``combined_with``).
+    estimators_ : list of fitted estimators
+        The final networks (empty when the residual weight is 0).
+    n_targets_ : int
+    target_names_, future_names_, past_names_ : list of str
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklstm.forecasting import LSTMForecaster
+    >>> y = [10.0, 20, 30, 40, 50, 60, 70, 80, 90]
+    >>> f = LSTMForecaster(Ridge(alpha=1e-6), n_steps_in=3, transform=None, residual_weight=0.0, members=("ridge",))
+    >>> f = f.fit(y)
+    >>> f.predict(2).round(1).tolist()
+    [100.0, 110.0]
+    """
+
+    _parameter_constraints: dict = {
+        **FORECASTER_CONSTRAINTS,
+        "strategy": [StrOptions({"recursive", "direct"})],
+        "transform": [StrOptions({"auto", *TRANSFORMS}), None],
+        "linear_model": ["boolean"],
+        "residual_weight": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
+        "early_stopping": ["boolean"],
+        "members": [StrOptions({"auto"}), list, tuple],
+        "combination": [StrOptions(set(COMBINATIONS))],
+    }
+
+    def __init__(
+        self,
+        estimator: Any = None,
+        n_steps_in: int | str = "auto",
+        strategy: str = "recursive",
+        horizon: int = 12,
+        season_length: int | str = "auto",
+        transform: str | None = "auto",
+        linear_model: bool = True,
+        residual_weight: float | str = "auto",
+        early_stopping: bool = True,
+        members: str | tuple = "auto",
+        combination: str = "inverse",
+        nonnegative: bool | str = "auto",
+        n_models: int = 3,
+        random_state: int | None = 0,
+        verbose: int = 0,
+    ):
+        # Stored as given, validated in fit (scikit-learn's rule), grouped by what they set.
+        self.estimator, self.n_steps_in, self.strategy, self.horizon = estimator, n_steps_in, strategy, horizon
+        self.season_length, self.transform = season_length, transform
+        self.linear_model, self.residual_weight, self.early_stopping = linear_model, residual_weight, early_stopping
+        self.members, self.combination = members, combination
+        self.nonnegative, self.n_models = nonnegative, n_models
+        self.random_state, self.verbose = random_state, verbose
+
+    # ----------------------------------------------------------------- fit
+    def _fit(self, data: SeriesData) -> None:
+        """Choose every ``"auto"`` setting on the held-out end of ``data``, then fit the final models."""
+        if self.transform in ("log", "log-diff") and not np.all(data.y > 0):
+            raise ValueError(f"transform={self.transform!r} needs every value of y to be positive; got min {data.y.min():g}.")
+        self._check_members()
+        self.season_length_ = resolve_season(self.season_length, self.index_, data.y)
+        self.nonnegative_ = bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative)
+        n = len(data.y)
+        split = self._validation_plan(n)
+        self._say(
+            f"{n} steps, season {self.season_length_}: members {', '.join(self._member_names())}"
+            + (f", scored on forecasts from the last {len(split[1])} origins" if split else "")
+        )
+        members, paths, plan, held_out = self._select_linear(data)
+        self.combination_weights_ = rank_weights(len(members))
+        mix = self._weigh_members(data, plan, paths)
+        weight, epochs, mase, validated, networks = self._select_network(data, members, plan, mix)
+        self._say(f"networks {networks}")
+        (transform, n_steps_in), others = members[0], members[1:]
+        self.transform_, self.n_steps_in_ = transform.name, n_steps_in
+        self.residual_weight_, self.epochs_ = weight, epochs
+        self.member_weights_ = mix["weights"]
+        self.selection_ = ForecasterSelection(
+            transform.name, n_steps_in, epochs, weight, mase, mix["linear"], tuple(label(t, L) for t, L in others),
+            dict(mix["weights"]), dict(mix["scores"]), networks,
+        )
+        # The models fitted before the held-out end, as combined in the final forecast: what
+        # ``predict_interval`` calibrates on (None when the networks were not fitted there).
+        if plan is not None and (weight == 0 or validated is not None):
+            ridges = [validated if validated is not None else held_out[0], *held_out[1:]]
+            self._held_out = (self._ensemble(ridges, mix["stats"], weight), int(plan.origins[0]))
+        else:
+            self._held_out = None
+        if validated is None or weight == 0:  # (without networks: the ridges alone, scaled on all the data)
+            ridges = self._fit_members(data, n, members, weight, epochs, self.n_models)
+        else:  # keep the networks that were judged on the held-out end; refit the ridges on all the data
+            ridges = self._fit_members(data, n, members, 0.0, None, 0, stats=validated)
+            ridges[0].networks = validated.networks
+        self._members = ridges
+        self._final = self._ensemble(ridges, self._fit_stats(data, n, self._weighted_stats()), weight)
+        if self._final.weights != self.member_weights_:  # a member failed on all the data: the others share its weight
+            self.member_weights_ = self._final.weights
+            self.selection_ = dataclasses.replace(self.selection_, member_weights=dict(self._final.weights))
+        self.estimators_ = ridges[0].networks
+
+    def _check_members(self) -> None:
+        if self.members == "auto":
+            return
+        known = ("ridge", *STATISTICAL_MEMBERS)
+        bad = [m for m in self.members if m not in known]
+        if bad or not self.members or len(set(self.members)) != len(self.members):
+            raise ValueError(f"members must be 'auto' or distinct names from {list(known)}; got {self.members!r}.")
+
+    def _member_names(self) -> tuple:
+        if self.members != "auto":
+            return tuple(self.members)
+        return ("ridge", *STATISTICAL_MEMBERS) if self.linear_model else ("ridge",)
+
+    def _weigh_members(self, data: SeriesData, plan: Plan | None, ridge_paths: list) -> dict:
+        """Each member's validation forecasts and MASE, and the members' weights (``combination``)."""
+        use_ridge = "ridge" in self._member_names()
+        if plan is None:  # too short to validate: the ridges alone
+            return {"weights": {"ridge": 1.0}, "scores": {}, "paths": {}, "ridge_paths": [], "stats": [],
+                    "linear": float("nan")}
+        stats, paths = self._stat_paths(plan, self._fit_stats(data, int(plan.origins[0])))
+        if use_ridge or not paths:
+            paths = {"ridge": blend(ridge_paths, self.combination_weights_), **paths}
+        scores = {name: self._validation_mase(plan, p) for name, p in paths.items()}
+        weights = family_weights(scores, self.combination)
+        linear = self._validation_mase(plan, sum(weights[name] * p for name, p in paths.items()))
+        self._say("validation MASE " + ", ".join(f"{k} {v:.3f} (weight {weights[k]:.2f})" for k, v in scores.items()))
+        return {"weights": weights, "scores": scores, "paths": paths, "ridge_paths": ridge_paths, "stats": stats,
+                "linear": linear}
+
+    def _weighted_stats(self) -> tuple:
+        return tuple(k for k, w in self.member_weights_.items() if k != "ridge" and w > 0)
+
+    def _ensemble(self, ridges: list, stats: list, weight: float) -> Ensemble:
+        """The members ``ridges`` and ``stats`` with the fitted weights; the weight of a statistical member missing
+        from ``stats`` (it failed) is shared by the others in proportion."""
+        weights = dict(self.member_weights_)
+        kept = [m for m in stats if weights.get(m.name, 0.0) > 0]
+        present = {"ridge", *(m.name for m in kept)}
+        total = sum(w for name, w in weights.items() if name in present)
+        if total > 0 and any(w > 0 and name not in present for name, w in weights.items()):
+            weights = {name: (w / total if name in present else 0.0) for name, w in weights.items()}
+        return Ensemble(ridges, self.combination_weights_, kept, weights, weight)
+
+    def _layout(self, data: SeriesData, n_steps_in: int) -> LagLayout:
+        recursive = self.strategy == "recursive"
+        past = 0 if data.past is None else data.past.shape[1]
+        future = 0 if data.future is None else data.future.shape[1]
+        return LagLayout(n_steps_in, self.horizon, recursive, data.y.shape[1], past, future)
+
+    def _base_estimator(self) -> Any:
+        if self.estimator is not None:
+            return self.estimator
+        from ..estimators._regressors import VanillaLSTMRegressor
+
+        return VanillaLSTMRegressor(units=32, epochs=300, linear_baseline=False)
+
+    def set_params(self, **params) -> LSTMForecaster:
+        """Set parameters; ``estimator__<name>`` also reaches the default network when ``estimator`` is None."""
+        if self.estimator is None and params.get("estimator") is None and any(k.startswith("estimator__") for k in params):
+            params = {"estimator": self._base_estimator(), **{k: v for k, v in params.items() if k != "estimator"}}
+        return super().set_params(**params)
+
+    def _say(self, message: str) -> None:
+        if self.verbose:
+            print(f"LSTMForecaster: {message}", file=sys.stderr, flush=True)
+
+    # ------------------------------------------------------------- predict
+    def _check_horizon(self, horizon: int | None) -> int:
+        horizon = super()._check_horizon(horizon)
+        if self.strategy == "direct" and horizon > self.horizon:
+            raise ValueError(
+                f"horizon={horizon} exceeds the direct model's horizon={self.horizon}; refit with a larger "
+                "horizon or use strategy='recursive'."
+            )
+        return horizon
+
+    def _future_rows(self, horizon: int) -> int:
+        return horizon if self.strategy == "recursive" else self.horizon
+
+    def _min_history(self) -> int:
+        return max(m.layout.n_steps_in + m.transform.diff for m in self._members)
+
+    def _forecast_from(self, history: SeriesData, horizon: int, future: np.ndarray | None) -> np.ndarray:
+        """Raw forecast ``(horizon, n_targets)`` from the end of ``history`` (aligned as in fit)."""
+        data, origin = history.with_future(future), np.array([len(history.y)])
+        return self._clip(self._final.forecast(data, origin, horizon)[0])
+
+    def _clip(self, values: np.ndarray) -> np.ndarray:
+        if not np.all(np.isfinite(values)):
+            raise RuntimeError(
+                "The forecast is not finite (it overflowed); try transform='none' or a shorter horizon."
+            )
+        return np.maximum(values, 0.0) if self.nonnegative_ else values

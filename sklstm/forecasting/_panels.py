@@ -1,0 +1,225 @@
+"""A panel of series in the two layouts people keep them in, and back.
+
+*Long*: one row per series and time step, with an id column, a time column
+and a value column (neuralforecast's ``unique_id, ds, y``). *Wide*: one
+column per series, time stamps as the index; a series may start late or end
+early (missing values before its first and after its last observation).
+:func:`read_panel` turns either into a :class:`Panel`, one float array and one
+time index per series; :func:`panel_frame` writes values per series (a
+forecast) in the layout the panel came in. pandas is required here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from ._series import check_time_index, frequency, future_index
+
+__all__ = [
+    "Panel", "read_panel", "panel_frame", "next_labels", "relative_windows", "series_scale", "static_table",
+    "with_constants",
+]
+
+
+@dataclasses.dataclass
+class Panel:
+    """The series of a panel: ids, values and time indexes, and the layout they were read from."""
+
+    ids: list
+    values: list[np.ndarray]
+    indexes: list[Any]
+    layout: str  # "long" or "wide"
+    columns: tuple[str, str, str]  # id, time and value column names (long layout)
+
+    def position(self, ids: Any, name: str = "ids") -> list[int]:
+        """Positions of ``ids`` (all when None); a clear error for one the panel does not hold."""
+        if ids is None:
+            return list(range(len(self.ids)))
+        ids = [ids] if np.isscalar(ids) else list(ids)
+        where = {key: i for i, key in enumerate(self.ids)}
+        unknown = [key for key in ids if key not in where]
+        if unknown:
+            shown = ", ".join(repr(k) for k in self.ids[:5]) + (", ..." if len(self.ids) > 5 else "")
+            raise ValueError(f"{name}: series {', '.join(repr(k) for k in unknown)} not in the fitted panel "
+                             f"({len(self.ids)} series: {shown}).")
+        return [where[key] for key in ids]
+
+
+def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", target_col: str = "y") -> Panel:
+    """A :class:`Panel` from a long DataFrame (with ``id_col``) or a wide one (one column per series).
+
+    Long rows are sorted by time within each series; series keep the order of
+    their first appearance. Wide columns are cut to the stretch between their
+    first and last observation. A missing value inside a series, a duplicate
+    time stamp or an irregular step is a clear error that names the series.
+    """
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"A panel must be a pandas DataFrame, long (columns {id_col!r}, {time_col!r}, {target_col!r}) "
+                        f"or wide (one column per series); got {type(data).__name__}.")
+    if id_col in data.columns:
+        missing = [c for c in (time_col, target_col) if c not in data.columns]
+        if missing:
+            raise ValueError(f"The long panel has an id column {id_col!r} but no column {missing[0]!r}; name the "
+                             f"columns with time_col= and target_col= (columns: {list(data.columns)}).")
+        parts = [(key, group.sort_values(time_col)) for key, group in data.groupby(id_col, sort=False)]
+        series = [(key, group[target_col], _time_index(group[time_col])) for key, group in parts]
+        layout = "long"
+    else:
+        series = list(_wide_columns(data))
+        layout = "wide"
+    if not series:
+        raise ValueError("The panel holds no series.")
+    values, indexes = [], []
+    for key, column, index in series:
+        name = f"series {key!r}"
+        try:
+            y = column if isinstance(column, np.ndarray) and column.dtype == float else np.asarray(column, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} has non-numeric values: {exc}") from exc
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"{name} has a missing or infinite value at {index[int(np.flatnonzero(~np.isfinite(y))[0])]}"
+                             "; fill or drop it first.")
+        check_time_index(index, name)
+        values.append(y)
+        indexes.append(index)
+    return Panel([key for key, _, _ in series], values, indexes, layout, (id_col, time_col, target_col))
+
+
+def _wide_columns(data: Any):
+    """``(key, values, index)`` of each column, cut to its observed stretch (views of one array where pandas allows)."""
+    try:
+        table = data.to_numpy(dtype=float)  # one block of floats: a view, each column a contiguous stretch
+    except (TypeError, ValueError):  # a non-numeric column: read column by column for a message naming it
+        table = None
+    for j, key in enumerate(data.columns):
+        column = data.iloc[:, j].to_numpy() if table is None else table[:, j]
+        seen = np.flatnonzero(~_missing(column))
+        if not len(seen):
+            raise ValueError(f"Series {key!r} of the wide panel has no observed value.")
+        whole = seen[0] == 0 and seen[-1] == len(column) - 1
+        yield key, column[seen[0] : seen[-1] + 1], data.index if whole else data.index[seen[0] : seen[-1] + 1]
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    import pandas as pd
+
+    return np.isnan(values) if values.dtype.kind == "f" else pd.isna(values)
+
+
+def _time_index(column: Any) -> Any:
+    """The time column of one series as a pandas index (a frequency inferred for dates)."""
+    import pandas as pd
+
+    index = pd.Index(column.to_numpy(), name=column.name)
+    if isinstance(index, pd.DatetimeIndex):
+        freq = frequency(index)
+        if freq is not None:
+            index = pd.DatetimeIndex(index, freq=freq)
+    return index
+
+
+def next_labels(index: Any, horizon: int) -> Any:
+    """The ``horizon`` time labels after ``index``: dates, periods, or integers continuing its step."""
+    import pandas as pd
+
+    labels = future_index(index, horizon)
+    if labels is not None:
+        return labels
+    if pd.api.types.is_integer_dtype(index) and len(index) >= 2:
+        step = int(index[-1] - index[-2])
+        return pd.Index(index[-1] + step * np.arange(1, horizon + 1), name=index.name)
+    raise ValueError(f"Cannot tell the time stamps after {index[-1]!r}: give the series dates with a regular "
+                     "frequency, periods or integers.")
+
+
+def panel_frame(panel: Panel, positions: list[int], blocks: dict[str, np.ndarray], horizon: int) -> Any:
+    """Values per series and step (``blocks[name]`` is ``(n_series, horizon)``) in the panel's layout.
+
+    Long: columns id, time and one per block; wide: the future time stamps as
+    the index and one column per series (one block), or a column MultiIndex
+    ``(block, series)`` for several blocks.
+    """
+    import pandas as pd
+
+    id_col, time_col, _ = panel.columns
+    labels = [next_labels(panel.indexes[p], horizon) for p in positions]
+    if panel.layout == "long":
+        frame = {
+            id_col: np.repeat(np.array([panel.ids[p] for p in positions], dtype=object), horizon),
+            time_col: np.concatenate([np.asarray(lab) for lab in labels]) if labels else [],
+        }
+        frame.update({name: block.reshape(-1) for name, block in blocks.items()})
+        return pd.DataFrame(frame)
+    columns = {}
+    for name, block in blocks.items():
+        for row, (p, lab) in enumerate(zip(positions, labels)):
+            columns[(name, panel.ids[p]) if len(blocks) > 1 else panel.ids[p]] = pd.Series(block[row], index=lab)
+    return pd.DataFrame(columns)
+
+
+def series_scale(y: np.ndarray, season: int) -> float:
+    """Mean absolute seasonal difference (lag 1 when the series is not longer than a season); never 0."""
+    lag = season if len(y) > season else 1
+    for scale in (np.mean(np.abs(y[lag:] - y[:-lag])) if len(y) > lag else 0.0, np.mean(np.abs(y))):
+        if scale > 0 and np.isfinite(scale):
+            return float(scale)
+    return 1.0
+
+
+def relative_windows(y: np.ndarray, n_steps: int, level: int, scale: float,
+                     extras: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every window of ``n_steps`` values of ``y`` and the value after it, relative to the window's level.
+
+    The level is the mean of the window's last ``level`` values; windows and
+    targets are divided by ``scale``. ``extras`` (constants of the series:
+    static covariates, identity) are appended to every step as more columns.
+    Returns float32 ``(n, n_steps, 1 + n_extras)`` and ``(n,)``.
+    """
+    windows = np.lib.stride_tricks.sliding_window_view(y[:-1], n_steps)
+    offset = windows[:, -level:].mean(axis=1, keepdims=True)
+    extras = np.zeros((len(windows), 0)) if extras is None else np.broadcast_to(extras, (len(windows), len(extras)))
+    return with_constants((windows - offset) / scale, extras), ((y[n_steps:] - offset[:, 0]) / scale).astype(np.float32)
+
+
+def with_constants(windows: np.ndarray, constants: np.ndarray) -> np.ndarray:
+    """Univariate windows ``(n, steps)`` with each row's constants ``(n, k)`` at every step: float32 ``(n, steps, 1 + k)``."""
+    steps = windows.shape[1]
+    repeated = np.broadcast_to(constants[:, np.newaxis, :], (len(constants), steps, constants.shape[1]))
+    return np.concatenate([windows[..., np.newaxis], repeated], axis=2).astype(np.float32)
+
+
+def static_table(static: Any, ids: list, id_col: str = "unique_id") -> tuple[np.ndarray, list[str]]:
+    """Static covariates ``(len(ids), n_columns)`` of the series ``ids``, standardised across series, and their names.
+
+    ``static`` is a DataFrame with one row per series: indexed by the series
+    ids, or with an ``id_col`` column. Every series needs a row; every value
+    must be a finite number.
+    """
+    import pandas as pd
+
+    if not isinstance(static, pd.DataFrame):
+        raise TypeError(f"static must be a pandas DataFrame with one row per series; got {type(static).__name__}.")
+    if id_col in static.columns:
+        static = static.set_index(id_col)
+    if not static.index.is_unique:
+        raise ValueError(f"static has several rows for series {static.index[static.index.duplicated()][0]!r}.")
+    missing = [key for key in ids if key not in static.index]
+    if missing:
+        raise ValueError(f"static has no row for series {', '.join(repr(k) for k in missing[:5])}"
+                         f"{' ...' if len(missing) > 5 else ''}.")
+    rows = static.loc[ids]
+    values = np.empty(rows.shape)
+    for j, name in enumerate(rows.columns):
+        column = pd.to_numeric(rows[name], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(column)
+        if bad.any():
+            raise ValueError(f"static column {name!r} has a missing or non-numeric value for series "
+                             f"{ids[int(np.flatnonzero(bad)[0])]!r}; encode categories as numbers (one-hot).")
+        spread = column.std()
+        values[:, j] = (column - column.mean()) / (spread if spread > 0 else 1.0)
+    return values, [str(c) for c in rows.columns]

@@ -1,0 +1,321 @@
+"""A series as the forecasters hold it: values, covariates and pandas time stamps.
+
+Plain functions on pandas indexes (their season length, the time stamps after
+them, whether they run forward in time without gaps) and the small container
+the forecasters and the backtest pass around. pandas is imported only when a
+pandas object is given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_finite_numeric
+
+__all__ = [
+    "SeriesData",
+    "as_matrix",
+    "check_time_index",
+    "detect_season",
+    "frequency",
+    "future_index",
+    "index_from_state",
+    "index_state",
+    "is_pandas",
+    "resolve_season",
+    "season_length_from_index",
+]
+
+# Periods that a detected period this close to (3%) is snapped to: weekly data has 52.18 weeks a year.
+_COMMON_PERIODS = (4, 5, 6, 7, 12, 24, 52, 60, 168, 365)
+
+
+def _seasons() -> list:
+    from pandas.tseries import offsets
+
+    return [
+        ((offsets.MonthBegin, offsets.MonthEnd), 12),
+        ((offsets.QuarterBegin, offsets.QuarterEnd), 4),
+        (offsets.Week, 52),
+        (offsets.BusinessDay, 5),
+        (offsets.Day, 7),
+        (offsets.Hour, 24),
+        ((offsets.Minute, offsets.Second), 60),
+    ]
+
+
+def is_pandas(obj: Any) -> bool:
+    return hasattr(obj, "index") and hasattr(obj, "to_numpy")
+
+
+def as_matrix(obj: Any, name: str) -> tuple[np.ndarray, list]:
+    """``(n_time, n_columns)`` float array and column names of a series/frame/array."""
+    if hasattr(obj, "columns"):
+        names = [str(c) for c in obj.columns]
+        values = obj.to_numpy()
+    elif is_pandas(obj):
+        names = [str(obj.name) if obj.name is not None else "y"]
+        values = obj.to_numpy()
+    else:
+        values = np.asarray(obj)
+        names = None
+    values = check_finite_numeric(values, name)
+    if values.ndim == 1:
+        values = values.reshape(-1, 1)
+    if values.ndim != 2:
+        raise ValueError(f"{name} must be 1-D or 2-D (time, columns); got shape {values.shape}.")
+    if names is None:
+        names = ["y"] if values.shape[1] == 1 and name == "y" else [f"{name}{i}" for i in range(values.shape[1])]
+    return values, names
+
+
+def season_length_from_index(index: Any) -> int:
+    """The season length implied by a pandas index's frequency; 1 if it has none.
+
+    12 for monthly, 4 quarterly, 52 weekly, 7 daily, 5 business-daily, 24
+    hourly, 60 by the minute or second; 1 for yearly data. The frequency is
+    the index's own or, for a Datetime index without one, what
+    ``pandas.infer_freq`` reads from its time stamps.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm.forecasting._series import season_length_from_index
+    >>> season_length_from_index(pd.period_range("2020-01", periods=3, freq="M"))
+    12
+    >>> season_length_from_index(pd.date_range("2020-01-06", periods=5, freq="W-MON"))
+    52
+    >>> season_length_from_index(pd.RangeIndex(5))
+    1
+    """
+    offset = frequency(index)
+    if offset is None:
+        return 1
+    for kind, season in _seasons():
+        if isinstance(offset, kind):
+            return season if offset.n == 1 else 1
+    return 1
+
+
+def _autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
+    x = x - x.mean()
+    spectrum = np.fft.rfft(x, 2 * len(x))
+    acov = np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1]
+    return acov / acov[0] if acov[0] > 0 else np.zeros(max_lag + 1)
+
+
+def _season_of_column(y: np.ndarray, max_period: int | None) -> int:
+    n = len(y)
+    longest = n // 3 if max_period is None else min(n // 3, max_period)
+    if longest < 2 or not np.all(np.isfinite(y)):
+        return 1
+    t = np.linspace(-1.0, 1.0, n)
+    trend = np.column_stack([np.ones(n), t, t * t])
+    detrended = y - trend @ np.linalg.lstsq(trend, y, rcond=None)[0]
+    best, best_height = 1, 0.0
+    threshold = max(3.0 / np.sqrt(n), 0.2)
+    for x in (detrended, np.diff(y)):
+        if not np.std(x) > 0:
+            continue
+        r = _autocorrelation(x, min(2 * longest + 1, len(x) - 1))
+        for p in range(2, min(longest + 1, len(r) - 1)):
+            peak = r[p] > r[p - 1] and r[p] >= r[p + 1] and (2 * p >= len(r) or r[2 * p] > 0)
+            if peak and r[p] > threshold and r[p] - r[1:p].min() > 0.3 and r[p] > best_height:
+                best, best_height = p, float(r[p])
+    for common in _COMMON_PERIODS:
+        if best > 1 and abs(best - common) <= 0.03 * common:
+            return common
+    return best
+
+
+def detect_season(y: Any, max_period: int | None = None) -> int:
+    """The dominant period of a series read from its autocorrelation, or 1 when it has none.
+
+    What ``season_length="auto"`` uses when no pandas index gives the season
+    (a plain array, or yearly data): R's ``findfrequency`` in spirit. The
+    series is detrended (a quadratic trend removed) and, separately,
+    differenced; the period is the lag of the highest autocorrelation peak of
+    either, among peaks that stand above ``max(3 / sqrt(n), 0.2)``, rise at
+    least 0.3 above the lowest autocorrelation before them and are echoed
+    (positive autocorrelation) at twice their lag. Periods up to a third of
+    the series (and ``max_period``) are considered; one within 3% of a
+    common period (52 weeks a year) is snapped to it. For several columns,
+    the period found in most of them (ties: the first column's).
+
+    Parameters
+    ----------
+    y : array-like of shape (n_time,) or (n_time, n_columns)
+        The series.
+    max_period : int, default=None
+        The longest period considered.
+
+    Returns
+    -------
+    int
+        The period, at least 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.forecasting._series import detect_season
+    >>> t = np.arange(120)
+    >>> detect_season(10 + 0.1 * t + np.sin(2 * np.pi * t / 12))
+    12
+    >>> detect_season(np.random.default_rng(0).normal(size=120))
+    1
+    """
+    values = np.asarray(y, dtype=np.float64)
+    values = values.reshape(len(values), -1)
+    seasons = [_season_of_column(values[:, j], max_period) for j in range(values.shape[1])]
+    counts = {s: seasons.count(s) for s in seasons}
+    return max(counts, key=lambda s: (counts[s], -seasons.index(s)))
+
+
+def resolve_season(season_length: int | str, index: Any, y: Any) -> int:
+    """The season that ``season_length`` means for a series: the integer given, else (``"auto"``) its index's
+    season (:func:`season_length_from_index`) when that is more than 1, else :func:`detect_season` of the values.
+
+    Every sklstm function and forecaster with a ``season_length`` parameter resolves ``"auto"`` here.
+
+    Parameters
+    ----------
+    season_length : int or "auto"
+    index : pandas Index or None
+        The series' time index (None for a plain array).
+    y : array-like of shape (n_time,) or (n_time, n_columns)
+
+    Returns
+    -------
+    int
+    """
+    if season_length != "auto":
+        return int(season_length)
+    season = season_length_from_index(index) if index is not None else 1
+    return season if season > 1 else detect_season(y)
+
+
+def frequency(index: Any) -> Any:
+    """The pandas offset of a Period or Datetime index: its own, else inferred from at least 3 time stamps; or None."""
+    import pandas as pd
+
+    freq = getattr(index, "freq", None)
+    if freq is None and isinstance(index, pd.DatetimeIndex) and len(index) >= 3:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            freq = pd.infer_freq(index)
+    return None if freq is None else pd.tseries.frequencies.to_offset(freq)
+
+
+def check_time_index(index: Any, name: str = "y") -> None:
+    """Raise a clear error unless a pandas ``index`` runs forward in time, once per step, without gaps.
+
+    Datetime and Period indexes must be strictly increasing and regularly
+    spaced; other indexes (integers) strictly increasing. ``None`` (a plain
+    array) passes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm.forecasting._series import check_time_index
+    >>> check_time_index(pd.period_range("2020-01", periods=3, freq="M"))
+    >>> check_time_index(pd.PeriodIndex(["2020-03", "2020-02"], freq="M"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: y's index is not in increasing time order: 2020-03 comes before 2020-02 (position 1); sort it first ...
+    """
+    import pandas as pd
+
+    if index is None or len(index) < 2 or isinstance(index, pd.RangeIndex) and index.step > 0:
+        return
+    if not index.is_unique:
+        raise ValueError(f"{name}'s index has duplicate time stamps (first: {index[index.duplicated()][0]}); "
+                         "aggregate or drop them first.")
+    if not index.is_monotonic_increasing:
+        i = int(np.flatnonzero(~(index[1:] > index[:-1]))[0]) + 1
+        raise ValueError(f"{name}'s index is not in increasing time order: {index[i - 1]} comes before "
+                         f"{index[i]} (position {i}); sort it first ({name}.sort_index()).")
+    if isinstance(index, pd.PeriodIndex):
+        steps = np.diff(index.asi8)
+    elif isinstance(index, pd.DatetimeIndex):
+        regular = frequency(index) is not None
+        steps = np.zeros(1) if regular else np.diff(index.asi8)
+    else:
+        return
+    if np.any(steps != steps[0]):
+        values, counts = np.unique(steps, return_counts=True)
+        i = int(np.flatnonzero(steps != values[counts.argmax()])[0])
+        raise ValueError(f"{name}'s time stamps are not regularly spaced (a gap or uneven step after {index[i]}); "
+                         f"reindex to a regular frequency and fill the gaps first (for example {name}.asfreq(...)).")
+
+
+def future_index(index: Any, horizon: int) -> Any:
+    """The ``horizon`` labels after a pandas ``index`` (Period, Datetime or Range), or None."""
+    import pandas as pd
+
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq, name=index.name)
+    if isinstance(index, pd.DatetimeIndex):
+        freq = frequency(index)
+        if freq is None:
+            return None
+        return pd.date_range(index[-1], periods=horizon + 1, freq=freq, name=index.name)[1:]
+    if isinstance(index, pd.RangeIndex):
+        step = index.step
+        return pd.RangeIndex(index.stop, index.stop + step * horizon, step, name=index.name)
+    return None
+
+
+def index_state(index: Any) -> Any:
+    """A pandas time index (Period, Datetime without time zone, Range) as plain data, else as it is.
+
+    Plain data (numbers, strings, an int64 array) is what ``skops.io`` stores
+    without executing code on load; :func:`index_from_state` reverses it.
+    """
+    import pandas as pd
+
+    if isinstance(index, pd.PeriodIndex):
+        return {"kind": "period", "values": index.asi8.copy(), "freq": index.freqstr, "name": index.name}
+    if isinstance(index, pd.DatetimeIndex) and index.tz is None:
+        return {"kind": "datetime", "values": index.asi8.copy(), "unit": index.unit, "freq": index.freqstr,
+                "name": index.name}
+    if isinstance(index, pd.RangeIndex):
+        return {"kind": "range", "values": [index.start, index.stop, index.step], "name": index.name}
+    return index
+
+
+def index_from_state(state: Any) -> Any:
+    """The pandas index that :func:`index_state` described."""
+    if not isinstance(state, dict):
+        return state
+    import pandas as pd
+
+    values, name = state["values"], state["name"]
+    if state["kind"] == "period":
+        return pd.PeriodIndex.from_ordinals(values, freq=state["freq"], name=name)
+    if state["kind"] == "datetime":
+        return pd.DatetimeIndex(values.view(f"M8[{state['unit']}]"), freq=state["freq"], name=name)
+    return pd.RangeIndex(*values, name=name)
+
+
+@dataclasses.dataclass(frozen=True)
+class SeriesData:
+    """Targets ``(n, k)``, past-only covariates ``(n, p)`` and future-known covariates ``(n + extra, f)``."""
+
+    y: np.ndarray
+    past: np.ndarray | None = None
+    future: np.ndarray | None = None
+
+    def head(self, stop: int, start: int = 0) -> SeriesData:
+        past = None if self.past is None else self.past[start:stop]
+        future = None if self.future is None else self.future[start:stop]
+        return SeriesData(self.y[start:stop], past, future)
+
+    def with_future(self, rows: np.ndarray | None) -> SeriesData:
+        """The same history with known future covariate ``rows`` appended."""
+        if rows is None or self.future is None:
+            return self
+        return SeriesData(self.y, self.past, np.concatenate([self.future[: len(self.y)], rows]))
