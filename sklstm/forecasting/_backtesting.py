@@ -20,7 +20,7 @@ from .._validation import check_positive_int
 from ._base import BaseForecaster
 from ._series import SeriesData, as_matrix, check_time_index, is_pandas, resolve_season
 
-__all__ = ["FoldForecast", "RollingOriginSplit", "backtest", "cut_panel", "panel_backtest"]
+__all__ = ["FoldForecast", "RollingOriginSplit", "backtest", "panel_backtest"]
 
 
 class RollingOriginSplit(BaseCrossValidator):
@@ -95,13 +95,14 @@ def _run_backtest(forecaster: BaseForecaster, data: SeriesData, *, horizon: int,
     for k, (train, test) in enumerate(splitter.split(data.y)):
         start, end = int(train[0]), int(train[-1]) + 1
         history = data.head(end, start)
+        last_window = None
         if refit or fitted is None:
             kwargs = {name: part for name, part in (("X", history.future), ("X_past", history.past)) if part is not None}
             fitted = clone(template).fit(history.y, **kwargs)
-        future = None
-        if data.future is not None:
-            future = data.future[end : end + fitted._future_rows(horizon)]
-        forecast = fitted._forecast_from(history, horizon, future)
+        else:  # the first fold's model, forecasting from this fold's origin
+            last_window = np.column_stack([part for part in (history.y, history.past, history.future) if part is not None])
+        future = None if data.future is None else data.future[end : end + horizon]
+        forecast = np.asarray(fitted.predict(horizon, X=future, last_window=last_window)).reshape(horizon, -1)
         folds.append({"fold": k, "train": train, "test": test, "forecast": forecast, "actual": data.y[test]})
     return folds
 
@@ -211,14 +212,6 @@ class FoldForecast:
     names: list
 
 
-def cut_panel(panel: Any, positions: list[int], n_last: int) -> Any:
-    """The series at ``positions`` without their last ``n_last`` values."""
-    from ._panels import Panel
-
-    return Panel([panel.ids[i] for i in positions], [panel.values[i][:-n_last] for i in positions],
-                 [panel.indexes[i][:-n_last] for i in positions], panel.layout, panel.columns)
-
-
 def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int = 12, n_folds: int = 3,
                    season_length: int | str = "auto") -> Any:
     """Rolling-origin evaluation of a panel forecaster: one row per series and fold, MAE and MASE.
@@ -236,7 +229,7 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int 
     import pandas as pd
 
     from ._global import GlobalLSTMForecaster
-    from ._panels import read_panel
+    from ._panels import cut_panel, panel_history, read_panel
 
     if not isinstance(forecaster, GlobalLSTMForecaster):
         raise TypeError(f"panel_backtest needs a GlobalLSTMForecaster; got {type(forecaster).__name__}.")
@@ -250,12 +243,10 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int 
     for fold in range(n_folds):
         cut = (n_folds - fold) * horizon
         head = cut_panel(panel, list(range(len(panel.ids))), cut)
-        fitted = clone(forecaster)
-        fitted._validate_params()
-        fitted._fit_panel(head, *fitted._series_extras(panel, static))
+        fitted = clone(forecaster).fit(panel_history(head), static)
         season = fitted.season_length_ if season_length == "auto" else int(season_length)
-        forecast = fitted._forecast(head, list(range(len(panel.ids))), horizon)
-        forecasts.append(forecast)
+        forecast = read_panel(fitted.predict(horizon), *panel.columns).values
+        forecasts.append(np.vstack(forecast))
         for i, key in enumerate(panel.ids):
             train, actual = head.values[i], panel.values[i][len(head.values[i]) : len(head.values[i]) + horizon]
             lag = season if len(train) > season else 1

@@ -226,7 +226,7 @@ class PanelIntervalMixin:
                                  "the intervals on; use a shorter horizon.")
             from sklearn.base import clone
 
-            from ._backtesting import cut_panel
+            from ._panels import cut_panel
 
             head = cut_panel(panel, keep, horizon)
             calibrator = clone(self).set_params(season_length=self.season_length_)

@@ -19,8 +19,8 @@ import numpy as np
 from ._series import check_time_index, frequency, future_index
 
 __all__ = [
-    "Panel", "read_panel", "panel_frame", "next_labels", "relative_windows", "series_scale", "static_table",
-    "with_constants",
+    "Panel", "cut_panel", "panel_history", "read_panel", "panel_frame", "next_labels", "relative_windows",
+    "series_scale", "static_table", "with_constants",
 ]
 
 
@@ -46,6 +46,27 @@ class Panel:
             raise ValueError(f"{name}: series {', '.join(repr(k) for k in unknown)} not in the fitted panel "
                              f"({len(self.ids)} series: {shown}).")
         return [where[key] for key in ids]
+
+
+def cut_panel(panel: Panel, positions: list[int], n_last: int) -> Panel:
+    """The series at ``positions`` without their last ``n_last`` values."""
+    return Panel([panel.ids[i] for i in positions], [panel.values[i][:-n_last] for i in positions],
+                 [panel.indexes[i][:-n_last] for i in positions], panel.layout, panel.columns)
+
+
+def panel_history(panel: Panel) -> Any:
+    """``panel`` as a DataFrame in its layout (long: id, time and value columns; wide: one column per series),
+    which :func:`read_panel` reads back as ``panel``."""
+    import pandas as pd
+
+    id_col, time_col, target_col = panel.columns
+    if panel.layout == "long":
+        return pd.DataFrame({
+            id_col: np.repeat(np.array(panel.ids, dtype=object), [len(v) for v in panel.values]),
+            time_col: np.concatenate([np.asarray(index) for index in panel.indexes]),
+            target_col: np.concatenate(panel.values),
+        })
+    return pd.DataFrame({key: pd.Series(v, index=index) for key, v, index in zip(panel.ids, panel.values, panel.indexes)})
 
 
 def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", target_col: str = "y") -> Panel:
