@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .._compat import call_graph, eager_context
 from .._tf import tf
 from .fused_adam import apply_adam, plain_adam
 
@@ -153,12 +154,12 @@ class CompiledLoop:
         """Run the traced loop on the bound model: ``(losses, val_losses)`` of the epochs run."""
         concrete = self._concrete()
         captures = concrete.captured_inputs if self._captures is None else self._captures
-        context = _eager_context()
+        context = eager_context()
         options = context.function_call_options  # this thread's, restored below
         if self.lean:
             context.function_call_options = lean_call_options(options)
         try:
-            return concrete._call_flat(list(args), captures)  # (private) the graph with other captured variables
+            return call_graph(concrete, list(args), captures)  # the graph with other captured variables
         finally:
             context.function_call_options = options
 
@@ -222,7 +223,7 @@ class CompiledLoop:
             else:
                 idx = tf.range(b * size, tf.minimum((b + 1) * size, n))
                 if self.spec.shuffle:
-                    idx = tf.raw_ops.RandomIndexShuffle(index=idx, seed=tf.stack([seed, epoch, 0]), max_index=n - 1)
+                    idx = tf.random.experimental.index_shuffle(idx, tf.stack([seed, epoch]), n - 1)
             loss = self._step(self._batch(*data, idx))
             return b + 1, total + loss * tf.cast(tf.shape(idx)[0], tf.float32)
 
@@ -289,12 +290,6 @@ class CompiledLoop:
         with tf.control_dependencies([self.status.assign(status)]):
             losses = arrays[0].stack()
             return losses, (arrays[1].stack() if validation else losses)
-
-
-def _eager_context() -> Any:
-    from tensorflow.python.eager import context  # private: tensorflow is pinned below 2.22
-
-    return context.context()
 
 
 def lean_call_options(options: Any) -> Any:

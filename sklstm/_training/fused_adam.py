@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._compat import adam_slots, resource_apply_adam
 from .._tf import keras, tf
 
 __all__ = ["apply_adam", "plain_adam"]
@@ -59,10 +60,9 @@ def apply_adam(optimizer: Any, grads: list, weights: list) -> Any:
     for grad, weight in zip(grads, weights, strict=True):
         if grad is None:
             continue
-        index = optimizer._get_variable_index(weight)
-        m, v = optimizer._momentums[index], optimizer._velocities[index]
+        m, v = adam_slots(optimizer, weight)
         grad = tf.cast(tf.convert_to_tensor(grad), tf.float32)
-        updates.append(tf.raw_ops.ResourceApplyAdam(
+        updates.append(resource_apply_adam(
             var=weight.value.handle, m=m.value.handle, v=v.value.handle, grad=grad, **common
         ))
     with tf.control_dependencies(updates):

@@ -122,15 +122,14 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
         """
         state = super().__getstate__()
         if state.get("model_") is not None:
-            from scikeras._saving_utils import pack_keras_model
+            from .._compat import pack_keras_model
 
-            state = {**state, "model_": pack_keras_model(state["model_"])[1][0]}
+            state = {**state, "model_": pack_keras_model(state["model_"])}
         return state
 
     def __setstate__(self, state: dict) -> None:
         if isinstance(state.get("model_"), np.ndarray):
-            from scikeras._saving_utils import unpack_keras_model
-
+            from .._compat import unpack_keras_model
             from . import _layers as layers  # noqa: F401  (registers sklstm's own Keras layers for loading)
 
             state = {**state, "model_": unpack_keras_model(state["model_"])}

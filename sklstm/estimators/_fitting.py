@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils import check_random_state
 
-from scikeras._utils import route_params  # noqa: E402  isort: skip
+from .._compat import route_params
 
 __all__ = ["TrainingMixin"]
 

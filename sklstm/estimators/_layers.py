@@ -27,10 +27,10 @@ import itertools
 import math
 from typing import Any
 
-# Keras exports no ConvLSTM cell; its class is private API (keras is pinned below 3.16 in pyproject.toml).
-from keras.src.layers.rnn.conv_lstm import ConvLSTMCell
-
+from .._compat import conv_lstm_cell_class, untrack
 from .._tf import keras
+
+ConvLSTMCell = conv_lstm_cell_class()  # Keras exports no ConvLSTM cell (sklstm._compat)
 
 __all__ = ["MAX_TAPS", "FusedConvLSTM2D", "FusedConvLSTMCell", "MatmulConv1D", "small_conv"]
 
@@ -146,7 +146,7 @@ class FusedConvLSTM2D(keras.layers.ConvLSTM2D):
         super().__init__(filters, kernel_size, **kwargs)
         keras_cell = self.cell
         self.cell = FusedConvLSTMCell(rank=2, **keras_cell.get_config())
-        self._tracker.untrack(keras_cell)  # (private) or its seed generator would count among the variables
+        untrack(self, keras_cell)  # or its seed generator would count among the variables
 
 
 @keras.saving.register_keras_serializable(package="sklstm")

@@ -19,14 +19,8 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import (
-    Interval,
-    InvalidParameterError,
-    StrOptions,
-    validate_parameter_constraints,
-)
 
-from scikeras._utils import route_params, unflatten_params  # noqa: E402  isort: skip
+from .._compat import Interval, InvalidParameterError, StrOptions, route_params, unflatten_params, validate_parameter_constraints
 
 __all__ = ["COMMON_CONSTRAINTS", "ParameterMixin", "shared_parameters"]
 

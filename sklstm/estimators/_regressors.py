@@ -13,8 +13,7 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
-from sklearn.utils._param_validation import Interval, StrOptions
-
+from .._compat import Interval, StrOptions
 from ..preprocessing._reshaping import ConvLSTMReshaper, SubsequenceReshaper
 from . import _architectures as architectures
 from ._base import LSTMRegressorBase, shared_parameters

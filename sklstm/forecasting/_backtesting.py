@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import BaseCrossValidator, TimeSeriesSplit
-from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 
+from .._compat import Interval, StrOptions, validate_parameter_constraints
 from .._validation import check_positive_int
 from ._base import BaseForecaster
 from ._series import SeriesData, as_matrix, check_time_index, is_pandas, resolve_season

@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._compat import Interval, StrOptions
 from .._guards import one_fit_at_a_time
 from .._validation import check_positive_int
 from ._series import (

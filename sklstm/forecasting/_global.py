@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._compat import StrOptions
 from ..preprocessing._windows import SeriesWindows
 from ._base import FORECASTER_CONSTRAINTS
 from ._intervals import PanelIntervalMixin

@@ -20,8 +20,8 @@ import sys
 from typing import Any
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._compat import Interval, StrOptions
 from ._backtesting import FoldForecast, RollingOriginSplit, backtest
 from ._base import FORECASTER_CONSTRAINTS, BaseForecaster, SeasonalNaiveForecaster
 from ._combination import COMBINATIONS, Ensemble, ForecasterSelection, Plan, blend, family_weights, label, rank_weights

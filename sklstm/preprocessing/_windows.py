@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._compat import Interval
 from .._validation import check_finite_numeric, check_positive_int
 from ._series_windows import SeriesWindows, _windows
 
