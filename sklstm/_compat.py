@@ -7,7 +7,9 @@ follow from this list. Importing this module imports scikit-learn only; the
 TensorFlow, Keras and scikeras parts import on call.
 
 - scikit-learn ``utils._param_validation``: the ``_parameter_constraints``
-  machinery of scikit-learn's own estimators (no public equivalent).
+  machinery of scikit-learn's own estimators (no public equivalent), and
+  ``utils.validation._check_sample_weight`` (the checks scikit-learn's own
+  estimators apply to ``sample_weight``).
 - scikeras ``_utils.route_params``/``unflatten_params`` (the ``model__``,
   ``optimizer__`` and ``callbacks__`` routing that scikeras' public wrappers
   apply) and ``_saving_utils`` (the model as ``.keras`` bytes for pickling).
@@ -24,12 +26,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from sklearn.utils._param_validation import (
     Interval,
     InvalidParameterError,
     StrOptions,
     validate_parameter_constraints,
 )
+from sklearn.utils.validation import _check_sample_weight
 
 __all__ = [
     "Interval",
@@ -37,6 +41,7 @@ __all__ = [
     "StrOptions",
     "adam_slots",
     "call_graph",
+    "check_sample_weight",
     "conv_lstm_cell_class",
     "eager_context",
     "pack_keras_model",
@@ -47,6 +52,11 @@ __all__ = [
     "untrack",
     "validate_parameter_constraints",
 ]
+
+
+def check_sample_weight(sample_weight: Any, X: Any) -> Any:
+    """``sample_weight`` as float64 of ``len(X)`` non-negative values (scikit-learn's ``_check_sample_weight``)."""
+    return _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
 
 
 # ----------------------------------------------------------------- scikeras

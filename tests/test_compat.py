@@ -18,6 +18,13 @@ def test_sklearn_parameter_validation():
         _compat.validate_parameter_constraints(constraints, {"units": 0, "mode": "a"}, caller_name="T")
 
 
+def test_sklearn_check_sample_weight():
+    weights = _compat.check_sample_weight(None, np.zeros((3, 2)))
+    assert weights.dtype == np.float64 and weights.tolist() == [1.0, 1.0, 1.0]
+    with pytest.raises(ValueError, match="[Nn]egative"):
+        _compat.check_sample_weight([1.0, -1.0, 1.0], np.zeros((3, 2)))
+
+
 def test_scikeras_route_params():
     params = {"model__units": 3, "optimizer__learning_rate": 0.1, "epochs": 2}
     assert _compat.route_params(params, destination="model", pass_filter=set(), strict=True) == {"units": 3}, \

@@ -8,16 +8,19 @@ regressor. This module keeps scikeras' machinery (routed ``model__`` /
 ``meta``, feature and target encoders, pickling of Keras models) and fixes
 the rest in one place:
 
-* ``class LSTMRegressorBase(..., RegressorMixin, BaseWrapper)``: mixins on the left;
+* ``class LSTMRegressorBase(RegressorMixin, BaseWrapper)``: scikit-learn's mixin on the left;
 * ``__sklearn_tags__`` (and ``_more_tags`` for scikit-learn 1.6.x), without
   patching scikeras' classes for their other users;
 * the public ``fit``, ``partial_fit`` and ``predict``, with one fit at a time
   per instance and no half-trained state after a failed fit.
 
-Each other concern is a mixin in its own module: parameters
-(:mod:`sklstm.estimators._parameters`), inputs (:mod:`sklstm.estimators._inputs`), building and
-training the network (:mod:`sklstm.estimators._fitting`), long series
-(:mod:`sklstm.estimators._streaming`); the linear baseline is :mod:`sklstm.estimators._baseline`.
+``fit`` reads as its steps, each a function of another module that takes what
+it needs and returns what it made: check the parameters and this fit's
+settings (:mod:`~sklstm.estimators._parameters`), validate the windows, prepare
+the inputs (scaling and linear baseline: :func:`~sklstm.estimators._inputs.prepare_dense`,
+or :func:`~sklstm.estimators._streaming.prepare_streamed` for a long series),
+build and train the network (:func:`~sklstm.estimators._fitting.train_network`),
+then store every fitted attribute in one place (``_store``).
 
 Replacing scikeras means replacing this module only; the architectures and
 estimators do not import it.
@@ -25,24 +28,32 @@ estimators do not import it.
 
 from __future__ import annotations
 
+import inspect
 import weakref
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _tf  # noqa: F401  (TensorFlow before scikeras imports it)
 from .._guards import one_fit_at_a_time
-from ..preprocessing._reshaping import SequenceReshaper
-from ..preprocessing._scaling import TargetScaler
+from ..preprocessing._reshaping import ColumnLayout, SequenceReshaper
 from ..preprocessing._windows import SeriesWindows
-from ._baseline import WindowRidge
-from ._fitting import TrainingMixin
-from ._inputs import InputMixin
-from ._parameters import COMMON_CONSTRAINTS, PREDICT_BATCH, ParameterMixin, shared_parameters
-from ._streaming import StreamingMixin
+from ._fitting import NetworkSpec, Training, build_network, cache_key, train_network
+from ._inputs import Encoding, Inputs, baseline_of, check_targets, check_windows, input_types, prepare_dense
+from ._parameters import (
+    COMMON_CONSTRAINTS,
+    PREDICT_BATCH,
+    check_params,
+    fit_settings,
+    is_routed,
+    param_defaults,
+    predict_batch,
+    shared_parameters,
+)
+from ._streaming import predict_streamed, prepare_streamed
 
 from scikeras.wrappers import BaseWrapper  # noqa: E402  isort: skip
 
@@ -67,7 +78,7 @@ def _predict_function(model: Any, input_shape: tuple) -> Any:
     return predict_fn
 
 
-class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixin, RegressorMixin, BaseWrapper):
+class LSTMRegressorBase(RegressorMixin, BaseWrapper):
     """Shared behaviour of the sklstm estimators; subclasses set ``_builder``.
 
     A subclass names its builder (a function of :mod:`sklstm.estimators._architectures`)
@@ -161,6 +172,31 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
     def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
         return {"multioutput": True, "poor_score": True, "requires_y": True}
 
+    # ------------------------------------------------------------ parameters
+    @classmethod
+    def _param_defaults(cls) -> dict[str, Any]:
+        """Every named parameter of the ``__init__`` methods of ``cls`` and its sklstm bases, with its default."""
+        return param_defaults(cls, LSTMRegressorBase)
+
+    def _get_param_names(self) -> list[str]:
+        known = self._param_defaults()
+        routed = [k for k in vars(self) if not k.startswith("_") and not k.endswith("_") and k not in known]
+        return sorted(known) + sorted(routed)
+
+    def _validate_params(self) -> None:
+        """Validate every parameter; raise one error that lists every problem."""
+        check_params(type(self).__name__, self.get_params(deep=False), self._parameter_constraints,
+                     set(self._param_defaults()))
+
+    def set_params(self, **params) -> Any:
+        """Set parameters, including routed ones such as ``optimizer__learning_rate``."""
+        for name, value in params.items():
+            if is_routed(name):
+                setattr(self, name, value)
+            else:
+                BaseEstimator.set_params(self, **{name: value})
+        return self
+
     # ------------------------------------------------------------------- fit
     def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params) -> LSTMRegressorBase:
         """Fit the network on windows ``X`` and targets ``y``.
@@ -185,13 +221,24 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
             The fitted estimator.
         """
         self._validate_params()
-        settings = self._fit_settings(fit_params)
+        settings = fit_settings(type(self).__name__, self.get_params(), fit_params)
         return self._fit(X, y, sample_weight, settings=settings, warm=self.warm_start and hasattr(self, "model_"))
 
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> LSTMRegressorBase:
-        """Train for one more epoch, keeping the model, scaling and history."""
+        """Train for one more epoch, keeping the model, scaling and history.
+
+        Parameters
+        ----------
+        X, y, sample_weight
+            As for :meth:`fit`.
+
+        Returns
+        -------
+        self : object
+        """
         self._validate_params()
-        return self._fit(X, y, sample_weight, settings=self._fit_settings({"epochs": 1}), warm=hasattr(self, "model_"))
+        settings = fit_settings(type(self).__name__, self.get_params(), {"epochs": 1})
+        return self._fit(X, y, sample_weight, settings=settings, warm=hasattr(self, "model_"))
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> LSTMRegressorBase:
         with one_fit_at_a_time(self):
@@ -203,56 +250,155 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
                         delattr(self, name)
                 raise
 
+    def _fit_once(self, X: Any, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> LSTMRegressorBase:
+        """Prepare the inputs (dense or streamed), train the network, store the fitted attributes."""
+        inputs = self._prepare(X, y, sample_weight, warm=warm)
+        spec = self._network_spec(inputs.fitted)
+        training = train_network(spec, inputs, settings, fit_loop=self.fit_loop, metrics=self.metrics,
+                                 seed=self._training_seed(), model=self.model_ if warm else None,
+                                 history=getattr(self, "history_", None) if warm else None)
+        self._store(inputs, training)
+        return self
+
     def initialize(self, X: Any, y: Any) -> LSTMRegressorBase:
         """Fit the scaling and the linear baseline and build the network, without training it (scikeras' ``initialize``).
 
         ``predict`` then works (the untrained network adds little to the
         baseline); a later ``fit`` starts over unless ``warm_start=True``.
+
+        Parameters
+        ----------
+        X, y
+            Windows and targets, as for :meth:`fit` (not streamed).
+
+        Returns
+        -------
+        self : object
         """
         self._validate_params()
         if isinstance(X, SeriesWindows):
             raise ValueError("initialize takes windows as an array; streamed windows (SeriesWindows) are for fit.")
         with one_fit_at_a_time(self):
-            self._prepare(X, y, None, warm=False)
-            self._new_network(self._training_seed())
-            self.history_, self.fit_loop_, self.stopped_epoch_, self.streamed_ = {"loss": []}, None, None, False
+            inputs = self._prepare(X, y, None, warm=False)
+            model = build_network(self._network_spec(inputs.fitted), self._training_seed())
+            self._store(inputs, Training(model, {"loss": []}, None, None))
         return self
 
-    def _fit_once(self, X: Any, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> LSTMRegressorBase:
+    def _encoding(self) -> Encoding:
+        reshaper = self._reshaper(n_seq=self.n_seq) if "n_seq" in self._param_defaults() else self._reshaper()
+        return Encoding(self.scaling, reshaper, self.linear_baseline)
+
+    def _prepare(self, X: Any, y: Any, sample_weight: Any, *, warm: bool) -> Inputs:
+        """Validate ``X`` and ``y``; the network's inputs, with the encoders and baseline of the last fit if ``warm``."""
+        fitted = None
+        if warm:
+            fitted = {name: getattr(self, name) for name in ("feature_encoder_", "target_encoder_", "baseline_",
+                                                               "n_steps_in_", "n_series_in_", "n_targets_")}
         if isinstance(X, SeriesWindows):
-            return self._fit_streaming(X, y, sample_weight, settings=settings, warm=warm)
-        Xe, ye, sample_weight = self._prepare(X, y, sample_weight, warm=warm)
-        self._train(Xe, ye, sample_weight, settings=settings, warm=warm)
-        self.streamed_ = False
-        return self
-
-    def _prepare(self, X: Any, y: Any, sample_weight: Any, *, warm: bool) -> tuple[np.ndarray, np.ndarray, Any]:
-        """Validate, fit the encoders and the baseline (unless ``warm``); the encoded windows and residual targets."""
-        seq, y2 = self._validate_Xy(X, y, reset=not warm)
+            return prepare_streamed(X, y, sample_weight, encoding=self._encoding(), n_steps_out=self.n_steps_out,
+                                    fitted=fitted, owner=type(self).__name__)
+        seq, y2, state = self._validate_Xy(X, y, reset=not warm)
         if sample_weight is not None:
-            from sklearn.utils.validation import _check_sample_weight
+            from .._compat import check_sample_weight
 
-            sample_weight = _check_sample_weight(sample_weight, seq, dtype=np.float64, ensure_non_negative=True)
+            sample_weight = check_sample_weight(sample_weight, seq)
             if not np.any(sample_weight):
                 raise ValueError("sample_weight is zero for every sample; there is nothing to fit.")
-        if not warm:
-            self.feature_encoder_ = self._make_feature_encoder().fit(seq)
-            self.target_encoder_ = TargetScaler(self.scaling, self.n_targets_).fit(y2)
-        Xe = np.asarray(self.feature_encoder_.transform(seq), dtype=np.float32)
-        ye = self.target_encoder_.transform(y2)
-        if not warm:
-            self.baseline_ = self._fit_baseline(Xe, ye, sample_weight)
-        self.input_shape_ = tuple(Xe.shape[1:])
-        return Xe, np.asarray(ye - self._baseline(Xe), dtype=np.float32), sample_weight
+        n_targets = state.get("n_targets_", getattr(self, "n_targets_", None))
+        encoders = None if fitted is None else {k: fitted[k] for k in ("feature_encoder_", "target_encoder_", "baseline_")}
+        inputs = prepare_dense(seq, y2, sample_weight, encoding=self._encoding(), n_targets=n_targets, fitted=encoders)
+        inputs.fitted.update(state)
+        return inputs
 
-    def _fit_baseline(self, Xe: np.ndarray, ye: np.ndarray, sample_weight: Any) -> WindowRidge | None:
-        """Ridge regression (alpha by leave-one-out) on the scaled windows, or None."""
-        return WindowRidge().fit(Xe, ye, sample_weight) if self.linear_baseline else None
+    def _network_spec(self, fitted: dict) -> NetworkSpec:
+        """How to build this estimator's network for inputs of the shape in ``fitted`` (or of the last fit)."""
+        from .._compat import route_params
 
-    def _baseline(self, Xe: np.ndarray) -> np.ndarray:
-        if getattr(self, "baseline_", None) is None:
-            return 0.0
-        return self.baseline_.predict(Xe)
+        get = lambda name: fitted[name] if name in fitted else getattr(self, name)  # noqa: E731
+        meta = {"input_shape_": get("input_shape_"), "n_steps_out_": self.n_steps_out, "n_targets_": get("n_targets_"),
+                "n_steps_in_": get("n_steps_in_"), "n_series_in_": get("n_series_in_")}
+        params = self.get_params()
+        known = self._param_defaults()
+        arguments = {n: getattr(self, n) for n in inspect.signature(type(self)._builder).parameters
+                     if n != "meta" and n in known}
+        arguments.update(route_params(params, destination="model", pass_filter=set(), strict=True))
+        key = cache_key(type(self), params, meta["input_shape_"], self.n_steps_out, meta["n_targets_"])
+        return NetworkSpec(type(self).__name__, type(self)._builder, meta, arguments, self._compile_keywords, self.loss, key)
+
+    def _compile_keywords(self) -> dict:
+        """scikeras' compile keywords, with the optimizer named by its class rather than Keras' numbered name.
+
+        The names of its slot variables derive from it, and every new name adds
+        entries to TensorFlow's kernel cache that are never freed (see
+        :mod:`sklstm.estimators._architectures`). A user's optimizer instance or
+        ``optimizer__name`` is left as it is.
+        """
+        try:
+            kwargs = self._get_compile_kwargs()
+        except (ValueError, TypeError) as exc:
+            routed = {k: v for k, v in self.get_params().items()
+                      if k.split("__", 1)[0] in ("optimizer", "loss", "compile", "metrics")}
+            raise ValueError(f"{type(self).__name__}: invalid optimizer, loss or compile parameters {routed}: {exc}") from exc
+        optimizer = kwargs.get("optimizer")
+        if isinstance(self.optimizer, (str, type)) and "optimizer__name" not in self.get_params():
+            config = {**optimizer.get_config(), "name": type(optimizer).__name__.lower()}
+            kwargs = {**kwargs, "optimizer": type(optimizer).from_config(config)}
+        return kwargs
+
+    def _training_seed(self) -> int | None:
+        if self.random_state is None:
+            return None
+        from sklearn.utils import check_random_state
+
+        return int(check_random_state(self.random_state).randint(2**31 - 1))
+
+    def _store(self, inputs: Inputs, training: Training) -> None:
+        """Write the fitted attributes of one fit: the only place a fit sets them."""
+        for name, value in inputs.fitted.items():
+            setattr(self, name, value)
+        self.model_, self.history_ = training.model, training.history
+        self.fit_loop_, self.stopped_epoch_ = training.loop, training.stopped_epoch
+        self.streamed_ = inputs.stream is not None
+
+    # ------------------------------------------------------------ validation
+    def _validate_X(self, X: Any) -> np.ndarray:
+        """Windows given to ``predict``, checked against the fit: 3-D sequences."""
+        X = validate_data(self, X, reset=False, allow_nd=True, dtype=[np.float64, np.float32])
+        seq = check_windows(X, lag_order=self.lag_order, layout=self.column_layout_)
+        if seq.shape[2] != self.n_series_in_:
+            raise ValueError(
+                f"X has {seq.shape[2]} features per time step, but {type(self).__name__} was fitted with "
+                f"{self.n_series_in_}."
+            )
+        return seq
+
+    def _validate_Xy(self, X: Any, y: Any, reset: bool = True) -> tuple[np.ndarray, np.ndarray, dict]:
+        """Windows as 3-D sequences, targets 2-D, and (with ``reset``) the fitted attributes they define."""
+        y_shape = None if y is None else np.asarray(y).shape
+        if y_shape is not None and len(y_shape) > 2:
+            raise ValueError(
+                f"y must be 1-D or 2-D (samples, n_steps_out * n_targets); got shape {y_shape}. "
+                "Flatten multi-step targets with y.reshape(len(y), -1)."
+            )
+        X, y = validate_data(self, X, y, reset=reset, allow_nd=True, multi_output=True, y_numeric=True,
+                             dtype=[np.float64, np.float32])
+        names = getattr(self, "feature_names_in_", None) if X.ndim == 2 else None
+        layout = (None if names is None else ColumnLayout.from_names(names)) if reset else self.column_layout_
+        seq = check_windows(X, lag_order=self.lag_order, layout=layout)
+        owner = type(self).__name__
+        if not reset:
+            if seq.shape[2] != self.n_series_in_:
+                raise ValueError(f"X has {seq.shape[2]} features per time step, but {owner} was fitted with "
+                                 f"{self.n_series_in_}.")
+            return seq, check_targets(y, self.n_steps_out, self.n_steps_out * self.n_targets_, owner), {}
+        y2 = check_targets(y, self.n_steps_out, None, owner)
+        state = {"column_layout_": layout, "n_steps_in_": seq.shape[1], "n_series_in_": seq.shape[2],
+                 "y_ndim_": y.ndim, "n_targets_": y2.shape[1] // self.n_steps_out, **input_types(X.shape, X.dtype, y2)}
+        return seq, y2, state
+
+    def _encode(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "model_")
+        return np.asarray(self.feature_encoder_.transform(self._validate_X(X)), dtype=np.float32)
 
     def export_model(self) -> Any:
         """The whole predictor (scaling, reshaping, baseline, network) as one Keras model.
@@ -297,12 +443,12 @@ class LSTMRegressorBase(ParameterMixin, InputMixin, TrainingMixin, StreamingMixi
             Same layout as the ``y`` passed to :meth:`fit`; use
             :meth:`predict_steps` for ``(n_samples, n_steps_out, n_targets)``.
         """
-        batch = self._predict_batch(predict_params)
+        batch = predict_batch(type(self).__name__, self.get_params(), predict_params)
         if isinstance(X, SeriesWindows):
             check_is_fitted(self, "model_")
-            return self._predict_streaming(X, batch)
+            return predict_streamed(self.predict, X, batch)
         Xe = self._encode(X)
-        out = self.target_encoder_.inverse_transform(self._predict_encoded(Xe, batch) + self._baseline(Xe))
+        out = self.target_encoder_.inverse_transform(self._predict_encoded(Xe, batch) + baseline_of(self.baseline_, Xe))
         if not np.all(np.isfinite(out)):
             raise RuntimeError(
                 f"{type(self).__name__} produced non-finite predictions; the input windows are "

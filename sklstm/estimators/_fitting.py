@@ -1,212 +1,267 @@
-"""How an sklstm estimator builds and trains its network.
+"""How an sklstm estimator builds and trains its network: functions of a :class:`NetworkSpec` and :class:`Inputs`.
 
-:class:`TrainingMixin` builds the Keras model from the architecture's builder
-(seeded through :mod:`sklstm._training.seeding`), picks the training loop (the compiled
-loop of :mod:`sklstm._training.training`, or ``model.fit`` when callbacks or metrics need
-Python every epoch), and retries a fit whose loss diverged with a smaller
-learning rate.
+:func:`build_network` builds and compiles the Keras model from the
+architecture's builder (seeded through :mod:`sklstm._training.seeding`);
+:func:`train_network` picks the training loop (the compiled loop of
+:mod:`sklstm._training.training`, or ``model.fit`` when callbacks or metrics
+need Python every epoch), trains, and retries a fit whose loss diverged with a
+smaller learning rate. Both return what they made; the estimator stores it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from sklearn.utils import check_random_state
 
-from .._compat import route_params
+from ._inputs import Inputs
 
-__all__ = ["TrainingMixin"]
+__all__ = ["NetworkSpec", "Training", "build_network", "cache_key", "choose_loop", "train_network"]
 
 _MAX_RETRIES = 2
 
 
-class TrainingMixin:
-    """Building, seeding and training the network of :class:`~sklstm.estimators._base.LSTMRegressorBase`."""
+@dataclasses.dataclass(frozen=True)
+class NetworkSpec:
+    """Everything that builds and compiles one estimator's network.
 
-    def _build_keras_model(self):
-        params = self._architecture_params()
-        params.update(route_params(self.get_params(), destination="model", pass_filter=set(), strict=True))
-        meta = {
-            "input_shape_": self.input_shape_,
-            "n_steps_out_": self.n_steps_out,
-            "n_targets_": self.n_targets_,
-            "n_steps_in_": self.n_steps_in_,
-            "n_series_in_": self.n_series_in_,
-        }
-        try:
-            model = type(self)._builder(meta, **params)
-        except ValueError as exc:
-            raise ValueError(
-                f"{type(self).__name__} cannot build its model for windows of shape "
-                f"{self.input_shape_} with {params}: {exc}"
-            ) from exc
-        try:
-            compile_kwargs = self._get_compile_kwargs()
-        except (ValueError, TypeError) as exc:
-            routed = {
-                k: v for k, v in self.get_params().items() if k.split("__", 1)[0] in ("optimizer", "loss", "compile", "metrics")
-            }
-            raise ValueError(f"{type(self).__name__}: invalid optimizer, loss or compile parameters {routed}: {exc}") from exc
-        model.compile(**self._stable_optimizer_name(compile_kwargs))
-        return model
+    ``compile_kwargs`` makes Keras' compile keywords afresh for each network
+    (an optimizer instance serves one model); ``cache_key`` names the traced
+    training graph (None: never shared).
+    """
 
-    def _stable_optimizer_name(self, compile_kwargs: dict) -> dict:
-        """Name the optimizer scikeras made from a string or class by its class, not Keras' numbered name.
+    owner: str
+    builder: Callable[..., Any]
+    meta: dict
+    params: dict
+    compile_kwargs: Callable[[], dict]
+    loss: Any
+    cache_key: tuple | None
 
-        The names of its slot variables derive from it, and every new name adds entries to
-        TensorFlow's kernel cache that are never freed (see :mod:`sklstm.estimators._architectures`).
-        A user's optimizer instance or ``optimizer__name`` is left as it is.
-        """
-        optimizer = compile_kwargs.get("optimizer")
-        if isinstance(self.optimizer, (str, type)) and "optimizer__name" not in self.get_params():
-            config = {**optimizer.get_config(), "name": type(optimizer).__name__.lower()}
-            compile_kwargs = {**compile_kwargs, "optimizer": type(optimizer).from_config(config)}
-        return compile_kwargs
 
-    def _cache_key(self) -> tuple | None:
-        """What determines the traced training graph (not data values, seed or epochs), or None."""
-        # The training loop's own settings (batch size, shuffling, validation) are part of its spec.
-        skip = {"random_state", "verbose", "epochs", "warm_start", "callbacks", "fit_loop", "validation_split",
-                "shuffle", "batch_size"}
-        items = []
-        for name, value in sorted(self.get_params().items()):
-            if name in skip:
-                continue
-            if not isinstance(value, (str, int, float, bool, type(None), tuple)):
-                return None  # e.g. an optimizer instance: no reliable identity
-            items.append((name, value))
-        return (type(self).__qualname__, tuple(items), self.input_shape_, self.n_steps_out, self.n_targets_)
+@dataclasses.dataclass
+class Training:
+    """What :func:`train_network` returns: the trained model, its history, the loop used, where it stopped."""
 
-    def _training_seed(self) -> int | None:
-        if self.random_state is None:
+    model: Any
+    history: dict
+    loop: str
+    stopped_epoch: int | None
+
+
+def build_network(spec: NetworkSpec, seed: int | None, learning_rate_factor: float = 1.0) -> Any:
+    """A fresh compiled network; with a seed, its initial weights redrawn from it.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+    seed : int or None
+    learning_rate_factor : float, default=1.0
+        Multiplies the optimizer's learning rate (a retry after divergence).
+
+    Returns
+    -------
+    keras.Model
+    """
+    from .._training.seeding import reseed_weights
+
+    try:
+        model = spec.builder(spec.meta, **spec.params)
+    except ValueError as exc:
+        raise ValueError(
+            f"{spec.owner} cannot build its model for windows of shape {spec.meta['input_shape_']} with "
+            f"{spec.params}: {exc}"
+        ) from exc
+    model.compile(**spec.compile_kwargs())
+    if seed is not None:
+        reseed_weights(model, seed)
+    if learning_rate_factor != 1.0:
+        model.optimizer.learning_rate = float(np.asarray(model.optimizer.learning_rate)) * learning_rate_factor
+    return model
+
+
+def cache_key(owner_class: type, params: dict, input_shape: tuple, n_steps_out: int, n_targets: int) -> tuple | None:
+    """What determines the traced training graph (not data values, seed or epochs), or None.
+
+    Parameters
+    ----------
+    owner_class : type
+        The estimator's class.
+    params : dict
+        Its parameters (``get_params()``).
+    input_shape, n_steps_out, n_targets
+        The network's input shape and outputs.
+
+    Returns
+    -------
+    tuple or None
+        None when a parameter has no reliable identity (an optimizer instance).
+    """
+    # The training loop's own settings (batch size, shuffling, validation) are part of its spec.
+    skip = {"random_state", "verbose", "epochs", "warm_start", "callbacks", "fit_loop", "validation_split",
+            "shuffle", "batch_size"}
+    items = []
+    for name, value in sorted(params.items()):
+        if name in skip:
+            continue
+        if not isinstance(value, (str, int, float, bool, type(None), tuple)):
             return None
-        return int(check_random_state(self.random_state).randint(2**31 - 1))
+        items.append((name, value))
+    return (owner_class.__qualname__, tuple(items), input_shape, n_steps_out, n_targets)
 
-    def _choose_loop(self, callbacks: list) -> tuple[str, Any, list]:
-        from .._tf import keras
-        from .._training.training import EarlyStop
 
-        if self.fit_loop == "keras" or keras.backend.backend() != "tensorflow":
-            return "keras", None, callbacks
-        early = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
-        reason = _needs_keras_loop(self.metrics, callbacks, early)
-        if reason:
-            if self.fit_loop == "compiled":
-                raise ValueError(f"fit_loop='compiled' cannot honour {reason}; use fit_loop='auto' or 'keras'.")
-            return "keras", None, callbacks
-        return "compiled", (EarlyStop.from_callback(early[0]) if early else None), []
+def choose_loop(fit_loop: str, metrics: Any, callbacks: list) -> tuple[str, Any, list]:
+    """The training loop for these settings: ``(loop, early_stop, callbacks for model.fit)``.
 
-    def _train(self, Xe, ye, sample_weight, *, settings: dict, warm: bool, stream: dict | None = None) -> None:
-        """Train the network on encoded windows ``Xe`` and scaled residual targets ``ye``.
+    Parameters
+    ----------
+    fit_loop : {"auto", "compiled", "keras"}
+    metrics : list or None
+    callbacks : list of keras callbacks
 
-        A new network is built (seeded) unless ``warm``; a fit whose loss
-        becomes non-finite is retried from scratch with a ten times smaller
-        learning rate, at most ``_MAX_RETRIES`` times. With ``stream``
-        (``window_steps`` and optionally ``window_segments``, ``window_level``),
-        ``Xe`` is the scaled series and the windows are gathered in the loop.
-        """
-        from .._training.training import quiet_tf_logger
+    Returns
+    -------
+    tuple
+        ``"compiled"`` with the single EarlyStopping it runs (or None) and no
+        callbacks, or ``"keras"`` with None and the callbacks.
+    """
+    from .._tf import keras
+    from .._training.training import EarlyStop
 
-        loop, early, callbacks = self._choose_loop(settings["callbacks"])
-        if stream and loop != "compiled":
-            raise ValueError(
-                "Windows streamed from a long series need the compiled loop: use fit_loop='auto' and at most "
-                f"one EarlyStopping callback (got fit_loop={self.fit_loop!r}, callbacks={settings['callbacks']})."
-            )
-        seed = self._training_seed()
-        initial_epoch = len(self.history_["loss"]) if warm and hasattr(self, "history_") else 0
-        for attempt in range(_MAX_RETRIES + 1):
-            with quiet_tf_logger(settings["verbose"]):
-                if not warm or attempt:
-                    self._new_network(seed, learning_rate_factor=0.1**attempt)
-                    initial_epoch = 0
-                result = self._run_training(Xe, ye, sample_weight, settings, loop=loop, early=early, callbacks=callbacks,
-                                            seed=seed, initial_epoch=initial_epoch, stream=stream)
-            if not (result.diverged or self._exploded(result, ye)):
-                break
-            self._report_divergence(result, attempt)
-        if warm and initial_epoch and hasattr(self, "history_"):
-            for key, values in result.history.items():
-                self.history_.setdefault(key, []).extend(values)
-        else:
-            self.history_ = result.history
-        self.fit_loop_ = loop
-        self.stopped_epoch_ = result.stopped_epoch
+    if fit_loop == "keras" or keras.backend.backend() != "tensorflow":
+        return "keras", None, callbacks
+    early = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
+    reason = _needs_keras_loop(metrics, callbacks, early)
+    if reason:
+        if fit_loop == "compiled":
+            raise ValueError(f"fit_loop='compiled' cannot honour {reason}; use fit_loop='auto' or 'keras'.")
+        return "keras", None, callbacks
+    return "compiled", (EarlyStop.from_callback(early[0]) if early else None), []
 
-    def _new_network(self, seed: int | None, learning_rate_factor: float = 1.0) -> None:
-        """Build and compile a fresh network; with a seed, redraw its initial weights from it."""
-        from .._training.seeding import reseed_weights
 
-        self.model_ = self._build_keras_model()
-        if seed is not None:
-            reseed_weights(self.model_, seed)
-        if learning_rate_factor != 1.0:
-            rate = self.model_.optimizer.learning_rate
-            self.model_.optimizer.learning_rate = float(np.asarray(rate)) * learning_rate_factor
+def train_network(spec: NetworkSpec, inputs: Inputs, settings: dict, *, fit_loop: str, metrics: Any, seed: int | None,
+                  model: Any = None, history: dict | None = None) -> Training:
+    """Train a network on ``inputs``: a new one (seeded), or ``model`` further (a warm fit).
 
-    def _run_training(self, Xe, ye, sample_weight, settings: dict, *, loop: str, early: Any, callbacks: list,
-                      seed: int | None, initial_epoch: int, stream: dict | None) -> Any:
-        """One training run with the compiled loop or ``model.fit``; its :class:`~sklstm._training.training.FitResult`."""
-        from .._training.seeding import fresh_seed, global_seed
-        from .._training.training import Schedule, fit_compiled, fit_keras
+    A fit whose loss becomes non-finite, or explodes, is retried from scratch
+    with a ten times smaller learning rate, at most ``_MAX_RETRIES`` times.
 
-        schedule = Schedule(
-            epochs=settings["epochs"],
-            batch_size=settings["batch_size"],
-            shuffle=settings["shuffle"],
-            validation_split=settings["validation_split"],
-            verbose=settings["verbose"],
-            initial_epoch=initial_epoch,
+    Parameters
+    ----------
+    spec : NetworkSpec
+    inputs : Inputs
+        Encoded windows (or a streamed series) and scaled residual targets.
+    settings : dict
+        This fit's ``epochs``, ``batch_size``, ``shuffle``,
+        ``validation_split``, ``verbose`` and ``callbacks``.
+    fit_loop : {"auto", "compiled", "keras"}
+    metrics : list or None
+    seed : int or None
+    model : keras.Model, default=None
+        The network to train further (a warm fit), or None for a new one.
+    history : dict, default=None
+        The warm network's history, which this fit's epochs extend.
+
+    Returns
+    -------
+    Training
+    """
+    from .._training.training import quiet_tf_logger
+
+    loop, early, callbacks = choose_loop(fit_loop, metrics, settings["callbacks"])
+    if inputs.stream and loop != "compiled":
+        raise ValueError(
+            "Windows streamed from a long series need the compiled loop: use fit_loop='auto' and at most "
+            f"one EarlyStopping callback (got fit_loop={fit_loop!r}, callbacks={settings['callbacks']})."
         )
-        if loop == "compiled":
-            stream = {} if not stream else {**stream, "input_shape": self.input_shape_}
-            return fit_compiled(self.model_, Xe, ye, schedule, sample_weight=sample_weight, early_stop=early,
-                                seed=fresh_seed() if seed is None else seed, cache_key=self._cache_key(), **stream)
-        with global_seed(seed):  # model.fit shuffles with TensorFlow's global generator
-            return fit_keras(self.model_, Xe, ye, schedule, sample_weight=sample_weight, callbacks=callbacks)
+    initial_epoch = len(history["loss"]) if model is not None and history is not None else 0
+    for attempt in range(_MAX_RETRIES + 1):
+        with quiet_tf_logger(settings["verbose"]):
+            if model is None or attempt:
+                model = build_network(spec, seed, learning_rate_factor=0.1**attempt)
+                initial_epoch = 0
+            result = _run_training(spec, model, inputs, settings, loop=loop, early=early, callbacks=callbacks, seed=seed,
+                                   initial_epoch=initial_epoch)
+        if not (result.diverged or _exploded(result, inputs.residuals, spec.loss)):
+            break
+        _report_divergence(spec.owner, model, result, attempt)
+    if initial_epoch and history is not None:
+        merged = {key: list(values) for key, values in history.items()}
+        for key, values in result.history.items():
+            merged.setdefault(key, []).extend(values)
+    else:
+        merged = result.history
+    return Training(model, merged, loop, result.stopped_epoch)
 
-    def _exploded(self, result: Any, ye: np.ndarray) -> bool:
-        """Whether training ended with a finite loss far above where it started (a learning rate far too large).
 
-        The network starts near zero, the output the linear baseline needs, so
-        a last loss more than ten times both the first epoch's and the loss of
-        predicting zero (and above 0.01, in scaled units) means the updates
-        blew the weights up. When the first epoch's mean loss is itself a
-        thousand times that of predicting zero (or of 0.01), the blow-up
-        happened inside it (mini-batches): then ten times is enough.
-        """
-        losses = result.history.get("loss") or []
-        if not losses or result.stopped_epoch is not None:  # early stopping kept its best epoch
-            return False
-        from .._tf import keras
+def _run_training(spec: NetworkSpec, model: Any, inputs: Inputs, settings: dict, *, loop: str, early: Any,
+                  callbacks: list, seed: int | None, initial_epoch: int) -> Any:
+    """One training run with the compiled loop or ``model.fit``; its :class:`~sklstm._training.training.FitResult`."""
+    from .._training.seeding import fresh_seed, global_seed
+    from .._training.training import Schedule, fit_compiled, fit_keras
 
-        try:
-            sample = ye[:: max(1, len(ye) // 2**16)]  # (an array or a tensor) at most 131,072 rows suffice for a scale
-            zero_loss = float(np.mean(np.asarray(keras.losses.get(self.loss)(sample, sample * 0.0))))
-        except (TypeError, ValueError):  # a loss that cannot score zeros: nothing to compare with
-            return False
-        floor = max(zero_loss, 1e-2)
-        if losses[0] > 1e3 * floor:  # the first epoch's mean already holds a blow-up (mini-batches)
-            return losses[-1] > 10.0 * floor
-        return losses[-1] > max(10.0 * max(zero_loss, losses[0]), 1e-2)
+    schedule = Schedule(
+        epochs=settings["epochs"],
+        batch_size=settings["batch_size"],
+        shuffle=settings["shuffle"],
+        validation_split=settings["validation_split"],
+        verbose=settings["verbose"],
+        initial_epoch=initial_epoch,
+    )
+    if loop == "compiled":
+        stream = {} if not inputs.stream else {**inputs.stream, "input_shape": spec.meta["input_shape_"]}
+        return fit_compiled(model, inputs.features, inputs.residuals, schedule, sample_weight=inputs.sample_weight,
+                            early_stop=early, seed=fresh_seed() if seed is None else seed, cache_key=spec.cache_key,
+                            **stream)
+    with global_seed(seed):  # model.fit shuffles with TensorFlow's global generator
+        return fit_keras(model, inputs.features, inputs.residuals, schedule, sample_weight=inputs.sample_weight,
+                         callbacks=callbacks)
 
-    def _report_divergence(self, result: Any, attempt: int) -> None:
-        """Warn that the loss became non-finite (a retry follows), or raise after the last attempt."""
-        lr_now = float(np.asarray(self.model_.optimizer.learning_rate))
-        if attempt == _MAX_RETRIES:
-            raise RuntimeError(
-                f"{type(self).__name__}: training diverged (the loss became NaN or inf, or exploded) "
-                f"{_MAX_RETRIES + 1} times, last with learning rate {lr_now:g}. Check the data "
-                "for extreme values, keep scaling='minmax', or lower optimizer__learning_rate."
-            )
-        warnings.warn(
-            f"{type(self).__name__}: the loss became non-finite or exploded by epoch "
-            f"{len(result.history['loss'])}; retrying with learning rate {lr_now / 10:g}.",
-            RuntimeWarning,
-            stacklevel=4,
+
+def _exploded(result: Any, residuals: Any, loss: Any) -> bool:
+    """Whether training ended with a finite loss far above where it started (a learning rate far too large).
+
+    The network starts near zero, the output the linear baseline needs, so
+    a last loss more than ten times both the first epoch's and the loss of
+    predicting zero (and above 0.01, in scaled units) means the updates
+    blew the weights up. When the first epoch's mean loss is itself a
+    thousand times that of predicting zero (or of 0.01), the blow-up
+    happened inside it (mini-batches): then ten times is enough.
+    """
+    losses = result.history.get("loss") or []
+    if not losses or result.stopped_epoch is not None:  # early stopping kept its best epoch
+        return False
+    from .._tf import keras
+
+    try:
+        sample = residuals[:: max(1, len(residuals) // 2**16)]  # (an array or a tensor) at most 131,072 rows suffice
+        zero_loss = float(np.mean(np.asarray(keras.losses.get(loss)(sample, sample * 0.0))))
+    except (TypeError, ValueError):  # a loss that cannot score zeros: nothing to compare with
+        return False
+    floor = max(zero_loss, 1e-2)
+    if losses[0] > 1e3 * floor:  # the first epoch's mean already holds a blow-up (mini-batches)
+        return losses[-1] > 10.0 * floor
+    return losses[-1] > max(10.0 * max(zero_loss, losses[0]), 1e-2)
+
+
+def _report_divergence(owner: str, model: Any, result: Any, attempt: int) -> None:
+    """Warn that the loss became non-finite (a retry follows), or raise after the last attempt."""
+    lr_now = float(np.asarray(model.optimizer.learning_rate))
+    if attempt == _MAX_RETRIES:
+        raise RuntimeError(
+            f"{owner}: training diverged (the loss became NaN or inf, or exploded) {_MAX_RETRIES + 1} times, last "
+            f"with learning rate {lr_now:g}. Check the data for extreme values, keep scaling='minmax', or lower "
+            "optimizer__learning_rate."
         )
+    warnings.warn(
+        f"{owner}: the loss became non-finite or exploded by epoch {len(result.history['loss'])}; retrying with "
+        f"learning rate {lr_now / 10:g}.",
+        RuntimeWarning,
+        stacklevel=4,
+    )
 
 
 def _needs_keras_loop(metrics: Any, callbacks: list, early: list) -> str | None:

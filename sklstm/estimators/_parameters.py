@@ -4,9 +4,10 @@ An estimator's own hyperparameters are the keywords of its ``__init__``; the
 training parameters all estimators share are those of
 :class:`sklstm.estimators._base.LSTMRegressorBase` (documented once, in ``_SHARED_DOC``,
 and added to each class by :func:`shared_parameters`); routed parameters
-(``model__``, ``optimizer__``, ``fit__``, ...) are scikeras'. :class:`ParameterMixin`
-reads them, validates them all at once (with "did you mean" hints) and
-resolves the settings of one ``fit`` or ``predict``.
+(``model__``, ``optimizer__``, ``fit__``, ...) are scikeras'. The functions here
+read them (:func:`param_defaults`), validate them all at once with "did you
+mean" hints (:func:`check_params`) and resolve the settings of one ``fit`` or
+``predict`` (:func:`fit_settings`, :func:`predict_batch`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
 from .._compat import Interval, InvalidParameterError, StrOptions, route_params, unflatten_params, validate_parameter_constraints
 
-__all__ = ["COMMON_CONSTRAINTS", "ParameterMixin", "shared_parameters"]
+__all__ = [
+    "COMMON_CONSTRAINTS", "PREDICT_BATCH", "check_params", "fit_settings", "is_routed", "param_defaults", "predict_batch",
+    "routed", "shared_parameters",
+]
 
 ROUTING_PREFIXES = ("model", "fit", "compile", "predict", "optimizer", "loss", "metrics", "callbacks")
 # Training settings a fit takes from its parameters, routed ``fit__<name>`` parameters or fit() keywords.
@@ -158,136 +161,163 @@ def shared_parameters(cls: type) -> type:
     return cls
 
 
-class ParameterMixin:
-    """Reading, validating and routing the parameters of an sklstm estimator."""
+def param_defaults(cls: type, base: type) -> dict[str, Any]:
+    """Every named parameter of the ``__init__`` of ``cls`` and of its bases derived from ``base``, with its default.
 
-    @classmethod
-    def _param_defaults(cls) -> dict[str, Any]:
-        """Every named parameter of the ``__init__`` methods of ``cls`` and its sklstm bases, with its default."""
-        defaults = {}
-        for klass in cls.__mro__:
-            if klass is ParameterMixin or not issubclass(klass, ParameterMixin) or "__init__" not in vars(klass):
-                continue
-            for name, p in inspect.signature(vars(klass)["__init__"]).parameters.items():
-                if name != "self" and p.kind is not p.VAR_KEYWORD:
-                    defaults.setdefault(name, p.default)
-        return defaults
+    Parameters
+    ----------
+    cls : type
+        An estimator class.
+    base : type
+        The sklstm base class whose ``__init__`` holds the shared parameters.
 
-    def _get_param_names(self) -> list[str]:
-        known = self._param_defaults()
-        routed = [k for k in vars(self) if not k.startswith("_") and not k.endswith("_") and k not in known]
-        return sorted(known) + sorted(routed)
+    Returns
+    -------
+    dict
+        Parameter name to default, the most derived class's first.
+    """
+    defaults = {}
+    for klass in cls.__mro__:
+        if not issubclass(klass, base) or "__init__" not in vars(klass):
+            continue
+        for name, p in inspect.signature(vars(klass)["__init__"]).parameters.items():
+            if name != "self" and p.kind is not p.VAR_KEYWORD:
+                defaults.setdefault(name, p.default)
+    return defaults
 
-    def _architecture_params(self) -> dict[str, Any]:
-        names = [n for n in self._builder_params() if n != "meta"]
-        known = self._param_defaults()
-        return {n: getattr(self, n) for n in names if n in known}
 
-    def _builder_params(self) -> list[str]:
-        return list(inspect.signature(type(self)._builder).parameters)
+def check_params(owner: str, params: dict[str, Any], constraints: dict[str, Any], known: set[str]) -> None:
+    """Validate every parameter of ``owner``; raise one error that lists every problem, with "did you mean" hints.
 
-    def _validate_params(self) -> None:
-        """Validate every parameter; raise one error that lists every problem."""
-        params = self.get_params(deep=False)
-        problems = []
-        for name, constraint in self._parameter_constraints.items():
-            if name not in params:
-                continue
-            try:
-                validate_parameter_constraints(
-                    {name: constraint}, {name: params[name]}, caller_name=type(self).__name__
-                )
-            except InvalidParameterError as exc:
-                problems.append(str(exc))
-        known = set(self._param_defaults())
-        for name in params:
-            if name in known:
-                continue
-            prefix = name.split("__", 1)[0]
-            if "__" in name and prefix in ROUTING_PREFIXES:
-                continue
-            candidates = sorted(known) + [c for c in [name.replace("_", "__", 1)] if c != name]
-            guess = [
-                g
-                for g in difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-                if g in known or g.split("__", 1)[0] in ROUTING_PREFIXES
-            ]
-            hint = f" Did you mean {guess[0]!r}?" if guess else ""
-            problems.append(
-                f"Unknown parameter {name!r} for {type(self).__name__}.{hint} Routed parameters "
-                f"start with one of {', '.join(p + '__' for p in ROUTING_PREFIXES)}."
-            )
-        rate = params.get("optimizer__learning_rate")
-        if isinstance(rate, numbers.Real) and not isinstance(rate, bool) and not (0 < rate < np.inf):
-            problems.append(f"optimizer__learning_rate must be a positive finite number, got {rate!r}.")
-        if problems:
-            raise InvalidParameterError(
-                f"{type(self).__name__} got {len(problems)} invalid parameter(s):\n- "
-                + "\n- ".join(problems)
-            )
-
-    def set_params(self, **params) -> Any:
-        """Set parameters, including routed ones such as ``optimizer__learning_rate``."""
-        for name, value in params.items():
-            if "__" in name and name.split("__", 1)[0] in ROUTING_PREFIXES:
-                setattr(self, name, value)
-            else:
-                BaseEstimator.set_params(self, **{name: value})
-        return self
-
-    def _routed(self, destination: str) -> dict[str, Any]:
-        """The routed ``<destination>__<name>`` parameters set on this instance, by ``<name>``."""
-        prefix = f"{destination}__"
-        return {k[len(prefix):]: v for k, v in vars(self).items() if k.startswith(prefix)}
-
-    def _fit_settings(self, overrides: dict[str, Any]) -> dict[str, Any]:
-        """This fit's training settings: the parameters, then routed ``fit__<name>``, then ``fit()``'s keywords.
-
-        Callbacks from all three are combined. Any other name is an error
-        (never accepted and ignored).
-        """
-        routed = self._routed("fit")
-        problems = [
-            f"{prefix}{name!r}" for prefix, given in (("fit__", routed), ("fit() keyword ", overrides))
-            for name in sorted(set(given) - set(FIT_SETTINGS))
+    Parameters
+    ----------
+    owner : str
+        The class name the messages use.
+    params : dict
+        The parameters (``get_params(deep=False)``), routed ones included.
+    constraints : dict
+        scikit-learn's ``_parameter_constraints`` of the class.
+    known : set of str
+        The named parameters of the class's ``__init__`` methods.
+    """
+    problems = []
+    for name, constraint in constraints.items():
+        if name not in params:
+            continue
+        try:
+            validate_parameter_constraints({name: constraint}, {name: params[name]}, caller_name=owner)
+        except InvalidParameterError as exc:
+            problems.append(str(exc))
+    for name in params:
+        if name in known:
+            continue
+        prefix = name.split("__", 1)[0]
+        if "__" in name and prefix in ROUTING_PREFIXES:
+            continue
+        candidates = sorted(known) + [c for c in [name.replace("_", "__", 1)] if c != name]
+        guess = [
+            g
+            for g in difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+            if g in known or g.split("__", 1)[0] in ROUTING_PREFIXES
         ]
-        if problems:
-            hint = " For validation_data, set validation_split (the last fraction of the windows)." if any(
-                "validation_data" in p for p in problems) else ""
-            raise ValueError(
-                f"{type(self).__name__}: unsupported training setting(s) {', '.join(problems)}; "
-                f"the settings that fit accepts (as parameters, fit__<name> or fit keywords) are {list(FIT_SETTINGS)}."
-                + hint
-            )
-        settings = {name: getattr(self, name) for name in FIT_SETTINGS}
-        for given in (routed, overrides):
-            settings.update({k: v for k, v in given.items() if k != "callbacks"})
-        own = route_params(self.get_params(), destination="callbacks", pass_filter=set(), strict=False)
-        settings["callbacks"] = [
-            callback
-            for given, kwargs in ((self.callbacks, own), (routed.get("callbacks"), {}), (overrides.get("callbacks"), {}))
-            for callback in _callback_list(given, kwargs)
-        ]
-        checked = {k: v for k, v in settings.items() if k != "callbacks"}
-        validate_parameter_constraints(
-            {k: COMMON_CONSTRAINTS[k] for k in checked}, checked, caller_name=f"{type(self).__name__}.fit"
+        hint = f" Did you mean {guess[0]!r}?" if guess else ""
+        problems.append(
+            f"Unknown parameter {name!r} for {owner}.{hint} Routed parameters "
+            f"start with one of {', '.join(p + '__' for p in ROUTING_PREFIXES)}."
         )
-        return settings
+    rate = params.get("optimizer__learning_rate")
+    if isinstance(rate, numbers.Real) and not isinstance(rate, bool) and not (0 < rate < np.inf):
+        problems.append(f"optimizer__learning_rate must be a positive finite number, got {rate!r}.")
+    if problems:
+        raise InvalidParameterError(f"{owner} got {len(problems)} invalid parameter(s):\n- " + "\n- ".join(problems))
 
-    def _predict_batch(self, overrides: dict[str, Any]) -> int:
-        """Windows per inference call: ``predict(batch_size=)``, else routed ``predict__batch_size``, else 8192."""
-        routed = self._routed("predict")
-        unknown = [f"predict__{k!r}" for k in sorted(set(routed) - {"batch_size"})]
-        unknown += [f"predict() keyword {k!r}" for k in sorted(set(overrides) - {"batch_size"})]
-        if unknown:
-            raise ValueError(f"{type(self).__name__}: unsupported prediction setting(s) {', '.join(unknown)}; "
-                             "predict accepts only batch_size.")
-        batch = overrides.get("batch_size", routed.get("batch_size"))
-        if batch is None:
-            return PREDICT_BATCH
-        validate_parameter_constraints({"batch_size": COMMON_CONSTRAINTS["batch_size"]}, {"batch_size": batch},
-                                       caller_name=f"{type(self).__name__}.predict")
-        return int(batch)
+
+def is_routed(name: str) -> bool:
+    """Whether ``name`` is a routed parameter (``optimizer__learning_rate``, ``model__units``, ...)."""
+    return "__" in name and name.split("__", 1)[0] in ROUTING_PREFIXES
+
+
+def routed(params: dict[str, Any], destination: str) -> dict[str, Any]:
+    """The routed ``<destination>__<name>`` parameters in ``params``, by ``<name>``."""
+    prefix = f"{destination}__"
+    return {k[len(prefix):]: v for k, v in params.items() if k.startswith(prefix)}
+
+
+def fit_settings(owner: str, params: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """One fit's training settings: the parameters, then routed ``fit__<name>``, then ``fit()``'s keywords.
+
+    Callbacks from all three are combined. Any other name is an error
+    (never accepted and ignored).
+
+    Parameters
+    ----------
+    owner : str
+        The class name the messages use.
+    params : dict
+        The estimator's parameters (``get_params()``), routed ones included.
+    overrides : dict
+        The keywords given to ``fit``.
+
+    Returns
+    -------
+    dict
+        ``epochs``, ``batch_size``, ``shuffle``, ``validation_split``,
+        ``verbose`` and ``callbacks`` (a list of instances).
+    """
+    given_fit = routed(params, "fit")
+    problems = [
+        f"{prefix}{name!r}" for prefix, given in (("fit__", given_fit), ("fit() keyword ", overrides))
+        for name in sorted(set(given) - set(FIT_SETTINGS))
+    ]
+    if problems:
+        hint = " For validation_data, set validation_split (the last fraction of the windows)." if any(
+            "validation_data" in p for p in problems) else ""
+        raise ValueError(
+            f"{owner}: unsupported training setting(s) {', '.join(problems)}; "
+            f"the settings that fit accepts (as parameters, fit__<name> or fit keywords) are {list(FIT_SETTINGS)}."
+            + hint
+        )
+    settings = {name: params[name] for name in FIT_SETTINGS}
+    for given in (given_fit, overrides):
+        settings.update({k: v for k, v in given.items() if k != "callbacks"})
+    own = route_params(params, destination="callbacks", pass_filter=set(), strict=False)
+    settings["callbacks"] = [
+        callback
+        for given, kwargs in ((params["callbacks"], own), (given_fit.get("callbacks"), {}), (overrides.get("callbacks"), {}))
+        for callback in _callback_list(given, kwargs)
+    ]
+    checked = {k: v for k, v in settings.items() if k != "callbacks"}
+    validate_parameter_constraints({k: COMMON_CONSTRAINTS[k] for k in checked}, checked, caller_name=f"{owner}.fit")
+    return settings
+
+
+def predict_batch(owner: str, params: dict[str, Any], overrides: dict[str, Any]) -> int:
+    """Windows per inference call: ``predict(batch_size=)``, else routed ``predict__batch_size``, else 8192.
+
+    Parameters
+    ----------
+    owner : str
+        The class name the messages use.
+    params : dict
+        The estimator's parameters, routed ones included.
+    overrides : dict
+        The keywords given to ``predict``.
+
+    Returns
+    -------
+    int
+    """
+    given = routed(params, "predict")
+    unknown = [f"predict__{k!r}" for k in sorted(set(given) - {"batch_size"})]
+    unknown += [f"predict() keyword {k!r}" for k in sorted(set(overrides) - {"batch_size"})]
+    if unknown:
+        raise ValueError(f"{owner}: unsupported prediction setting(s) {', '.join(unknown)}; predict accepts only batch_size.")
+    batch = overrides.get("batch_size", given.get("batch_size"))
+    if batch is None:
+        return PREDICT_BATCH
+    validate_parameter_constraints({"batch_size": COMMON_CONSTRAINTS["batch_size"]}, {"batch_size": batch},
+                                   caller_name=f"{owner}.predict")
+    return int(batch)
 
 
 def _callback_list(given: Any, kwargs: dict) -> list:

@@ -20,97 +20,124 @@ import numpy as np
 from ..preprocessing._scaling import TargetScaler, _affine_stats, nonzero_scale
 from ..preprocessing._windows import SeriesWindows
 from ._baseline import WindowRidge
+from ._inputs import Encoding, Inputs, baseline_of, check_targets, feature_encoder, input_types
 
-__all__ = ["StreamingMixin"]
+__all__ = ["predict_streamed", "prepare_streamed"]
 
 _CHUNK_ROWS = 2**16  # rows scaled at a time: float64 temporaries of a few MB
 _CHUNK_WINDOWS = 2**14
 _ALIGN = 64  # bytes: TensorFlow copies a misaligned array twice when it makes a tensor of it, an aligned one once
 
 
-class StreamingMixin:
-    """``_fit_streaming`` and ``_predict_streaming`` for :class:`~sklstm.estimators._base.LSTMRegressorBase`."""
+def prepare_streamed(X: SeriesWindows, y: Any, sample_weight: Any, *, encoding: Encoding, n_steps_out: int,
+                     fitted: dict | None, owner: str) -> Inputs:
+    """What the network trains on for the windows of ``X.series``: the scaled series and the residual targets.
 
-    def _fit_streaming(self, X: SeriesWindows, y: Any, sample_weight: Any, *, settings: dict, warm: bool) -> Any:
-        """Fit on the windows of ``X.series``; with ``warm``, keep the scaling and the baseline of the last fit."""
-        from sklearn.utils import check_array
+    With ``fitted`` (a warm refit or ``partial_fit``: the last fit's
+    attributes), its scaling and baseline are kept and the windows must have
+    the same shape.
 
-        n, steps, n_series = X.shape
-        series = X.series
-        if not all(np.isfinite(series[i : i + _CHUNK_ROWS]).all() for i in range(0, len(series), _CHUNK_ROWS)):
-            raise ValueError("Input X contains NaN or infinity.")
-        if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
-        if sample_weight is not None:
-            raise ValueError("sample_weight is not supported for windows streamed from a long series.")
-        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
-        self._record_input_types(X.shape, X.dtype, y)
-        if len(y) != n:
-            raise ValueError(f"X has {n} windows but y has {len(y)} rows.")
-        if warm and (steps, n_series) != (self.n_steps_in_, self.n_series_in_):
-            raise ValueError(
-                f"X has windows of {steps} steps x {n_series} series, but {type(self).__name__} was fitted on "
-                f"{self.n_steps_in_} x {self.n_series_in_}."
-            )
-        if not warm:
-            self.n_features_in_, self.n_steps_in_, self.n_series_in_ = steps, steps, n_series
-        y2 = self._check_targets(y, reset=not warm)
-        if not warm:
-            self._fit_streamed_encoders(X, y2)
-        scaled = self._scaled_series(series)
-        windows = SeriesWindows(scaled, steps, X.segments, X.level)
-        targets = _Scaled(y2, self.target_encoder_)
-        if not warm:
-            self.baseline_ = WindowRidge().fit(windows, targets) if self.linear_baseline else None
-        ye = _aligned_empty(y2.shape)  # scaled residual targets, filled chunk by chunk
-        for i in range(0, n, _CHUNK_WINDOWS):
-            ye[i : i + _CHUNK_WINDOWS] = targets[i : i + _CHUNK_WINDOWS] - self._baseline(windows[i : i + _CHUNK_WINDOWS])
-        del windows, targets
-        reshaper = self.feature_encoder_.named_steps["reshape"]
-        self.input_shape_ = tuple(reshaper._from_sequences(np.zeros((1, steps, n_series))).shape[1:])
-        from .._tf import tf
+    Parameters
+    ----------
+    X : SeriesWindows
+        The windows of a long series (``make_windows(..., stream=True)``).
+    y : array-like of shape (n_windows,) or (n_windows, n_outputs)
+    sample_weight : None
+        Not supported when streaming (an error otherwise).
+    encoding : Encoding
+    n_steps_out : int
+    fitted : dict or None
+    owner : str
+        The class name the messages use.
 
-        source = tf.convert_to_tensor(scaled)  # the training loop's copies; the numpy ones go now
-        del scaled
-        residuals = tf.convert_to_tensor(ye)
-        del ye
-        stream = {"window_steps": steps, "window_segments": X.segments, "window_level": X.level}
-        self._train(source, residuals, None, settings=settings, warm=warm, stream=stream)
-        self.streamed_ = True
-        return self
+    Returns
+    -------
+    Inputs
+        ``features`` and ``residuals`` are TensorFlow tensors; ``stream``
+        tells the training loop how to gather the windows.
+    """
+    from sklearn.utils import check_array
 
-    def _fit_streamed_encoders(self, X: SeriesWindows, y2: np.ndarray) -> None:
-        """Feature scaling from the series (every window's rows), target scaling from ``y2``.
+    n, steps, n_series = X.shape
+    series = X.series
+    if not all(np.isfinite(series[i : i + _CHUNK_ROWS]).all() for i in range(0, len(series), _CHUNK_ROWS)):
+        raise ValueError("Input X contains NaN or infinity.")
+    if y is None:
+        raise ValueError(f"{owner} requires y to be passed, but the target y is None.")
+    if sample_weight is not None:
+        raise ValueError("sample_weight is not supported for windows streamed from a long series.")
+    y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+    if len(y) != n:
+        raise ValueError(f"X has {n} windows but y has {len(y)} rows.")
+    if fitted is not None and (steps, n_series) != (fitted["n_steps_in_"], fitted["n_series_in_"]):
+        raise ValueError(
+            f"X has windows of {steps} steps x {n_series} series, but {owner} was fitted on "
+            f"{fitted['n_steps_in_']} x {fitted['n_series_in_']}."
+        )
+    y2 = check_targets(y, n_steps_out, None if fitted is None else n_steps_out * fitted["n_targets_"], owner)
+    state = input_types(X.shape, X.dtype, y)
+    if fitted is None:
+        state.update(n_features_in_=steps, n_steps_in_=steps, n_series_in_=n_series, y_ndim_=y.ndim,
+                     n_targets_=y2.shape[1] // n_steps_out, column_layout_=None)
+        state.update(_fit_streamed_encoders(X, y2, encoding, state["n_targets_"]))
+    else:
+        state.update({k: fitted[k] for k in ("feature_encoder_", "target_encoder_", "baseline_")})
+    scaled = _scaled_series(series, state["feature_encoder_"])
+    windows = SeriesWindows(scaled, steps, X.segments, X.level)
+    targets = _Scaled(y2, state["target_encoder_"])
+    if fitted is None:
+        state["baseline_"] = WindowRidge().fit(windows, targets) if encoding.linear_baseline else None
+    ye = _aligned_empty(y2.shape)  # scaled residual targets, filled chunk by chunk
+    for i in range(0, n, _CHUNK_WINDOWS):
+        ye[i : i + _CHUNK_WINDOWS] = targets[i : i + _CHUNK_WINDOWS] - baseline_of(state["baseline_"],
+                                                                                   windows[i : i + _CHUNK_WINDOWS])
+    del windows, targets
+    reshaper = state["feature_encoder_"].named_steps["reshape"]
+    state["input_shape_"] = tuple(reshaper._from_sequences(np.zeros((1, steps, n_series))).shape[1:])
+    from .._tf import tf
 
-        Windows relative to their level are scaled from their own values, chunk
-        by chunk, and not shifted (they are centred on their level already), so
-        that the loop can take the level of the scaled rows.
-        """
-        self.feature_encoder_ = self._make_feature_encoder().fit(np.asarray(X[:2]))
-        scaler = self.feature_encoder_.named_steps["scale"]
-        if scaler == "passthrough":
-            pass
-        elif X.level is None:
-            scaler.offset_, scaler.scale_ = _affine_stats(X.series, self.scaling)
-        else:
-            chunks = (X[i : i + _CHUNK_WINDOWS].reshape(-1, X.shape[2]) for i in range(0, len(X), _CHUNK_WINDOWS))
-            offset, scaler.scale_ = _chunked_stats(chunks, self.scaling)
-            scaler.offset_ = np.zeros_like(offset)
-        self.target_encoder_ = TargetScaler(self.scaling, self.n_targets_).fit(y2)
+    source = tf.convert_to_tensor(scaled)  # the training loop's copies; the numpy ones go now
+    del scaled
+    residuals = tf.convert_to_tensor(ye)
+    del ye
+    stream = {"window_steps": steps, "window_segments": X.segments, "window_level": X.level}
+    return Inputs(source, residuals, None, stream, state)
 
-    def _scaled_series(self, series: np.ndarray) -> np.ndarray:
-        """The series scaled as the windows are (float32), chunk by chunk."""
-        scaler = self.feature_encoder_.named_steps["scale"]
-        offset, scale = (0.0, 1.0) if scaler == "passthrough" else (scaler.offset_, scaler.scale_)
-        scaled = _aligned_empty(series.shape)
-        for i in range(0, len(series), _CHUNK_ROWS):
-            scaled[i : i + _CHUNK_ROWS] = (series[i : i + _CHUNK_ROWS] - offset) / scale
-        return scaled
 
-    def _predict_streaming(self, X: SeriesWindows, batch: int) -> np.ndarray:
-        """Predictions for the windows of ``X.series``, one chunk of windows at a time."""
-        chunks = (X[i : i + _CHUNK_WINDOWS] for i in range(0, len(X), _CHUNK_WINDOWS))  # copies of one chunk each
-        return np.concatenate([self.predict(np.ascontiguousarray(chunk), batch_size=batch) for chunk in chunks])
+def _fit_streamed_encoders(X: SeriesWindows, y2: np.ndarray, encoding: Encoding, n_targets: int) -> dict:
+    """Feature scaling from the series (every window's rows), target scaling from ``y2``.
+
+    Windows relative to their level are scaled from their own values, chunk
+    by chunk, and not shifted (they are centred on their level already), so
+    that the loop can take the level of the scaled rows.
+    """
+    encoder = feature_encoder(encoding).fit(np.asarray(X[:2]))
+    scaler = encoder.named_steps["scale"]
+    if scaler == "passthrough":
+        pass
+    elif X.level is None:
+        scaler.offset_, scaler.scale_ = _affine_stats(X.series, encoding.scaling)
+    else:
+        chunks = (X[i : i + _CHUNK_WINDOWS].reshape(-1, X.shape[2]) for i in range(0, len(X), _CHUNK_WINDOWS))
+        offset, scaler.scale_ = _chunked_stats(chunks, encoding.scaling)
+        scaler.offset_ = np.zeros_like(offset)
+    return {"feature_encoder_": encoder, "target_encoder_": TargetScaler(encoding.scaling, n_targets).fit(y2)}
+
+
+def _scaled_series(series: np.ndarray, encoder: Any) -> np.ndarray:
+    """The series scaled as the windows are (float32), chunk by chunk."""
+    scaler = encoder.named_steps["scale"]
+    offset, scale = (0.0, 1.0) if scaler == "passthrough" else (scaler.offset_, scaler.scale_)
+    scaled = _aligned_empty(series.shape)
+    for i in range(0, len(series), _CHUNK_ROWS):
+        scaled[i : i + _CHUNK_ROWS] = (series[i : i + _CHUNK_ROWS] - offset) / scale
+    return scaled
+
+
+def predict_streamed(predict: Any, X: SeriesWindows, batch: int) -> np.ndarray:
+    """``predict`` (an estimator's) over the windows of ``X.series``, one chunk of windows at a time."""
+    chunks = (X[i : i + _CHUNK_WINDOWS] for i in range(0, len(X), _CHUNK_WINDOWS))  # copies of one chunk each
+    return np.concatenate([predict(np.ascontiguousarray(chunk), batch_size=batch) for chunk in chunks])
 
 
 def _chunked_stats(chunks: Any, method: str) -> tuple[np.ndarray, np.ndarray]:
