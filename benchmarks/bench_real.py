@@ -314,7 +314,7 @@ def member_forecasts(f: LSTMForecaster, X_all, h: int) -> dict:
 
     n = len(f._data.y)
     data = SeriesData(f._data.y, None, None if X_all is None else X_all[: n + h])
-    stats = f._fit_stats(f._data, n, tuple(name for name in f.selection_.member_scores if name != "ridge"))
+    stats = f._config.fit_stats(f._data, n, tuple(name for name in f.selection_.member_scores if name != "ridge"))
     ensemble = Ensemble(f._members, f.combination_weights_, stats, {"ridge": 1.0}, 0.0)
     return {name: p[0] for name, p in ensemble.member_paths(data, np.array([n]), h).items()}
 

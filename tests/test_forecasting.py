@@ -350,7 +350,9 @@ def test_default_interval_trains_nothing_after_fit(monkeypatch):
     def no_training(*args, **kwargs):
         raise AssertionError("predict_interval trained a model")
 
-    monkeypatch.setattr(LSTMForecaster, "_fit_model", no_training)
+    from sklstm.forecasting._configurations import Configurator
+
+    monkeypatch.setattr(Configurator, "fit_model", no_training)
     table = f.predict_interval(12, coverage=0.9)
     assert (table["passengers_lower"] < table["passengers"]).all() and (table["passengers"] < table["passengers_upper"]).all()
     with pytest.raises(AssertionError, match="trained a model"):

@@ -34,6 +34,7 @@ __all__ = [
     "predict_network",
     "rank_weights",
     "scale_stats",
+    "weighted_stats",
 ]
 
 
@@ -209,6 +210,17 @@ class Ensemble:
     weights: dict
     residual_weight: float
 
+    @classmethod
+    def of(cls, ridges: list, ridge_weights: np.ndarray, stats: list, weights: dict, residual_weight: float) -> Ensemble:
+        """The members with ``weights``; the weight of a statistical member missing from ``stats`` (it failed to
+        fit) is shared by the others in proportion."""
+        kept = [m for m in stats if weights.get(m.name, 0.0) > 0]
+        present = {"ridge", *(m.name for m in kept)}
+        total = sum(w for name, w in weights.items() if name in present)
+        if total > 0 and any(w > 0 and name not in present for name, w in weights.items()):
+            weights = {name: (w / total if name in present else 0.0) for name, w in weights.items()}
+        return cls(ridges, ridge_weights, kept, dict(weights), residual_weight)
+
     def member_paths(self, data: SeriesData, origins: np.ndarray, horizon: int) -> dict:
         """Each member's forecasts ``(len(origins), horizon, n_targets)`` (the ridges blended, without networks)."""
         out = {}
@@ -227,6 +239,11 @@ class Ensemble:
             out = out + self.residual_weight * (first.forecast(data, origins, horizon, weight=1.0)
                                                 - first.forecast(data, origins, horizon))
         return out
+
+
+def weighted_stats(weights: dict) -> tuple:
+    """The statistical members (not the ridge) that carry weight."""
+    return tuple(name for name, w in weights.items() if name != "ridge" and w > 0)
 
 
 def label(transform: SeriesTransform, n_steps_in: int) -> str:

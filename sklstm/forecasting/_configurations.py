@@ -1,25 +1,31 @@
-"""How :class:`~sklstm.forecasting.LSTMForecaster` fits and chooses its configurations.
+"""How :class:`~sklstm.forecasting.LSTMForecaster` fits and chooses its configurations: a :class:`Configurator`.
 
-Every transform and window length that applies gets a ridge regression on its
-lag windows, scored by its forecasts from every origin of the held-out end of
-the training series; the best one also gets networks that learn its ridge's
-residuals, and their correction is kept only at a weight that validates.
+The forecaster makes one per fit from its resolved settings
+(:class:`FitSettings`) and the series, and keeps it for the refits of
+``predict_interval``. Every transform and window length that applies gets a
+ridge regression on its lag windows, scored by its forecasts from every
+origin of the held-out end of the training series; the statistical members
+are scored on the same origins; the best configuration also gets networks
+that learn its ridge's residuals, and their correction is kept only at a
+weight that validates.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from sklearn.base import clone
 
-from ._combination import LagModel, Plan, combine, label, mase_scale, network_inputs, scale_stats
+from ._combination import LagModel, Plan, blend, combine, family_weights, label, mase_scale, network_inputs, scale_stats
 from ._lags import LagLayout, SeriesTransform, build_frame, training_windows
 from ._series import SeriesData
 from ._statistical import fit_stat_member
 
-__all__ = ["ConfigurationMixin"]
+__all__ = ["Configurator", "FitSettings"]
 
 _RIDGE_ALPHAS = np.logspace(-6, 3, 19)
 _RESIDUAL_WEIGHTS = (0.0, 0.25, 0.5)  # "auto": drop the network's correction, or add a quarter or half of it
@@ -34,33 +40,74 @@ _NETWORK_MARGIN = 0.05
 _MIN_NETWORK_WINDOWS = 50
 
 
-class ConfigurationMixin:
-    """Fitting and selecting configurations (transform, window length, networks) on the held-out end."""
+@dataclasses.dataclass(frozen=True)
+class FitSettings:
+    """A forecaster's settings for one fit, with ``"auto"`` resolved where the data decides (season, nonnegative)."""
 
-    def _validation_plan(self, n: int) -> tuple[int, np.ndarray] | None:
+    horizon: int
+    strategy: str
+    transform: str | None
+    n_steps_in: int | str
+    season: int
+    linear_model: bool
+    residual_weight: float | str
+    early_stopping: bool
+    members: tuple
+    combination: str
+    nonnegative: bool
+    n_models: int
+    network: Any  # the (unfitted) estimator the networks are cloned from
+    random_state: int | None
+    verbose: int
+
+
+class Configurator:
+    """Fitting and selecting configurations (transform, window length, members, networks) on the held-out end.
+
+    Parameters
+    ----------
+    settings : FitSettings
+    data : SeriesData
+        The training series.
+    say : callable
+        Where progress messages go (``verbose``).
+    """
+
+    def __init__(self, settings: FitSettings, data: SeriesData, say: Callable[[str], None]):
+        self.settings, self.data, self.say = settings, data, say
+        self.validation_scores: dict = {}
+
+    def layout(self, data: SeriesData, n_steps_in: int) -> LagLayout:
+        """The lag layout of windows of ``n_steps_in`` steps of ``data``."""
+        past = 0 if data.past is None else data.past.shape[1]
+        future = 0 if data.future is None else data.future.shape[1]
+        return LagLayout(n_steps_in, self.settings.horizon, self.settings.strategy == "recursive", data.y.shape[1], past,
+                         future)
+
+    def validation_plan(self, n: int) -> tuple[int, np.ndarray] | None:
         """Validation horizon and forecast origins (every step of the last stretch) of a series of length ``n``."""
-        steps = min(self.horizon, n // 6)
+        steps = min(self.settings.horizon, n // 6)
         if steps < 1:
             return None
         span = max(steps, n // 6)
         return steps, np.arange(n - steps - span, n - steps + 1)
 
     def _transform_candidates(self, y: np.ndarray) -> list[SeriesTransform]:
-        if self.transform != "auto":
-            return [SeriesTransform(self.transform or "none")]
+        if self.settings.transform != "auto":
+            return [SeriesTransform(self.settings.transform or "none")]
         names = ["none", "log"] if np.all(y > 0) else ["none"]
         return [SeriesTransform(n) for n in names]
 
     def _window_candidates(self, stop: int, layout_steps: int, lost: int, shortest: int = 1) -> list[int]:
         """Window lengths of at least ``shortest`` that leave at least ``max(8, L)`` training windows before ``stop``."""
-        if self.n_steps_in != "auto":
-            return [int(self.n_steps_in)]
-        m = self.season_length_
+        if self.settings.n_steps_in != "auto":
+            return [int(self.settings.n_steps_in)]
+        m = self.settings.season
         base = sorted({max(L, shortest) for L in ([m, 2 * m, 3 * m] if m > 1 else [3, 6, 12])})
         fits = [L for L in base if stop - lost - L - layout_steps + 1 >= max(8, L)]
         return fits or [max(1, min(base[0], (stop - lost - layout_steps) // 3))]
 
-    def _select_linear(self, data: SeriesData) -> tuple[list, list, Plan | None, list]:
+    def select_linear(self, data: SeriesData) -> tuple[list, list, Plan | None, list]:
         """Every configuration (transform, window length), best first, with its validation forecasts
         and its ridge fitted before the held-out end.
 
@@ -70,31 +117,31 @@ class ConfigurationMixin:
         """
         n = len(data.y)
         transforms = self._transform_candidates(data.y)
-        split = self._validation_plan(n)
-        self.validation_scores_ = {}
-        steps_out = self.horizon if self.strategy == "direct" else 1
+        split = self.validation_plan(n)
+        self.validation_scores = {}
+        steps_out = self.settings.horizon if self.settings.strategy == "direct" else 1
         # The direct model reads the future covariates of its whole horizon from the window's last rows.
-        shortest = self.horizon if self.strategy == "direct" and data.future is not None else 1
+        shortest = self.settings.horizon if self.settings.strategy == "direct" and data.future is not None else 1
         if split is None:
-            t = transforms[0] if self.transform != "auto" or not np.all(data.y > 0) else SeriesTransform("log")
+            t = transforms[0] if self.settings.transform != "auto" or not np.all(data.y > 0) else SeriesTransform("log")
             return [(t, self._window_candidates(n, steps_out, t.diff, shortest)[-1])], [], None, []
         steps, origins = split
-        plan = Plan(steps, origins, mase_scale(data.y[: origins[0]], self.season_length_))
+        plan = Plan(steps, origins, mase_scale(data.y[: origins[0]], self.settings.season))
         ranked = []
         for t in transforms:
             for L in self._window_candidates(int(origins[0]), steps_out, t.diff, shortest):
                 try:
-                    model = self._fit_model(data, n, t, L, val_start=int(origins[0]))
+                    model = self.fit_model(data, n, t, L, val_start=int(origins[0]))
                     paths = self._validation_forecast(plan, model, data, 0.0)
                 except ValueError:
                     continue
-                score = self._validation_mase(plan, paths)
-                self.validation_scores_[label(t, L)] = score
+                score = self.validation_mase(plan, paths)
+                self.validation_scores[label(t, L)] = score
                 if np.isfinite(score):
                     ranked.append((score, len(ranked), t, L, paths, model))
         if not ranked:
             raise ValueError(
-                f"y has {n} time steps, too short to fit any window length with horizon={self.horizon} "
+                f"y has {n} time steps, too short to fit any window length with horizon={self.settings.horizon} "
                 f"({'direct' if steps_out > 1 else 'recursive'} strategy)."
             )
         ranked.sort(key=lambda r: r[:2])
@@ -102,47 +149,68 @@ class ConfigurationMixin:
 
     def _validation_forecast(self, plan: Plan, model: LagModel, data: SeriesData, weight: float) -> np.ndarray:
         paths = combine([model], np.ones(1), data, plan.origins, plan.steps, weight)
-        return self._floor(paths)
+        return self.floor(paths)
 
-    def _floor(self, paths: np.ndarray) -> np.ndarray:
+    def floor(self, paths: np.ndarray) -> np.ndarray:
         """Validation forecasts clipped at zero when the forecaster is nonnegative (as its forecasts are)."""
-        return np.maximum(paths, 0.0) if self.nonnegative_ else paths
+        return np.maximum(paths, 0.0) if self.settings.nonnegative else paths
 
-    def _validation_mase(self, plan: Plan, paths: np.ndarray) -> float:
+    def validation_mase(self, plan: Plan, paths: np.ndarray) -> float:
         """Validation MASE of forecasts ``paths`` from the plan's origins."""
-        actual = self._data.y[plan.origins[:, np.newaxis] + np.arange(plan.steps)]
+        actual = self.data.y[plan.origins[:, np.newaxis] + np.arange(plan.steps)]
         err = np.abs(paths - actual) / plan.scale
         return float(np.mean(err)) if np.all(np.isfinite(err)) else float("inf")
 
-    def _fit_stats(self, data: SeriesData, stop: int, names: tuple | None = None) -> list:
+    def fit_stats(self, data: SeriesData, stop: int, names: tuple | None = None) -> list:
         """The statistical members ``names`` (default: those in ``members``), fitted on ``data.y[:stop]``; a
         member that fails is dropped with a warning."""
         fitted = []
-        for name in self._member_names() if names is None else names:
+        for name in self.settings.members if names is None else names:
             if name == "ridge":
                 continue
             try:
-                fitted.append(fit_stat_member(name, data.y[:stop], self.season_length_))
+                fitted.append(fit_stat_member(name, data.y[:stop], self.settings.season))
             except Exception as exc:  # any failure of the statistical library: the member is dropped, never a crash
                 warnings.warn(f"LSTMForecaster: the {name!r} member could not be fitted and is dropped "
                               f"({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=3)
         return fitted
 
-    def _stat_paths(self, plan: Plan, stats: list) -> tuple[list, dict]:
+    def weigh_members(self, plan: Plan | None, ridge_paths: list, ridge_weights: np.ndarray) -> dict:
+        """Each member's validation forecasts and MASE, and the members' weights (``combination``).
+
+        Returns a dict: ``weights`` and ``scores`` by member, the validation
+        ``paths`` by member, ``ridge_paths`` (per ridge configuration), the
+        fitted statistical members ``stats`` and the validation MASE of the
+        weighted forecast, ``linear``.
+        """
+        if plan is None:  # too short to validate: the ridges alone
+            return {"weights": {"ridge": 1.0}, "scores": {}, "paths": {}, "ridge_paths": [], "stats": [],
+                    "linear": float("nan")}
+        stats, paths = self.stat_paths(plan, self.fit_stats(self.data, int(plan.origins[0])))
+        if "ridge" in self.settings.members or not paths:
+            paths = {"ridge": blend(ridge_paths, ridge_weights), **paths}
+        scores = {name: self.validation_mase(plan, p) for name, p in paths.items()}
+        weights = family_weights(scores, self.settings.combination)
+        linear = self.validation_mase(plan, sum(weights[name] * p for name, p in paths.items()))
+        self.say("validation MASE " + ", ".join(f"{k} {v:.3f} (weight {weights[k]:.2f})" for k, v in scores.items()))
+        return {"weights": weights, "scores": scores, "paths": paths, "ridge_paths": ridge_paths, "stats": stats,
+                "linear": linear}
+
+    def stat_paths(self, plan: Plan, stats: list) -> tuple[list, dict]:
         """Members that forecast the validation origins (a failing one is dropped with a warning) and their scores."""
         kept, paths = [], {}
         for member in stats:
             try:
-                forecast = member.forecast(self._data.y, plan.origins, plan.steps)
+                forecast = member.forecast(self.data.y, plan.origins, plan.steps)
             except Exception as exc:
                 warnings.warn(f"LSTMForecaster: the {member.name!r} member failed to forecast and is dropped "
                               f"({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=3)
                 continue
             kept.append(member)
-            paths[member.name] = self._floor(forecast)
+            paths[member.name] = self.floor(forecast)
         return kept, paths
 
-    def _select_network(self, data: SeriesData, members: list, plan: Plan | None, mix: dict,
+    def select_network(self, data: SeriesData, members: list, plan: Plan | None, mix: dict,
                         ) -> tuple[float, int | None, float, LagModel | None, str]:
         """Weight of the networks' correction of the first ridge, judged by forecasts on the held-out end.
 
@@ -158,8 +226,8 @@ class ConfigurationMixin:
         median best epoch, the validation MASE, the fitted first ridge with its
         networks (None when none were trained) and the reason, in words.
         """
-        fixed = None if self.residual_weight == "auto" else float(self.residual_weight)
-        if not self.linear_model:
+        fixed = None if self.settings.residual_weight == "auto" else float(self.settings.residual_weight)
+        if not self.settings.linear_model:
             fixed = 1.0
         if fixed == 0.0:
             return 0.0, None, mix["linear"], None, "not used (residual_weight=0)"
@@ -172,16 +240,16 @@ class ConfigurationMixin:
         if fixed is None and plan is not None and windows < _MIN_NETWORK_WINDOWS:
             return 0.0, None, mix["linear"], None, (f"not trained: {windows} training windows, under the "
                                                    f"{_MIN_NETWORK_WINDOWS} a network needs to learn from")
-        base = self._base_estimator()
-        early = self.early_stopping and "epochs" in base.get_params() and "callbacks" in base.get_params()
+        base = self.settings.network
+        early = self.settings.early_stopping and "epochs" in base.get_params() and "callbacks" in base.get_params()
         if plan is None or (fixed is not None and not early):
             return (1.0 if fixed is None else fixed), None, float("nan"), None, "used (weight set, not validated)"
         fit = dict(networks=True, val_start=int(plan.origins[0]), early=early)
         # One network first: when it cannot earn its place, the others are never trained.
-        model = self._fit_model(data, len(data.y), transform, n_steps_in, n_models=self.n_models, last=1, **fit)
+        model = self.fit_model(data, len(data.y), transform, n_steps_in, n_models=self.settings.n_models, last=1, **fit)
         scores = self._network_scores(plan, data, model, mix, fixed)
-        if self.n_models > 1 and (fixed is not None or self._network_weight(scores, mix["linear"]) > 0):
-            more = self._fit_model(data, len(data.y), transform, n_steps_in, n_models=self.n_models, first=1,
+        if self.settings.n_models > 1 and (fixed is not None or self._network_weight(scores, mix["linear"]) > 0):
+            more = self.fit_model(data, len(data.y), transform, n_steps_in, n_models=self.settings.n_models, first=1,
                                    stats=model, **fit)
             model.networks += more.networks
             scores = self._network_scores(plan, data, model, mix, fixed)
@@ -201,7 +269,7 @@ class ConfigurationMixin:
         """Validation MASE of the whole forecast with the networks' correction at each candidate weight."""
         correction = self._validation_forecast(plan, model, data, 1.0) - mix["ridge_paths"][0]
         base_paths = sum(mix["weights"][n] * p for n, p in mix["paths"].items())
-        return {w: self._validation_mase(plan, self._floor(base_paths + w * correction))
+        return {w: self.validation_mase(plan, self.floor(base_paths + w * correction))
                 for w in ([fixed] if fixed is not None else _RESIDUAL_WEIGHTS)}
 
     @staticmethod
@@ -210,14 +278,14 @@ class ConfigurationMixin:
         weight = min(scores, key=lambda w: (scores[w], w))  # ties keep the smaller weight
         return weight if weight > 0 and scores[weight] <= (1 - _NETWORK_MARGIN) * linear else 0.0
 
-    def _fit_model(self, data: SeriesData, stop: int, transform: SeriesTransform, n_steps_in: int, *,
+    def fit_model(self, data: SeriesData, stop: int, transform: SeriesTransform, n_steps_in: int, *,
                    networks: bool = False, epochs: int | None = None, n_models: int = 1, val_start: int | None = None,
                    early: bool = False, stats: LagModel | None = None, first: int = 0,
                    last: int | None = None) -> LagModel:
         """Fit one configuration on ``data[:stop]``; with ``val_start``, windows whose targets start
         there are held out (from the ridge and the networks alike). With ``networks``, networks ``first``
         to ``last`` (default: ``n_models``) of ``n_models`` are trained."""
-        layout = self._layout(data, n_steps_in)
+        layout = self.layout(data, n_steps_in)
         d = transform.diff
         history = data.head(stop)
         z = transform.forward(history.y)
@@ -232,7 +300,7 @@ class ConfigurationMixin:
                 f"out: at least {n_steps_in + layout.steps_out + d + 1} are needed."
             )
         linear = None
-        if self.linear_model:
+        if self.settings.linear_model:
             from sklearn.linear_model import RidgeCV
 
             linear = RidgeCV(alphas=_RIDGE_ALPHAS).fit(Xw.reshape(len(Xw), -1), yw)
@@ -246,20 +314,20 @@ class ConfigurationMixin:
         n_val = max(1, len(X_fit) // 5) if early else 0
         inputs = X_fit if linear is None else network_inputs(X_fit, layout)
         for i in range(first, n_models if last is None else last):
-            self._say(f"network {i + 1}/{n_models}: {type(self._base_estimator()).__name__} on {len(inputs)} windows "
+            self.say(f"network {i + 1}/{n_models}: {type(self.settings.network).__name__} on {len(inputs)} windows "
                       f"of {n_steps_in} steps" + (f", early stopping on the last {n_val}" if n_val else ""))
             model.networks.append(self._fit_network(inputs, residual, layout, i, epochs=epochs, n_val=n_val))
         return model
 
     def _fit_network(self, X: np.ndarray, y: np.ndarray, layout: LagLayout, i: int, *, epochs: int | None,
                      n_val: int) -> Any:
-        est = clone(self._base_estimator())
+        est = clone(self.settings.network)
         params = est.get_params()
-        settings = {"random_state": None if self.random_state is None else self.random_state + i,
+        settings = {"random_state": None if self.settings.random_state is None else self.settings.random_state + i,
                     "n_steps_out": layout.steps_out, "epochs": epochs}
         est.set_params(**{k: v for k, v in settings.items() if k in params and v is not None})
-        if self.verbose and "verbose" in params:
-            est.set_params(verbose=self.verbose)
+        if self.settings.verbose and "verbose" in params:
+            est.set_params(verbose=self.settings.verbose)
         if n_val:
             from .._tf import keras
 
@@ -269,14 +337,14 @@ class ConfigurationMixin:
         inputs = X if hasattr(est, "predict_steps") else X.reshape(len(X), -1)
         return est.fit(inputs, y if y.shape[1] > 1 or hasattr(est, "predict_steps") else y[:, 0])
 
-    def _fit_members(self, data: SeriesData, stop: int, members: list, weight: float, epochs: int | None,
+    def fit_members(self, data: SeriesData, stop: int, members: list, weight: float, epochs: int | None,
                      n_models: int, stats: LagModel | None = None) -> list[LagModel]:
         """The primary configuration (with its networks when ``weight > 0``) and the other members of the combination.
 
         ``stats``: a fitted primary whose scaling the new primary keeps (so that its networks can be reused).
         """
         return [
-            self._fit_model(data, stop, t, L, networks=weight > 0 and i == 0, epochs=epochs, n_models=n_models,
+            self.fit_model(data, stop, t, L, networks=weight > 0 and i == 0, epochs=epochs, n_models=n_models,
                             stats=stats if i == 0 else None)
             for i, (t, L) in enumerate(members)
         ]

@@ -25,8 +25,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import StrOptions
 from ..preprocessing._windows import SeriesWindows
 from ._base import FORECASTER_CONSTRAINTS
-from ._intervals import PanelIntervalMixin
-from ._panels import Panel, panel_frame, read_panel, relative_windows, series_scale, static_table, with_constants
+from ._intervals import conformal_width
+from ._panels import Panel, cut_panel, panel_frame, read_panel, relative_windows, series_scale, static_table, with_constants
 from ._series import detect_season, season_length_from_index
 
 __all__ = ["GlobalLSTMForecaster", "default_network"]
@@ -71,7 +71,7 @@ def panel_season(season_length: int | str, panel: Panel) -> int:
     return max(set(found), key=lambda s: (found.count(s), -s))
 
 
-class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
+class GlobalLSTMForecaster(BaseEstimator):
     """Forecast every series of a panel with one set of networks trained on all of them.
 
     Each window length gets ``n_models`` networks (``estimator``, seeds
@@ -308,6 +308,52 @@ class GlobalLSTMForecaster(PanelIntervalMixin, BaseEstimator):
         positions = self._panel.position(ids)
         forecast = self._forecast(self._panel, positions, horizon)
         return panel_frame(self._panel, positions, {self._panel.columns[2]: forecast}, horizon)
+
+    def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, ids: Any = None) -> Any:
+        """Forecast with conformal prediction intervals per series and step.
+
+        Calibration costs one more fit of every network: a clone is fitted on
+        each series without its last ``horizon`` values and forecasts them;
+        the errors, divided by each series' scale, are pooled over the series
+        per step, and each series' interval is that step's ``coverage``
+        quantile times its own scale (never narrower than the step before).
+        Computed once per horizon and kept.
+        Series not longer than ``horizon`` plus one window take no part in
+        the calibration.
+
+        Returns the forecast and ``lower``/``upper`` bounds in the panel's
+        layout (wide: a column MultiIndex ``(block, series)``).
+        """
+        check_is_fitted(self, "estimators_")
+        horizon = self._check_horizon(horizon)
+        if not 0 < coverage < 1:
+            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
+        positions = self._panel.position(ids)
+        forecast = self._forecast(self._panel, positions, horizon)
+        # One calibration error per series and step: the widths are kept from shrinking with the step.
+        width = np.maximum.accumulate(conformal_width(self._scaled_errors(horizon)[..., np.newaxis], coverage)[:, 0])
+        half = self.scales_[positions][:, np.newaxis] * width[np.newaxis, :]
+        lower = forecast - half
+        lower = np.where(self.nonnegative_[positions][:, np.newaxis], np.maximum(lower, 0.0), lower)
+        blocks = {self._panel.columns[2]: forecast, "lower": lower, "upper": forecast + half}
+        return panel_frame(self._panel, positions, blocks, horizon)
+
+    def _scaled_errors(self, horizon: int) -> np.ndarray:
+        """Errors ``(n_series, horizon)`` of a fit without each series' last ``horizon`` values, over their scales."""
+        cache = self.__dict__.setdefault("_intervals", {})
+        if horizon not in cache:
+            panel = self._panel
+            keep = [i for i, y in enumerate(panel.values) if len(y) > horizon + min(self.n_steps_in_)]
+            if not keep:
+                raise ValueError(f"No series is longer than horizon={horizon} plus one window: nothing to calibrate "
+                                 "the intervals on; use a shorter horizon.")
+            head = cut_panel(panel, keep, horizon)
+            calibrator = clone(self).set_params(season_length=self.season_length_)
+            calibrator._fit_panel(head, self._extras[keep], self.extra_names_)
+            forecast = calibrator._forecast(head, list(range(len(keep))), horizon)
+            actual = np.array([panel.values[i][-horizon:] for i in keep])
+            cache[horizon] = (actual - forecast) / calibrator.scales_[:, np.newaxis]
+        return cache[horizon]
 
     def _check_horizon(self, horizon: int | None) -> int:
         horizon = self.horizon if horizon is None else horizon

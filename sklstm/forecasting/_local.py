@@ -14,20 +14,21 @@ choosing configurations), :mod:`sklstm.forecasting._combination` (how they combi
 
 from __future__ import annotations
 
-import dataclasses
 import numbers
 import sys
 from typing import Any
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions
+from .._validation import check_positive_int
 from ._backtesting import FoldForecast, RollingOriginSplit, backtest
 from ._base import FORECASTER_CONSTRAINTS, BaseForecaster, SeasonalNaiveForecaster
-from ._combination import COMBINATIONS, Ensemble, ForecasterSelection, Plan, blend, family_weights, label, rank_weights
-from ._configurations import ConfigurationMixin
-from ._intervals import IntervalMixin
-from ._lags import TRANSFORMS, LagLayout
+from ._combination import COMBINATIONS, Ensemble, ForecasterSelection, label, rank_weights, weighted_stats
+from ._configurations import Configurator, FitSettings
+from ._intervals import conformal_width, forecast_errors, held_out_origins, interval_bounds
+from ._lags import TRANSFORMS
 from ._series import SeriesData, check_time_index, detect_season, resolve_season, season_length_from_index
 from ._statistical import STATISTICAL_MEMBERS
 
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 
-class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
+class LSTMForecaster(BaseForecaster):
     """Forecast a raw series: ridges on lag windows and statistical models, corrected by an LSTM where that validates.
 
     The forecast is a weighted combination of members: the ridge regressions
@@ -221,45 +222,52 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         if self.transform in ("log", "log-diff") and not np.all(data.y > 0):
             raise ValueError(f"transform={self.transform!r} needs every value of y to be positive; got min {data.y.min():g}.")
         self._check_members()
-        self.season_length_ = resolve_season(self.season_length, self.index_, data.y)
-        self.nonnegative_ = bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative)
-        n = len(data.y)
-        split = self._validation_plan(n)
+        config = Configurator(self._settings(data), data, self._say)
+        settings, n = config.settings, len(data.y)
+        split = config.validation_plan(n)
         self._say(
-            f"{n} steps, season {self.season_length_}: members {', '.join(self._member_names())}"
+            f"{n} steps, season {settings.season}: members {', '.join(settings.members)}"
             + (f", scored on forecasts from the last {len(split[1])} origins" if split else "")
         )
-        members, paths, plan, held_out = self._select_linear(data)
-        self.combination_weights_ = rank_weights(len(members))
-        mix = self._weigh_members(data, plan, paths)
-        weight, epochs, mase, validated, networks = self._select_network(data, members, plan, mix)
+        members, paths, plan, held_out = config.select_linear(data)
+        ridge_weights = rank_weights(len(members))
+        mix = config.weigh_members(plan, paths, ridge_weights)
+        weight, epochs, mase, validated, networks = config.select_network(data, members, plan, mix)
         self._say(f"networks {networks}")
-        (transform, n_steps_in), others = members[0], members[1:]
-        self.transform_, self.n_steps_in_ = transform.name, n_steps_in
-        self.residual_weight_, self.epochs_ = weight, epochs
-        self.member_weights_ = mix["weights"]
-        self.selection_ = ForecasterSelection(
-            transform.name, n_steps_in, epochs, weight, mase, mix["linear"], tuple(label(t, L) for t, L in others),
-            dict(mix["weights"]), dict(mix["scores"]), networks,
-        )
-        # The models fitted before the held-out end, as combined in the final forecast: what
-        # ``predict_interval`` calibrates on (None when the networks were not fitted there).
+        member_weights = dict(mix["weights"])
+        held = None  # the models fitted before the held-out end, as combined in the final forecast (for intervals)
         if plan is not None and (weight == 0 or validated is not None):
             ridges = [validated if validated is not None else held_out[0], *held_out[1:]]
-            self._held_out = (self._ensemble(ridges, mix["stats"], weight), int(plan.origins[0]))
-        else:
-            self._held_out = None
+            held = (Ensemble.of(ridges, ridge_weights, mix["stats"], member_weights, weight), int(plan.origins[0]))
         if validated is None or weight == 0:  # (without networks: the ridges alone, scaled on all the data)
-            ridges = self._fit_members(data, n, members, weight, epochs, self.n_models)
+            ridges = config.fit_members(data, n, members, weight, epochs, settings.n_models)
         else:  # keep the networks that were judged on the held-out end; refit the ridges on all the data
-            ridges = self._fit_members(data, n, members, 0.0, None, 0, stats=validated)
+            ridges = config.fit_members(data, n, members, 0.0, None, 0, stats=validated)
             ridges[0].networks = validated.networks
-        self._members = ridges
-        self._final = self._ensemble(ridges, self._fit_stats(data, n, self._weighted_stats()), weight)
-        if self._final.weights != self.member_weights_:  # a member failed on all the data: the others share its weight
-            self.member_weights_ = self._final.weights
-            self.selection_ = dataclasses.replace(self.selection_, member_weights=dict(self._final.weights))
-        self.estimators_ = ridges[0].networks
+        final = Ensemble.of(ridges, ridge_weights, config.fit_stats(data, n, weighted_stats(member_weights)), member_weights,
+                            weight)
+        (transform, n_steps_in), others = members[0], members[1:]
+        selection = ForecasterSelection(
+            transform.name, n_steps_in, epochs, weight, mase, mix["linear"], tuple(label(t, L) for t, L in others),
+            dict(final.weights), dict(mix["scores"]), networks,
+        )
+        # Every fitted attribute, in one place.
+        self.season_length_, self.nonnegative_ = settings.season, settings.nonnegative
+        self.validation_scores_, self.combination_weights_ = config.validation_scores, ridge_weights
+        self.transform_, self.n_steps_in_, self.residual_weight_, self.epochs_ = transform.name, n_steps_in, weight, epochs
+        self.member_weights_, self.selection_, self.estimators_ = dict(final.weights), selection, ridges[0].networks
+        self._config, self._members, self._final, self._held_out = config, ridges, final, held
+
+    def _settings(self, data: SeriesData) -> FitSettings:
+        """This fit's settings, with the season and the floor at zero resolved on ``data``."""
+        return FitSettings(
+            horizon=self.horizon, strategy=self.strategy, transform=self.transform, n_steps_in=self.n_steps_in,
+            season=resolve_season(self.season_length, self.index_, data.y), linear_model=self.linear_model,
+            residual_weight=self.residual_weight, early_stopping=self.early_stopping, members=self._member_names(),
+            combination=self.combination,
+            nonnegative=bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative),
+            n_models=self.n_models, network=self._base_estimator(), random_state=self.random_state, verbose=self.verbose,
+        )
 
     def _check_members(self) -> None:
         if self.members == "auto":
@@ -273,42 +281,6 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
         if self.members != "auto":
             return tuple(self.members)
         return ("ridge", *STATISTICAL_MEMBERS) if self.linear_model else ("ridge",)
-
-    def _weigh_members(self, data: SeriesData, plan: Plan | None, ridge_paths: list) -> dict:
-        """Each member's validation forecasts and MASE, and the members' weights (``combination``)."""
-        use_ridge = "ridge" in self._member_names()
-        if plan is None:  # too short to validate: the ridges alone
-            return {"weights": {"ridge": 1.0}, "scores": {}, "paths": {}, "ridge_paths": [], "stats": [],
-                    "linear": float("nan")}
-        stats, paths = self._stat_paths(plan, self._fit_stats(data, int(plan.origins[0])))
-        if use_ridge or not paths:
-            paths = {"ridge": blend(ridge_paths, self.combination_weights_), **paths}
-        scores = {name: self._validation_mase(plan, p) for name, p in paths.items()}
-        weights = family_weights(scores, self.combination)
-        linear = self._validation_mase(plan, sum(weights[name] * p for name, p in paths.items()))
-        self._say("validation MASE " + ", ".join(f"{k} {v:.3f} (weight {weights[k]:.2f})" for k, v in scores.items()))
-        return {"weights": weights, "scores": scores, "paths": paths, "ridge_paths": ridge_paths, "stats": stats,
-                "linear": linear}
-
-    def _weighted_stats(self) -> tuple:
-        return tuple(k for k, w in self.member_weights_.items() if k != "ridge" and w > 0)
-
-    def _ensemble(self, ridges: list, stats: list, weight: float) -> Ensemble:
-        """The members ``ridges`` and ``stats`` with the fitted weights; the weight of a statistical member missing
-        from ``stats`` (it failed) is shared by the others in proportion."""
-        weights = dict(self.member_weights_)
-        kept = [m for m in stats if weights.get(m.name, 0.0) > 0]
-        present = {"ridge", *(m.name for m in kept)}
-        total = sum(w for name, w in weights.items() if name in present)
-        if total > 0 and any(w > 0 and name not in present for name, w in weights.items()):
-            weights = {name: (w / total if name in present else 0.0) for name, w in weights.items()}
-        return Ensemble(ridges, self.combination_weights_, kept, weights, weight)
-
-    def _layout(self, data: SeriesData, n_steps_in: int) -> LagLayout:
-        recursive = self.strategy == "recursive"
-        past = 0 if data.past is None else data.past.shape[1]
-        future = 0 if data.future is None else data.future.shape[1]
-        return LagLayout(n_steps_in, self.horizon, recursive, data.y.shape[1], past, future)
 
     def _base_estimator(self) -> Any:
         if self.estimator is not None:
@@ -328,6 +300,128 @@ class LSTMForecaster(ConfigurationMixin, IntervalMixin, BaseForecaster):
             print(f"LSTMForecaster: {message}", file=sys.stderr, flush=True)
 
     # ------------------------------------------------------------- predict
+    def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, X: Any = None,
+                         method: str = "auto", n_folds: int = 3) -> Any:
+        """Point forecast with split-conformal intervals whose width depends on the step.
+
+        Each step's half-width is the ``coverage`` quantile (with the
+        finite-sample correction) of out-of-sample absolute errors at that
+        step; for a positive series the errors are log ratios and the interval
+        multiplicative, so that its width follows the level of a growing
+        series. Where the errors come from depends on ``method``:
+
+        - ``"holdout"``: the models that ``fit`` trained before the held-out
+          end of the series (ridges and networks, combined as in the final
+          forecast) forecast ``horizon`` steps from every origin of that
+          stretch. Costs only those forecasts: no training.
+        - ``"refit"``: the chosen configuration (no new selection) is refitted
+          at ``n_folds`` cut-offs ``horizon, 2 * horizon, ...`` steps before
+          the end, with one network each, and forecasts from every origin
+          after its cut-off. Costs ``n_folds`` network fits (none when the
+          residual weight is 0); the refits are cached for later calls with
+          the same ``horizon`` and ``n_folds``.
+        - ``"auto"``: ``"holdout"`` when ``fit`` kept held-out models and
+          every step has enough held-out errors for the quantile
+          (``coverage / (1 - coverage)``, 9 for 90%), else ``"refit"``
+          (series too short for a held-out end, ``early_stopping=False`` with
+          a fixed residual weight, or a ``horizon`` much longer than the
+          held-out stretch).
+
+        Parameters
+        ----------
+        horizon : int, default=None
+            Steps to forecast (default: the ``horizon`` parameter).
+        coverage : float in (0, 1), default=0.9
+            Target share of future values inside the interval.
+        X : array-like or DataFrame, default=None
+            Future covariates, as for :meth:`predict`.
+        method : {"auto", "holdout", "refit"}, default="auto"
+            Where the calibration errors come from (see above).
+        n_folds : int, default=3
+            Cut-offs of the ``"refit"`` method.
+
+        Returns
+        -------
+        DataFrame or ndarray
+            Columns ``<target>``, ``<target>_lower``, ``<target>_upper`` (or an
+            array of shape (horizon, 3 * n_targets) in that order).
+        """
+        check_is_fitted(self, "selection_")
+        if not 0 < coverage < 1:
+            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
+        horizon = self._check_horizon(horizon)
+        if method not in ("auto", "holdout", "refit"):
+            raise ValueError(f"method must be 'auto', 'holdout' or 'refit', got {method!r}.")
+        n_folds = check_positive_int(n_folds, "n_folds")
+        point = self._forecast_from(self._data, horizon, self._check_future(X, horizon))
+        errors = None
+        if method != "refit":
+            errors = self._held_out_errors(horizon)
+            enough = errors is not None and np.all(np.sum(~np.isnan(errors[..., 0]), axis=0) >= coverage / (1 - coverage))
+            if method == "holdout" and errors is None:
+                raise ValueError(
+                    "method='holdout' needs the models fit() trained before the held-out end: the series was too "
+                    "short to hold any out, or early_stopping=False with a fixed residual_weight; use method='refit'."
+                )
+            if method == "auto" and not enough:
+                errors = None
+        if errors is None:
+            errors = self._refit_errors(horizon, int(n_folds))
+        lower, upper = interval_bounds(point, conformal_width(errors, coverage), self._multiplicative())
+        lower, upper = self._clip(lower), self._clip(upper)
+        if self.index_ is None:
+            return np.concatenate([point, lower, upper], axis=1)
+        import pandas as pd
+
+        return pd.concat([self._wrap(point), self._wrap(lower, "_lower"), self._wrap(upper, "_upper")], axis=1)
+
+    def _multiplicative(self) -> bool:
+        """Errors as log ratios (relative to the level) when every value of ``y`` is positive."""
+        return bool(np.all(self._data.y > 0))
+
+    def _held_out_errors(self, horizon: int) -> np.ndarray | None:
+        """Errors of the models fitted before the held-out end, from every origin after it (no training)."""
+        if self._held_out is None:
+            return None
+        ensemble, start = self._held_out
+        direct = self.horizon if self.strategy == "direct" else None
+        data, origins = held_out_origins(self._data, start, horizon, direct)
+        if not len(origins):
+            return None
+        return forecast_errors(self._clip(ensemble.forecast(data, origins, horizon)), self._data.y, origins,
+                               self._multiplicative())
+
+    def _refit_errors(self, horizon: int, n_folds: int) -> np.ndarray:
+        """Out-of-sample errors ``(n_origins, horizon, n_targets)`` of refits at ``n_folds`` cut-offs (cached)."""
+        cache = self.__dict__.setdefault("_calibration", {})
+        if (horizon, n_folds) not in cache:
+            cache[horizon, n_folds] = self._calibrate(horizon, n_folds)
+        return cache[horizon, n_folds]
+
+    def _calibrate(self, horizon: int, n_folds: int) -> np.ndarray:
+        data, n = self._data, len(self._data.y)
+        configs = [(m.transform, m.layout.n_steps_in) for m in self._members]
+        first = max(L + t.diff for t, L in configs)
+        errors = []
+        for j in range(n_folds):
+            self._say(f"interval calibration: refit {j + 1}/{n_folds}")
+            cut = n - (j + 1) * horizon
+            try:
+                members = self._config.fit_members(data, cut, configs, self.residual_weight_, self.epochs_, 1)
+            except ValueError:
+                break
+            stats = self._config.fit_stats(data, cut, weighted_stats(self.member_weights_))
+            ensemble = Ensemble.of(members, self.combination_weights_, stats, self.member_weights_, self.residual_weight_)
+            origins = np.arange(max(cut, first), n - horizon + 1)
+            paths = self._clip(ensemble.forecast(data, origins, horizon))
+            errors.append(forecast_errors(paths, data.y, origins, self._multiplicative()))
+        if not errors:
+            raise ValueError(
+                f"y has {n} time steps, too few to calibrate intervals for horizon={horizon}: the first "
+                f"cut-off leaves too little to fit."
+            )
+        return np.concatenate(errors)
+
     def _check_horizon(self, horizon: int | None) -> int:
         horizon = super()._check_horizon(horizon)
         if self.strategy == "direct" and horizon > self.horizon:
