@@ -38,6 +38,21 @@ def plot_forecast(y: Any, forecast: Any, interval: Any = None, title: str = "For
 
     ``history``: plot only the last ``history`` values of ``y`` (default: all), so
     that a short forecast of a long series stays readable.
+
+    Parameters
+    ----------
+    y : array-like or pandas Series
+        The history.
+    forecast : array-like or pandas Series
+        ``predict``'s forecast.
+    interval : DataFrame or ndarray, default=None
+        ``predict_interval``'s result.
+    title : str, default="Forecast"
+    history : int, default=None
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     if history is not None:
         if isinstance(history, bool) or not isinstance(history, (int, np.integer)) or history < 1:
@@ -60,7 +75,20 @@ def plot_forecast(y: Any, forecast: Any, interval: Any = None, title: str = "For
 
 
 def plot_backtest(y: Any, table: Any, title: str = "Backtest") -> Any:
-    """The series with each fold's forecast (from :func:`sklstm.forecasting.backtest`)."""
+    """The series with each fold's forecast (from :func:`sklstm.forecasting.backtest`).
+
+    Parameters
+    ----------
+    y : array-like or pandas Series
+        The series that was backtested.
+    table : DataFrame
+        :func:`~sklstm.backtest`'s result.
+    title : str, default="Backtest"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, ax = _figure(title)
     values = np.asarray(y, dtype=float)
     ax.plot(_x(y, len(values)), values, color="0.2", label="actual")
@@ -72,7 +100,17 @@ def plot_backtest(y: Any, table: Any, title: str = "Backtest") -> Any:
 
 
 def plot_history(estimator: Any, title: str = "Training loss") -> Any:
-    """Loss (and validation loss) per epoch of a fitted sklstm estimator."""
+    """Loss (and validation loss) per epoch of a fitted sklstm estimator.
+
+    Parameters
+    ----------
+    estimator : fitted sklstm estimator
+    title : str, default="Training loss"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, ax = _figure(title)
     for key, values in estimator.history_.items():
         ax.plot(np.arange(1, len(values) + 1), values, label=key)

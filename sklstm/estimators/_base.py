@@ -87,6 +87,15 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
     ``__init__``: the training parameters every estimator shares, and routed
     parameters (``model__``, ``optimizer__``, ...) as extra keywords, checked
     in ``fit``. ``get_params`` reads both signatures.
+
+    Parameters
+    ----------
+    **kwargs : dict
+        The shared training parameters (``n_steps_out``, ``epochs``,
+        ``batch_size``, ``optimizer``, ``loss``, ``metrics``, ``scaling``,
+        ``lag_order``, ``linear_baseline``, ``validation_split``, ``shuffle``,
+        ``callbacks``, ``fit_loop``, ``warm_start``, ``random_state``,
+        ``verbose``) and routed parameters, documented on each estimator.
     """
 
     _builder: Callable[..., Any]
@@ -189,7 +198,17 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                      set(self._param_defaults()))
 
     def set_params(self, **params) -> Any:
-        """Set parameters, including routed ones such as ``optimizer__learning_rate``."""
+        """Set parameters, including routed ones such as ``optimizer__learning_rate``.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names (routed ones included) and their values.
+
+        Returns
+        -------
+        self : object
+        """
         for name, value in params.items():
             if is_routed(name):
                 setattr(self, name, value)
@@ -406,6 +425,10 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         See :func:`sklstm.estimators._export.export_model`: windows ``(samples, n_steps_in_,
         n_series_in_)`` in, ``predict``'s outputs ``(samples, n_steps_out *
         n_targets_)`` out. ``model_`` alone predicts only the scaled residual.
+
+        Returns
+        -------
+        keras.Model
         """
         from ._export import export_model
 
@@ -457,6 +480,18 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         return out[:, 0] if self.y_ndim_ == 1 else out
 
     def predict_steps(self, X: Any, **predict_params) -> np.ndarray:
-        """Predict as a ``(n_samples, n_steps_out, n_targets)`` array (``predict_params`` as in :meth:`predict`)."""
+        """Predict as a ``(n_samples, n_steps_out, n_targets)`` array (``predict_params`` as in :meth:`predict`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps) or (n_samples, n_steps, n_features)
+            Input windows, as in :meth:`fit`.
+        **predict_params : dict
+            As for :meth:`predict`.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_steps_out, n_targets)
+        """
         out = self.predict(X, **predict_params)
         return out.reshape(len(out), self.n_steps_out, self.n_targets_)

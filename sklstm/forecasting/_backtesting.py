@@ -34,6 +34,19 @@ class RollingOriginSplit(BaseCrossValidator):
     ``test_size=horizon`` (and ``max_train_size=train_size`` when sliding),
     with a clear error when the series is too short.
 
+    Parameters
+    ----------
+    n_splits : int, default=3
+        Folds (test blocks).
+    horizon : int, default=12
+        Steps in each test block.
+    window : {"expanding", "sliding"}, default="expanding"
+        Train on everything before the origin, or on the ``train_size`` steps before it.
+    train_size : int, default=None
+        Training steps of a sliding window.
+    gap : int, default=0
+        Steps left out between the training part and the test block.
+
     Examples
     --------
     >>> import numpy as np
@@ -59,7 +72,19 @@ class RollingOriginSplit(BaseCrossValidator):
     }
 
     def split(self, X: Any, y: Any = None, groups: Any = None):
-        """Yield ``(train, test)`` index arrays, oldest fold first."""
+        """Yield ``(train, test)`` index arrays, oldest fold first.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_time, ...)
+            Rows in time order.
+        y, groups : ignored
+            Present for scikit-learn's splitter API.
+
+        Yields
+        ------
+        train, test : ndarray of int
+        """
         params = {name: getattr(self, name) for name in self._parameter_constraints}
         validate_parameter_constraints(self._parameter_constraints, params, caller_name=type(self).__name__)
         n = len(X)
@@ -75,9 +100,18 @@ class RollingOriginSplit(BaseCrossValidator):
         yield from folds.split(np.zeros((n, 1)))
 
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        """The number of folds.
+
+        Parameters
+        ----------
+        X, y, groups : ignored
+            Present for scikit-learn's splitter API.
+
+        Returns
+        -------
+        int
+        """
         return self.n_splits
-
-
 
 
 def _run_backtest(forecaster: BaseForecaster, data: SeriesData, *, horizon: int, n_folds: int, refit: bool,
@@ -152,6 +186,34 @@ def backtest(
     Returns a pandas DataFrame (its ``attrs["season_length"]`` is the season
     MASE used, and ``attrs["forecasts"]`` holds a
     :class:`FoldForecast` per fold) when pandas is installed, else a list of dicts.
+
+    Parameters
+    ----------
+    forecaster : BaseForecaster
+        An sklstm forecaster (a clone is fitted per fold).
+    y : array-like or pandas Series/DataFrame of shape (n_time,) or (n_time, n_targets)
+        The series.
+    X : array-like or DataFrame of shape (n_time, n_future), default=None
+        Future-known covariates.
+    X_past : array-like or DataFrame of shape (n_time, n_past), default=None
+        Past-only covariates.
+    horizon : int, default=12
+        Steps per fold.
+    n_folds : int, default=3
+        Folds.
+    window : {"expanding", "sliding"}, default="expanding"
+        As for :class:`RollingOriginSplit`.
+    train_size : int, default=None
+        Training steps of a sliding window.
+    refit : bool, default=True
+        Fit every fold, or only the first.
+    season_length : int or "auto", default="auto"
+        The seasonal-naive lag of MASE.
+
+    Returns
+    -------
+    DataFrame or list of dict
+        One row per fold: its MAE, RMSE, MAPE and MASE.
     """
     if not isinstance(forecaster, BaseForecaster):
         raise TypeError(
@@ -225,6 +287,22 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int 
     fold's training part. The DataFrame's
     ``attrs["mean_mase"]`` is the mean over series and folds, and
     ``attrs["forecasts"]`` the forecasts ``(n_series, horizon)`` per fold.
+
+    Parameters
+    ----------
+    forecaster : GlobalLSTMForecaster
+    Y : DataFrame
+        The panel, long or wide, as ``fit`` takes it.
+    static : DataFrame, default=None
+        Static covariates per series.
+    horizon : int, default=12
+    n_folds : int, default=3
+    season_length : int or "auto", default="auto"
+
+    Returns
+    -------
+    DataFrame
+        Columns ``series``, ``fold``, ``test_start``, ``mae``, ``mase``.
     """
     import pandas as pd
 

@@ -52,6 +52,20 @@ class ForecasterSelection:
     weighted members without the networks, ``validation_mase`` with the
     networks at ``residual_weight`` (the same when they were dropped), and
     ``networks`` says in words whether they were used and why.
+
+    Parameters
+    ----------
+    transform : str
+    n_steps_in : int
+    epochs : int or None
+    residual_weight : float
+    validation_mase : float
+    linear_mase : float
+        The validation MASE with and without the networks.
+    combined_with : tuple of str
+    member_weights, member_scores : dict
+    networks : str
+        Whether the networks were used, and why, in words.
     """
 
     transform: str

@@ -302,6 +302,17 @@ class GlobalLSTMForecaster(BaseEstimator):
 
         Returns the forecast in the panel's layout: long (id, time and value
         columns) or wide (future time stamps by series).
+
+        Parameters
+        ----------
+        horizon : int, default=None
+            Steps to forecast (default: the ``horizon`` parameter).
+        ids : label or list of labels, default=None
+            The series to forecast (default: all).
+
+        Returns
+        -------
+        DataFrame
         """
         check_is_fitted(self, "estimators_")
         horizon = self._check_horizon(horizon)
@@ -323,6 +334,18 @@ class GlobalLSTMForecaster(BaseEstimator):
 
         Returns the forecast and ``lower``/``upper`` bounds in the panel's
         layout (wide: a column MultiIndex ``(block, series)``).
+
+        Parameters
+        ----------
+        horizon : int, default=None
+            Steps to forecast (default: the ``horizon`` parameter).
+        coverage : float in (0, 1), default=0.9
+        ids : label or list of labels, default=None
+            The series to forecast (default: all).
+
+        Returns
+        -------
+        DataFrame
         """
         check_is_fitted(self, "estimators_")
         horizon = self._check_horizon(horizon)

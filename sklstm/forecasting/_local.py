@@ -290,7 +290,17 @@ class LSTMForecaster(BaseForecaster):
         return VanillaLSTMRegressor(units=32, epochs=300, linear_baseline=False)
 
     def set_params(self, **params) -> LSTMForecaster:
-        """Set parameters; ``estimator__<name>`` also reaches the default network when ``estimator`` is None."""
+        """Set parameters; ``estimator__<name>`` also reaches the default network when ``estimator`` is None.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names and their values.
+
+        Returns
+        -------
+        self : object
+        """
         if self.estimator is None and params.get("estimator") is None and any(k.startswith("estimator__") for k in params):
             params = {"estimator": self._base_estimator(), **{k: v for k, v in params.items() if k != "estimator"}}
         return super().set_params(**params)

@@ -76,6 +76,16 @@ def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", targe
     their first appearance. Wide columns are cut to the stretch between their
     first and last observation. A missing value inside a series, a duplicate
     time stamp or an irregular step is a clear error that names the series.
+
+    Parameters
+    ----------
+    data : DataFrame
+    id_col, time_col, target_col : str
+        Column names of a long panel.
+
+    Returns
+    -------
+    Panel
     """
     import pandas as pd
 

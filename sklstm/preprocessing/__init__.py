@@ -13,13 +13,13 @@ from .._lazy import attach
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._reshaping import ConvLSTMReshaper, SequenceReshaper, SubsequenceReshaper
-    from ._scaling import TargetScaler, WindowScaler
+    from ._scaling import WindowScaler
     from ._windows import SeriesWindows, WindowTransformer, make_windows
 
 _LAZY = {
     "make_windows": "._windows", "WindowTransformer": "._windows", "SeriesWindows": "._windows",
     "SequenceReshaper": "._reshaping", "SubsequenceReshaper": "._reshaping", "ConvLSTMReshaper": "._reshaping",
-    "WindowScaler": "._scaling", "TargetScaler": "._scaling",
+    "WindowScaler": "._scaling",
 }
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "SubsequenceReshaper",
     "ConvLSTMReshaper",
     "WindowScaler",
-    "TargetScaler",
 ]
 
 __getattr__, __dir__ = attach(__name__, _LAZY)

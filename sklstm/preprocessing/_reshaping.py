@@ -225,6 +225,13 @@ class ConvLSTMReshaper(SubsequenceReshaper):
     ``n_seq`` (the number of frames, which must divide the window's steps)
     and ``n_features`` (series interleaved in 2-D input) are its parameters.
 
+    Parameters
+    ----------
+    n_seq : int, default=2
+        Frames per window; must divide the window's steps.
+    n_features : int, default=1
+        Series interleaved in 2-D input.
+
     Examples
     --------
     >>> from sklstm import ConvLSTMReshaper

@@ -80,7 +80,19 @@ class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.method = method
 
     def fit(self, X: Any, y: Any = None) -> WindowScaler:
-        """Compute each series' offset and scale across samples and steps."""
+        """Compute each series' offset and scale across samples and steps.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps, n_series) or (n_samples, n_series)
+            Windows or rows of the series.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+        """
         self._validate_params()
         X = validate_data(self, X, allow_nd=True, dtype=np.float64)
         self._check_ndim(X)
@@ -97,14 +109,34 @@ class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return OneToOneFeatureMixin.get_feature_names_out(self, input_features)
 
     def transform(self, X: Any) -> np.ndarray:
-        """Scale ``X``; same shape as the input."""
+        """Scale ``X``; same shape as the input.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps, n_series) or (n_samples, n_series)
+            Windows or rows of the series.
+
+        Returns
+        -------
+        ndarray
+        """
         check_is_fitted(self)
         X = validate_data(self, X, allow_nd=True, dtype=np.float64, reset=False)
         self._check_ndim(X)
         return (X - self._stat(self.offset_, X)) / self._stat(self.scale_, X)
 
     def inverse_transform(self, X: Any) -> np.ndarray:
-        """Undo :meth:`transform`."""
+        """Undo :meth:`transform`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps, n_series) or (n_samples, n_series)
+            Windows or rows of the series.
+
+        Returns
+        -------
+        ndarray
+        """
         check_is_fitted(self)
         X = np.asarray(X, dtype=np.float64)
         return X * self._stat(self.scale_, X) + self._stat(self.offset_, X)

@@ -102,13 +102,28 @@ class SeriesWindows:
         return self.shape[0]
 
     def view(self) -> np.ndarray:
-        """The windows as a read-only zero-copy view of the series (one segment, no level only)."""
+        """The windows as a read-only zero-copy view of the series (one segment, no level only).
+
+        Returns
+        -------
+        ndarray of shape (n_windows, n_steps, n_series)
+        """
         if self.segments is not None or self.level is not None:
             raise ValueError("Windows of several segments or relative to their level are no view of the series.")
         return _windows(self.series, self.n_steps)
 
     def first_rows(self, positions: np.ndarray) -> np.ndarray:
-        """The series row where each window of ``positions`` starts."""
+        """The series row where each window of ``positions`` starts.
+
+        Parameters
+        ----------
+        positions : ndarray of int
+            Window positions.
+
+        Returns
+        -------
+        ndarray of int
+        """
         if self.segments is None:
             return positions
         segment = np.searchsorted(self._offsets, positions, side="right") - 1

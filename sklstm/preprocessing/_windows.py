@@ -199,13 +199,35 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         self.fill_value = fill_value
 
     def fit(self, X: Any, y: Any = None) -> WindowTransformer:
-        """Record the number (and names) of the input series."""
+        """Record the number (and names) of the input series.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_time, n_features)
+            The series.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+        """
         self._validate_params()
         validate_data(self, _as_column(X), dtype=np.float64)
         return self
 
     def transform(self, X: Any) -> np.ndarray:
-        """Return ``(n_time, n_steps_in * n_features)`` windows, one per row of ``X``."""
+        """Return ``(n_time, n_steps_in * n_features)`` windows, one per row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_time, n_features)
+            The series.
+
+        Returns
+        -------
+        ndarray of shape (n_time, n_steps_in * n_features)
+        """
         check_is_fitted(self)
         values = validate_data(self, _as_column(X), dtype=np.float64, reset=False)
         n_time, n_features = values.shape
@@ -216,7 +238,17 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         return out
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Names ``<series>_lag<k>``, where lag 0 is the window's last step."""
+        """Names ``<series>_lag<k>``, where lag 0 is the window's last step.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            The input series' names (default: those seen in ``fit``).
+
+        Returns
+        -------
+        ndarray of str
+        """
         check_is_fitted(self, "n_features_in_")
         if input_features is None:
             input_features = getattr(
