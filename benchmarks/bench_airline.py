@@ -21,7 +21,7 @@ def main() -> None:
     y = load_airline()
     contenders = [
         ("seasonal naive", SeasonalNaiveForecaster(12)),
-        ("ridge on windows", LSTMForecaster(Ridge(1.0), n_steps_in=24, transform="log", linear_model=False,
+        ("ridge on windows", LSTMForecaster(Ridge(1.0), n_steps_in=24, transform="log", linear_baseline=False,
                                             residual_weight=1.0, early_stopping=False, n_models=1)),
         ("LSTMForecaster()", LSTMForecaster()),
     ]

@@ -188,7 +188,7 @@ def seasonal_naive(case, y_train, X_train, X_test, h, lags):
 
 
 def ridge_windows(case, y_train, X_train, X_test, h, lags):
-    f = LSTMForecaster(RidgeCV(alphas=np.logspace(-6, 3, 19)), n_steps_in=lags, transform=None, linear_model=False,
+    f = LSTMForecaster(RidgeCV(alphas=np.logspace(-6, 3, 19)), n_steps_in=lags, transform=None, linear_baseline=False,
                        residual_weight=1.0, early_stopping=False, nonnegative=False, horizon=h, n_models=1,
                        season_length=case.season)
     return np.asarray(f.fit(y_train, X=X_train).predict(h, X=X_test)).reshape(h, -1)

@@ -13,7 +13,7 @@ LINE = np.arange(10.0, 310.0, 10.0)
 
 
 def ridge(**kw):
-    params = {"n_steps_in": 3, "transform": None, "linear_model": False, "n_models": 1, "early_stopping": False}
+    params = {"n_steps_in": 3, "transform": None, "linear_baseline": False, "n_models": 1, "early_stopping": False}
     return LSTMForecaster(Ridge(alpha=1e-6), **{**params, **kw})
 
 

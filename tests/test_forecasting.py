@@ -13,7 +13,7 @@ LINE = np.arange(10.0, 310.0, 10.0)
 
 def ridge(**kw):
     """The estimator alone on raw windows (no linear model under it, no selection)."""
-    params = {"n_steps_in": 3, "transform": None, "linear_model": False, "n_models": 1, "early_stopping": False}
+    params = {"n_steps_in": 3, "transform": None, "linear_baseline": False, "n_models": 1, "early_stopping": False}
     return LSTMForecaster(Ridge(alpha=1e-6), **{**params, **kw})
 
 
@@ -339,7 +339,7 @@ def test_network_sees_windows_relative_to_their_last_value():
     seen = f.estimators_[0].seen_.reshape(-1, 4, 2)  # windows of (target, future covariate)
     assert np.all(seen[:, -1, 0] == 0) and np.ptp(seen[:, :, 0]) < 0.5  # the trend's level is gone
     assert np.ptp(seen[:, :, 1]) > 1  # covariates keep their values
-    pure = LSTMForecaster(_RecordingRidge(), n_steps_in=4, transform="none", linear_model=False).fit(trend)
+    pure = LSTMForecaster(_RecordingRidge(), n_steps_in=4, transform="none", linear_baseline=False).fit(trend)
     assert np.ptp(pure.estimators_[0].seen_[:, -1]) > 1  # without a ridge the network gets the levels
 
 
@@ -598,3 +598,14 @@ def test_a_member_that_fails_on_all_the_data_leaves_its_weight_to_the_others(mon
     monkeypatch.undo()
     both = LSTMForecaster(residual_weight=0.0, members=("ridge", "theta"), combination="equal").fit(y)
     np.testing.assert_allclose(f.predict(12), both.predict(12))  # a weighted mean, not a forecast scaled down
+
+
+def test_linear_model_is_the_deprecated_name_of_linear_baseline():
+    y = np.arange(40.0) + np.sin(np.arange(40.0))
+    with pytest.warns(FutureWarning, match="linear_model was renamed linear_baseline"):
+        old = LSTMForecaster(Ridge(1e-3), n_steps_in=3, linear_model=False, residual_weight=1.0, n_models=1,
+                             early_stopping=False).fit(y)
+    new = LSTMForecaster(Ridge(1e-3), n_steps_in=3, linear_baseline=False, residual_weight=1.0, n_models=1,
+                         early_stopping=False).fit(y)
+    np.testing.assert_allclose(old.predict(4), new.predict(4))
+    assert old.selection_.member_weights == {"ridge": 1.0}

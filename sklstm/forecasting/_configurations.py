@@ -13,8 +13,8 @@ weight that validates.
 from __future__ import annotations
 
 import dataclasses
+import sys
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -49,7 +49,7 @@ class FitSettings:
     transform: str | None
     n_steps_in: int | str
     season: int
-    linear_model: bool
+    linear_baseline: bool
     residual_weight: float | str
     early_stopping: bool
     members: tuple
@@ -69,13 +69,16 @@ class Configurator:
     settings : FitSettings
     data : SeriesData
         The training series.
-    say : callable
-        Where progress messages go (``verbose``).
     """
 
-    def __init__(self, settings: FitSettings, data: SeriesData, say: Callable[[str], None]):
-        self.settings, self.data, self.say = settings, data, say
+    def __init__(self, settings: FitSettings, data: SeriesData):
+        self.settings, self.data = settings, data
         self.validation_scores: dict = {}
+
+    def say(self, message: str) -> None:
+        """A progress message on stderr, with ``verbose``."""
+        if self.settings.verbose:
+            print(f"LSTMForecaster: {message}", file=sys.stderr, flush=True)
 
     def layout(self, data: SeriesData, n_steps_in: int) -> LagLayout:
         """The lag layout of windows of ``n_steps_in`` steps of ``data``."""
@@ -227,7 +230,7 @@ class Configurator:
         networks (None when none were trained) and the reason, in words.
         """
         fixed = None if self.settings.residual_weight == "auto" else float(self.settings.residual_weight)
-        if not self.settings.linear_model:
+        if not self.settings.linear_baseline:
             fixed = 1.0
         if fixed == 0.0:
             return 0.0, None, mix["linear"], None, "not used (residual_weight=0)"
@@ -300,7 +303,7 @@ class Configurator:
                 f"out: at least {n_steps_in + layout.steps_out + d + 1} are needed."
             )
         linear = None
-        if self.settings.linear_model:
+        if self.settings.linear_baseline:
             from sklearn.linear_model import RidgeCV
 
             linear = RidgeCV(alphas=_RIDGE_ALPHAS).fit(Xw.reshape(len(Xw), -1), yw)

@@ -15,7 +15,7 @@ choosing configurations), :mod:`sklstm.forecasting._combination` (how they combi
 from __future__ import annotations
 
 import numbers
-import sys
+import warnings
 from typing import Any
 
 import numpy as np
@@ -103,9 +103,13 @@ class LSTMForecaster(BaseForecaster):
         ``"none"`` and (for positive series) ``"log"``: first differences
         validated better but forecast worse on the real-data benchmark, so
         they are available only when asked for.
-    linear_model : bool, default=True
-        Fit the ridge regression under the network. ``False`` leaves the
-        estimator alone on the windows (the tutorial's pure network).
+    linear_baseline : bool, default=True
+        Fit the ridge regression under the network (as the estimators'
+        ``linear_baseline``), and the statistical members. ``False`` leaves
+        the estimator alone on the windows (the tutorial's pure network).
+    linear_model : bool, default="deprecated"
+        The former name of ``linear_baseline`` (a ``FutureWarning``; it will
+        be removed).
     residual_weight : float in [0, 1] or "auto", default="auto"
         Weight of the networks' correction. ``"auto"`` picks 0, 0.25 or 0.5
         by the validation error, 0 unless another weight beats it by 5% (0
@@ -122,7 +126,7 @@ class LSTMForecaster(BaseForecaster):
         networks), ``"ets"``, ``"theta"`` and ``"arima"`` (statsforecast's
         ``AutoETS``, ``AutoTheta`` and ``AutoARIMA``, per target, without the
         covariates; seasons over 24 are given to ETS and ARIMA as none).
-        ``"auto"``: all four (only ``"ridge"`` with ``linear_model=False``).
+        ``"auto"``: all four (only ``"ridge"`` with ``linear_baseline=False``).
         A member that fails to fit or forecast is dropped with a warning.
     combination : {"inverse", "rank", "equal", "best"}, default="inverse"
         How the members' validation MASE weights them: proportional to its
@@ -183,7 +187,8 @@ class LSTMForecaster(BaseForecaster):
         **FORECASTER_CONSTRAINTS,
         "strategy": [StrOptions({"recursive", "direct"})],
         "transform": [StrOptions({"auto", *TRANSFORMS}), None],
-        "linear_model": ["boolean"],
+        "linear_baseline": ["boolean"],
+        "linear_model": ["boolean", StrOptions({"deprecated"})],
         "residual_weight": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
         "early_stopping": ["boolean"],
         "members": [StrOptions({"auto"}), list, tuple],
@@ -198,7 +203,7 @@ class LSTMForecaster(BaseForecaster):
         horizon: int = 12,
         season_length: int | str = "auto",
         transform: str | None = "auto",
-        linear_model: bool = True,
+        linear_baseline: bool = True,
         residual_weight: float | str = "auto",
         early_stopping: bool = True,
         members: str | tuple = "auto",
@@ -207,14 +212,16 @@ class LSTMForecaster(BaseForecaster):
         n_models: int = 3,
         random_state: int | None = 0,
         verbose: int = 0,
+        linear_model: bool | str = "deprecated",
     ):
         # Stored as given, validated in fit (scikit-learn's rule), grouped by what they set.
         self.estimator, self.n_steps_in, self.strategy, self.horizon = estimator, n_steps_in, strategy, horizon
         self.season_length, self.transform = season_length, transform
-        self.linear_model, self.residual_weight, self.early_stopping = linear_model, residual_weight, early_stopping
+        self.linear_baseline, self.residual_weight, self.early_stopping = linear_baseline, residual_weight, early_stopping
         self.members, self.combination = members, combination
         self.nonnegative, self.n_models = nonnegative, n_models
         self.random_state, self.verbose = random_state, verbose
+        self.linear_model = linear_model  # deprecated name of linear_baseline
 
     # ----------------------------------------------------------------- fit
     def _fit(self, data: SeriesData) -> None:
@@ -222,10 +229,10 @@ class LSTMForecaster(BaseForecaster):
         if self.transform in ("log", "log-diff") and not np.all(data.y > 0):
             raise ValueError(f"transform={self.transform!r} needs every value of y to be positive; got min {data.y.min():g}.")
         self._check_members()
-        config = Configurator(self._settings(data), data, self._say)
+        config = Configurator(self._settings(data), data)
         settings, n = config.settings, len(data.y)
         split = config.validation_plan(n)
-        self._say(
+        config.say(
             f"{n} steps, season {settings.season}: members {', '.join(settings.members)}"
             + (f", scored on forecasts from the last {len(split[1])} origins" if split else "")
         )
@@ -233,7 +240,7 @@ class LSTMForecaster(BaseForecaster):
         ridge_weights = rank_weights(len(members))
         mix = config.weigh_members(plan, paths, ridge_weights)
         weight, epochs, mase, validated, networks = config.select_network(data, members, plan, mix)
-        self._say(f"networks {networks}")
+        config.say(f"networks {networks}")
         member_weights = dict(mix["weights"])
         held = None  # the models fitted before the held-out end, as combined in the final forecast (for intervals)
         if plan is not None and (weight == 0 or validated is not None):
@@ -260,10 +267,11 @@ class LSTMForecaster(BaseForecaster):
 
     def _settings(self, data: SeriesData) -> FitSettings:
         """This fit's settings, with the season and the floor at zero resolved on ``data``."""
+        linear = self._linear_baseline()
         return FitSettings(
             horizon=self.horizon, strategy=self.strategy, transform=self.transform, n_steps_in=self.n_steps_in,
-            season=resolve_season(self.season_length, self.index_, data.y), linear_model=self.linear_model,
-            residual_weight=self.residual_weight, early_stopping=self.early_stopping, members=self._member_names(),
+            season=resolve_season(self.season_length, self.index_, data.y), linear_baseline=linear,
+            residual_weight=self.residual_weight, early_stopping=self.early_stopping, members=self._member_names(linear),
             combination=self.combination,
             nonnegative=bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative),
             n_models=self.n_models, network=self._base_estimator(), random_state=self.random_state, verbose=self.verbose,
@@ -277,10 +285,18 @@ class LSTMForecaster(BaseForecaster):
         if bad or not self.members or len(set(self.members)) != len(self.members):
             raise ValueError(f"members must be 'auto' or distinct names from {list(known)}; got {self.members!r}.")
 
-    def _member_names(self) -> tuple:
+    def _member_names(self, linear_baseline: bool) -> tuple:
         if self.members != "auto":
             return tuple(self.members)
-        return ("ridge", *STATISTICAL_MEMBERS) if self.linear_model else ("ridge",)
+        return ("ridge", *STATISTICAL_MEMBERS) if linear_baseline else ("ridge",)
+
+    def _linear_baseline(self) -> bool:
+        """``linear_baseline``, or the deprecated ``linear_model`` when it was given (with a FutureWarning)."""
+        if self.linear_model == "deprecated":
+            return bool(self.linear_baseline)
+        warnings.warn("LSTMForecaster's linear_model was renamed linear_baseline (as the estimators call it); "
+                      "linear_model will be removed.", FutureWarning, stacklevel=4)
+        return bool(self.linear_model)
 
     def _base_estimator(self) -> Any:
         if self.estimator is not None:
@@ -304,10 +320,6 @@ class LSTMForecaster(BaseForecaster):
         if self.estimator is None and params.get("estimator") is None and any(k.startswith("estimator__") for k in params):
             params = {"estimator": self._base_estimator(), **{k: v for k, v in params.items() if k != "estimator"}}
         return super().set_params(**params)
-
-    def _say(self, message: str) -> None:
-        if self.verbose:
-            print(f"LSTMForecaster: {message}", file=sys.stderr, flush=True)
 
     # ------------------------------------------------------------- predict
     def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, X: Any = None,
@@ -414,7 +426,7 @@ class LSTMForecaster(BaseForecaster):
         first = max(L + t.diff for t, L in configs)
         errors = []
         for j in range(n_folds):
-            self._say(f"interval calibration: refit {j + 1}/{n_folds}")
+            self._config.say(f"interval calibration: refit {j + 1}/{n_folds}")
             cut = n - (j + 1) * horizon
             try:
                 members = self._config.fit_members(data, cut, configs, self.residual_weight_, self.epochs_, 1)
