@@ -241,7 +241,31 @@ def skforecast_rnn(case, y_train, X_train, X_test, h, lags):
     return pred[names].to_numpy()
 
 
-def neuralforecast_peers(cases: list[Case], seed: int = 0) -> None:
+def neuralforecast_peers(half: str, cases: list[Case]) -> None:
+    """Run :func:`neuralforecast_in_process` in a child process and merge its results into ``cases``.
+
+    A child of its own, because PyTorch and TensorFlow in one process crashed this benchmark (SIGSEGV, exit
+    139, on 2026-12-03); the child imports neither TensorFlow nor sklstm's estimators.
+    """
+    import pickle
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "nf.pkl")
+        command = [sys.executable, os.path.abspath(__file__), "--nf-worker", out, "--half", half,
+                   "--series", *[c.name for c in cases]]
+        done = subprocess.run(command, stdout=sys.stderr)
+        if done.returncode:
+            print(f"neuralforecast peers failed (exit {done.returncode}); not in the table", file=sys.stderr)
+            return
+        with open(out, "rb") as fh:
+            results = pickle.load(fh)
+    for case in cases:
+        case.results.update(results.get(case.name, {}))
+
+
+def neuralforecast_in_process(cases: list[Case], seed: int = 0) -> None:
     """neuralforecast's ``LSTM`` and ``NHITS`` with their defaults, as that library is meant to be used: one
     global model per fold and horizon over every target series of the half (series scaled one by one with
     ``local_scaler_type="standard"``; ``NHITS`` needs an ``input_size``: ``2 * h``; no covariates). Fills
@@ -379,16 +403,34 @@ def main() -> None:
                         help="skip contenders: rnn, nf (neuralforecast), arima (ARIMA and ETS), dated, default "
                              "(tuning the members only)")
     parser.add_argument("--dump", help="pickle each half's raw results to DUMP-<half>.pkl")
+    parser.add_argument("--from-dump", help="report the results a run dumped to FROM_DUMP-<half>.pkl (and run the "
+                                            "contenders it lacks) instead of fitting again")
+    parser.add_argument("--nf-worker", help=argparse.SUPPRESS)  # the child of neuralforecast_peers: pickle to this path
     args = parser.parse_args()
     halves = split_cases(load_cases())
     names = ["tuning", "confirmation"] if args.half == "both" else [args.half]
     seeds = list(range(args.seeds))
     start = time.perf_counter()
+    import pickle
+
+    if args.nf_worker:
+        cases = [c for c in halves[names[0]] if not args.series or c.name in args.series]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            neuralforecast_in_process(cases)
+        with open(args.nf_worker, "wb") as fh:
+            pickle.dump({c.name: c.results for c in cases}, fh)
+        return
     for half in names:
         cases = [c for c in halves[half] if not args.series or c.name in args.series]
-        if args.dump:
-            import pickle
+        dumped = {}
+        if args.from_dump:
+            with open(f"{args.from_dump}-{half}.pkl", "rb") as fh:
+                dumped = pickle.load(fh)
         for case in cases:
+            if case.name in dumped:
+                case.results.update(dumped[case.name])
+                continue
             print(f"== {half}: {case.name} ({case.freq}, n={len(case.y)}, targets={case.y.shape[1]}, h={case.horizon})",
                   file=sys.stderr, flush=True)
             with warnings.catch_warnings():
@@ -397,13 +439,11 @@ def main() -> None:
             if args.dump:  # after every series, so that an interrupted run keeps what it measured
                 with open(f"{args.dump}-{half}.pkl", "wb") as fh:
                     pickle.dump({c.name: c.results for c in cases if c.results}, fh)
-        if "nf" not in args.skip:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    neuralforecast_peers(cases)
-            except ImportError as exc:
-                print(f"neuralforecast not run ({exc}); pip install neuralforecast", file=sys.stderr)
+        if "nf" not in args.skip and not all("NF LSTM" in c.results for c in cases):
+            neuralforecast_peers(half, cases)
+            if args.dump:
+                with open(f"{args.dump}-{half}.pkl", "wb") as fh:
+                    pickle.dump({c.name: c.results for c in cases if c.results}, fh)
         if "default" not in args.skip:
             report(half, cases, seeds)
     print(f"\ntotal {time.perf_counter() - start:.0f} s", flush=True)

@@ -25,7 +25,7 @@ from ._lags import LagLayout, SeriesTransform, build_frame, training_windows
 from ._series import SeriesData
 from ._statistical import fit_stat_member
 
-__all__ = ["Configurator", "FitSettings"]
+__all__ = ["Configurator", "FitSettings", "default_network"]
 
 _RIDGE_ALPHAS = np.logspace(-6, 3, 19)
 _RESIDUAL_WEIGHTS = (0.0, 0.25, 0.5)  # "auto": drop the network's correction, or add a quarter or half of it
@@ -38,6 +38,13 @@ _NETWORK_MARGIN = 0.05
 # ... and only on at least this many training windows (on the tuning half, the one series the networks made
 # more than 5% worse had fewer: 40 monthly values).
 _MIN_NETWORK_WINDOWS = 50
+
+
+def default_network() -> Any:
+    """The network ``LSTMForecaster`` trains when ``estimator`` is None: a vanilla LSTM of 32 units, 300 epochs."""
+    from ..estimators._regressors import VanillaLSTMRegressor
+
+    return VanillaLSTMRegressor(units=32, epochs=300, linear_baseline=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +63,7 @@ class FitSettings:
     combination: str
     nonnegative: bool
     n_models: int
-    network: Any  # the (unfitted) estimator the networks are cloned from
+    estimator: Any  # the (unfitted) estimator the networks are cloned from; None: default_network()
     random_state: int | None
     verbose: int
 
@@ -79,6 +86,10 @@ class Configurator:
         """A progress message on stderr, with ``verbose``."""
         if self.settings.verbose:
             print(f"LSTMForecaster: {message}", file=sys.stderr, flush=True)
+
+    def network(self) -> Any:
+        """The estimator the networks are cloned from (TensorFlow is imported only when one is needed)."""
+        return default_network() if self.settings.estimator is None else self.settings.estimator
 
     def layout(self, data: SeriesData, n_steps_in: int) -> LagLayout:
         """The lag layout of windows of ``n_steps_in`` steps of ``data``."""
@@ -243,7 +254,7 @@ class Configurator:
         if fixed is None and plan is not None and windows < _MIN_NETWORK_WINDOWS:
             return 0.0, None, mix["linear"], None, (f"not trained: {windows} training windows, under the "
                                                    f"{_MIN_NETWORK_WINDOWS} a network needs to learn from")
-        base = self.settings.network
+        base = self.network()
         early = self.settings.early_stopping and "epochs" in base.get_params() and "callbacks" in base.get_params()
         if plan is None or (fixed is not None and not early):
             return (1.0 if fixed is None else fixed), None, float("nan"), None, "used (weight set, not validated)"
@@ -317,14 +328,14 @@ class Configurator:
         n_val = max(1, len(X_fit) // 5) if early else 0
         inputs = X_fit if linear is None else network_inputs(X_fit, layout)
         for i in range(first, n_models if last is None else last):
-            self.say(f"network {i + 1}/{n_models}: {type(self.settings.network).__name__} on {len(inputs)} windows "
+            self.say(f"network {i + 1}/{n_models}: {type(self.network()).__name__} on {len(inputs)} windows "
                       f"of {n_steps_in} steps" + (f", early stopping on the last {n_val}" if n_val else ""))
             model.networks.append(self._fit_network(inputs, residual, layout, i, epochs=epochs, n_val=n_val))
         return model
 
     def _fit_network(self, X: np.ndarray, y: np.ndarray, layout: LagLayout, i: int, *, epochs: int | None,
                      n_val: int) -> Any:
-        est = clone(self.settings.network)
+        est = clone(self.network())
         params = est.get_params()
         settings = {"random_state": None if self.settings.random_state is None else self.settings.random_state + i,
                     "n_steps_out": layout.steps_out, "epochs": epochs}

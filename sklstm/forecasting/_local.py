@@ -26,7 +26,7 @@ from .._validation import check_positive_int
 from ._backtesting import FoldForecast, RollingOriginSplit, backtest
 from ._base import FORECASTER_CONSTRAINTS, BaseForecaster, SeasonalNaiveForecaster
 from ._combination import COMBINATIONS, Ensemble, ForecasterSelection, label, rank_weights, weighted_stats
-from ._configurations import Configurator, FitSettings
+from ._configurations import Configurator, FitSettings, default_network
 from ._intervals import conformal_width, forecast_errors, held_out_origins, interval_bounds
 from ._lags import TRANSFORMS
 from ._series import SeriesData, check_time_index, detect_season, resolve_season, season_length_from_index
@@ -274,7 +274,7 @@ class LSTMForecaster(BaseForecaster):
             residual_weight=self.residual_weight, early_stopping=self.early_stopping, members=self._member_names(linear),
             combination=self.combination,
             nonnegative=bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative),
-            n_models=self.n_models, network=self._base_estimator(), random_state=self.random_state, verbose=self.verbose,
+            n_models=self.n_models, estimator=self.estimator, random_state=self.random_state, verbose=self.verbose,
         )
 
     def _check_members(self) -> None:
@@ -298,13 +298,6 @@ class LSTMForecaster(BaseForecaster):
                       "linear_model will be removed.", FutureWarning, stacklevel=4)
         return bool(self.linear_model)
 
-    def _base_estimator(self) -> Any:
-        if self.estimator is not None:
-            return self.estimator
-        from ..estimators._regressors import VanillaLSTMRegressor
-
-        return VanillaLSTMRegressor(units=32, epochs=300, linear_baseline=False)
-
     def set_params(self, **params) -> LSTMForecaster:
         """Set parameters; ``estimator__<name>`` also reaches the default network when ``estimator`` is None.
 
@@ -318,7 +311,7 @@ class LSTMForecaster(BaseForecaster):
         self : object
         """
         if self.estimator is None and params.get("estimator") is None and any(k.startswith("estimator__") for k in params):
-            params = {"estimator": self._base_estimator(), **{k: v for k, v in params.items() if k != "estimator"}}
+            params = {"estimator": default_network(), **{k: v for k, v in params.items() if k != "estimator"}}
         return super().set_params(**params)
 
     # ------------------------------------------------------------- predict
