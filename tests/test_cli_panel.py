@@ -36,3 +36,17 @@ def test_long_csv_problems_are_named_before_any_fitting(tmp_path, capsys, frame,
 def test_id_col_needs_a_csv(capsys):
     assert main(["forecast", "--id-col", "shop"]) == 2
     assert "--id-col needs a CSV file of many series in long format" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["forecast", "--horizon", "0"], "argument --horizon: must be a positive integer, got 0"),
+    (["forecast", "--epochs", "x"], "argument --epochs: must be a positive integer, got 'x'"),
+    (["forecast", "--coverage", "90"], "argument --coverage: must be between 0 and 1 (0.9 for 90%), got 90"),
+    (["forecast", "--coverage", "0"], "argument --coverage: must be between 0 and 1, got 0"),
+    (["backtest", "--season-length", "0"], "argument --season-length: must be a positive integer, got 0"),
+    (["backtest", "--folds", "-1"], "argument --folds: must be a positive integer, got -1"),
+])
+def test_bad_numbers_exit_2_before_any_work(capsys, args, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err

@@ -122,6 +122,7 @@ def test_ridge_forecaster_beats_seasonal_naive_on_airline():
     assert lagged < 0.8 * naive
 
 
+@pytest.mark.slow  # about 10 s each: the quick tier stays under 5 minutes
 @pytest.mark.parametrize("method", ["holdout", "refit"])
 def test_conformal_interval_coverage_on_synthetic_series(method):
     rng = np.random.default_rng(0)
@@ -148,6 +149,7 @@ def test_interval_columns_with_pandas():
         ridge().fit(LINE).predict_interval(2, coverage=1.5)
 
 
+@pytest.mark.slow  # about 10 s
 def test_energy_dataset_with_exogenous_columns():
     df = load_energy()
     f = LSTMForecaster(n_steps_in=7, residual_weight=0.0, members=("ridge", "ets", "theta"))

@@ -28,6 +28,7 @@ def test_pipeline_with_window_scaler():
     assert pipe.predict(X).shape == y.shape
 
 
+@pytest.mark.slow  # about 10 s
 def test_grid_search_over_architecture_training_and_reshape_params():
     X, y = make_windows(LONG, 4)
     grid = {

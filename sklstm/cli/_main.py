@@ -287,11 +287,11 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("csv", nargs="?", help="CSV file (default: the bundled monthly airline passengers)")
     p.add_argument("--target", help="column to forecast (default: the first column after --date-col)")
     p.add_argument("--date-col", help="column of dates; they must be regularly spaced")
-    p.add_argument("--horizon", type=int, default=12, help="steps to forecast (default 12)")
+    p.add_argument("--horizon", type=_positive_int, default=12, help="steps to forecast (default 12)")
     p.add_argument("--model", choices=sorted(MODELS), default="vanilla", help="architecture (default vanilla)")
-    p.add_argument("--n-steps-in", type=int, help="window length (default: chosen on the end of the series)")
-    p.add_argument("--epochs", type=int, help="training epochs (default: the model's)")
-    p.add_argument("--n-models", type=int, help="seed ensemble size (default 3; with --id-col 2 per window length)")
+    p.add_argument("--n-steps-in", type=_positive_int, help="window length (default: chosen on the end of the series)")
+    p.add_argument("--epochs", type=_positive_int, help="training epochs (default: the model's)")
+    p.add_argument("--n-models", type=_positive_int, help="seed ensemble size (default 3; with --id-col 2 per window length)")
     p.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     p.add_argument("--plot", metavar="PNG", help="write a plot to this PNG file")
     p.add_argument("--output", metavar="CSV", help="write the table to this CSV file")
@@ -303,6 +303,29 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
                    "(default: 1 when stderr is a terminal)")
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a positive integer (checked before any work; argparse exits 2 naming the option)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _coverage(text: str) -> float:
+    """An argparse type: a coverage strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1, got {text!r}") from None
+    if not 0 < value < 1:
+        hint = f" ({value / 100:g} for {value:g}%)" if 1 < value < 100 else ""
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1{hint}, got {value:g}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sklstm",
@@ -311,18 +334,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     fc = sub.add_parser("forecast", help="forecast a series from a CSV (or the bundled airline data)",
                         description="Fit an LSTM forecaster and print the next --horizon values with a "
-                        "90%% conformal interval.")
+                        "conformal interval (--coverage, default 0.9).")
     _add_series_options(fc)
-    fc.add_argument("--coverage", type=float, default=0.9, help="interval coverage (default 0.9)")
+    fc.add_argument("--coverage", type=_coverage, default=0.9, help="interval coverage (default 0.9)")
     fc.add_argument("--id-col", help="a long CSV of many series: the column naming each series (one global model)")
     fc.set_defaults(func=_forecast)
     bt = sub.add_parser("backtest", help="rolling-origin evaluation of the forecaster",
                         description="Evaluate the forecaster over the last --folds x --horizon steps "
                         "(expanding window by default) and print MAE, RMSE, MAPE and MASE per fold.")
     _add_series_options(bt)
-    bt.add_argument("--folds", type=int, default=3, help="number of folds (default 3)")
+    bt.add_argument("--folds", type=_positive_int, default=3, help="number of folds (default 3)")
     bt.add_argument("--window", choices=["expanding", "sliding"], default="expanding")
-    bt.add_argument("--season-length", type=int, help="MASE seasonality (default: from the dates, else detected in the series)")
+    bt.add_argument("--season-length", type=_positive_int,
+                    help="MASE seasonality (default: from the dates, else detected in the series)")
     bt.set_defaults(func=_backtest)
     tut = sub.add_parser(
         "tutorial",
