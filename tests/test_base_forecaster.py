@@ -47,6 +47,7 @@ def test_a_subclass_gets_fit_predict_dates_and_checks():
     assert f.predict(1, last_window=[10.0, 20.0]).tolist() == [15.0]
 
 
+@pytest.mark.slow  # 4-7 s: the quick tier stays under 5 minutes
 def test_refit_drops_the_state_of_the_previous_fit():
     y = load_airline()
     f = LSTMForecaster(residual_weight=0.0).fit(y, X=np.arange(len(y), dtype=float))

@@ -44,6 +44,7 @@ def test_a_shared_seasonal_shape_is_forecast_for_every_series():
     np.testing.assert_allclose(forecast.to_numpy(), expected, atol=1e-3)
 
 
+@pytest.mark.slow  # 4-7 s: the quick tier stays under 5 minutes
 def test_long_and_wide_input_give_the_same_forecasts():
     wide = make_panel(noise=0.3)
     net = sklstm.VanillaLSTMRegressor(units=4, epochs=5, random_state=0)

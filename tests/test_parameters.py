@@ -37,6 +37,7 @@ def test_a_callback_class_is_built_with_its_routed_arguments():
     assert est.fit_loop_ == "compiled" and len(est.history_["loss"]) == 2  # no epoch after the first improves by 10
 
 
+@pytest.mark.slow  # 4-7 s: the quick tier stays under 5 minutes
 def test_a_dict_and_a_single_callback_are_accepted():
     seen = []
 

@@ -26,6 +26,7 @@ def test_compiled_loop_matches_model_fit_trajectory():
     np.testing.assert_allclose(fast.predict(X), slow.predict(X), rtol=1e-4)
 
 
+@pytest.mark.slow  # 4-7 s: the quick tier stays under 5 minutes
 def test_validation_split_matches_model_fit():
     Xl, Yl = make_windows(np.sin(np.arange(60) / 3.0), 5)
     kw = {"validation_split": 0.25, "shuffle": False, "batch_size": 8}
@@ -217,6 +218,7 @@ def _live_training_graphs() -> int:
     return sum(isinstance(obj, FuncGraph) and obj.name == "_run" for obj in gc.get_objects())
 
 
+@pytest.mark.slow  # 4-7 s: the quick tier stays under 5 minutes
 def test_fits_without_the_pool_leave_no_traced_training_loop_alive(empty_pool):
     # Each fit traces its own loop; TensorFlow's all-reduce of the gradients registered a custom
     # gradient per trace that kept the whole graph alive (about 5 MB per fit, never freed).
@@ -291,6 +293,7 @@ def test_ctrl_c_stops_a_compiled_fit_promptly_and_leaves_it_unfitted():
     assert float(latency) < 2.0 and has_model == "False" and has_history == "False"
 
 
+@pytest.mark.slow  # 4-7 s: the quick tier stays under 5 minutes
 def test_metrics_and_early_stopping_variants_use_the_keras_loop():
     from sklstm._tf import keras
 
