@@ -264,3 +264,11 @@ def test_forecast_a_long_csv_of_many_series_with_one_global_model(long_csv, tmp_
 def test_long_csv_errors_name_the_column_or_series(long_csv, args, message):
     out = sklstm("forecast", str(long_csv), *args, *FAST)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_three_row_csv_exits_2_with_one_line(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("month,value\n2020-01,206.1\n2020-02,206.3\n2020-03,225.9\n")
+    out = sklstm("forecast", str(path), "--horizon", "6", *FAST)
+    assert out.returncode == 2 and "Traceback" not in out.stderr and "RuntimeWarning" not in out.stderr
+    assert "error: The forecast is not finite" in out.stderr and "3 time steps" in out.stderr

@@ -622,3 +622,10 @@ def test_a_fit_without_networks_never_imports_tensorflow():
             "f.predict(6); print('tensorflow' in sys.modules, 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"], out
+
+
+def test_an_explosive_fit_on_three_values_is_a_clear_error_not_an_overflow(recwarn):
+    f = LSTMForecaster(members=("ridge",), residual_weight=0.0).fit([206.1, 206.3, 225.9])
+    with pytest.raises(ValueError, match="not finite .* fitted on 3 time steps extrapolates explosively"):
+        f.predict(6)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning) and "overflow" in str(w.message)]

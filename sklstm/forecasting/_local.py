@@ -455,11 +455,15 @@ class LSTMForecaster(BaseForecaster):
     def _forecast_from(self, history: SeriesData, horizon: int, future: np.ndarray | None) -> np.ndarray:
         """Raw forecast ``(horizon, n_targets)`` from the end of ``history`` (aligned as in fit)."""
         data, origin = history.with_future(future), np.array([len(history.y)])
-        return self._clip(self._final.forecast(data, origin, horizon)[0])
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by _clip, in words
+            paths = self._final.forecast(data, origin, horizon)
+        return self._clip(paths[0])
 
     def _clip(self, values: np.ndarray) -> np.ndarray:
         if not np.all(np.isfinite(values)):
-            raise RuntimeError(
-                "The forecast is not finite (it overflowed); try transform='none' or a shorter horizon."
+            raise ValueError(
+                f"The forecast is not finite (it overflowed): the model fitted on {len(self._data.y)} time steps "
+                "extrapolates explosively. Give a longer series, a shorter horizon or transform='none' (or use "
+                "SeasonalNaiveForecaster, which needs one season)."
             )
         return np.maximum(values, 0.0) if self.nonnegative_ else values
