@@ -466,7 +466,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
             Same layout as the ``y`` passed to :meth:`fit`; use
             :meth:`predict_steps` for ``(n_samples, n_steps_out, n_targets)``.
         """
-        batch = predict_batch(type(self).__name__, self.get_params(), predict_params)
+        batch = predict_batch(type(self).__name__, vars(self), predict_params)  # routed predict__ names live in vars
         if isinstance(X, SeriesWindows):
             check_is_fitted(self, "model_")
             return predict_streamed(self.predict, X, batch)
