@@ -10,15 +10,19 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["plot_forecast", "plot_backtest", "plot_history"]
+__all__ = ["plot_forecast", "plot_backtest", "plot_history", "plot_panel"]
 
 
-def _figure(title: str):
+def _figure_class():
     try:
         from matplotlib.figure import Figure
     except ImportError as exc:  # pragma: no cover - only without matplotlib
         raise ImportError('Plotting needs matplotlib: pip install "sklstm[plot]".') from exc
-    fig = Figure(figsize=(9, 4.5), layout="constrained")
+    return Figure
+
+
+def _figure(title: str):
+    fig = _figure_class()(figsize=(9, 4.5), layout="constrained")
     ax = fig.add_subplot()
     ax.set_title(title)
     ax.grid(alpha=0.3)
@@ -118,4 +122,64 @@ def plot_history(estimator: Any, title: str = "Training loss") -> Any:
     ax.set_ylabel("loss (scaled units)")
     ax.set_yscale("log")
     ax.legend()
+    return fig
+
+
+def plot_panel(history: Any, forecast: Any, ids: Any = None, *, id_col: str = "unique_id", time_col: str = "ds",
+               target_col: str = "y", by: str | None = None, n_last: int | None = None,
+               title: str = "Forecasts") -> Any:
+    """A grid of series of a long panel, each with its forecast (and interval, if ``forecast`` has one).
+
+    Parameters
+    ----------
+    history : DataFrame
+        The long panel: columns ``id_col``, ``time_col`` and ``target_col``.
+    forecast : DataFrame
+        Long forecasts with the same columns, and ``lower``/``upper`` from
+        ``predict_interval`` (drawn as a band) when present.
+    ids : list, default=None
+        The series to draw (default: the first six).
+    id_col, time_col, target_col : str
+        The column names.
+    by : str, default=None
+        A column of ``forecast`` that splits a series' forecasts into
+        separate lines (``"fold"`` for a backtest).
+    n_last : int, default=None
+        Draw only the last ``n_last`` values of each history.
+    title : str, default="Forecasts"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    known = list(dict.fromkeys(history[id_col]))
+    ids = known[:6] if ids is None else list(ids)
+    unknown = [key for key in ids if key not in known]
+    if unknown or not ids:
+        raise ValueError(f"ids {unknown or ids!r} are not series of the panel; its series are {known[:10]}"
+                         f"{' ...' if len(known) > 10 else ''}.")
+    n_cols = min(3, len(ids))
+    n_rows = -(-len(ids) // n_cols)
+    fig = _figure_class()(figsize=(4 * n_cols, 2.8 * n_rows), layout="constrained")
+    fig.suptitle(title)
+    axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
+    for ax, key in zip(axes, ids):
+        past = history[history[id_col] == key]
+        past = past.iloc[-n_last:] if n_last else past
+        ax.plot(past[time_col], past[target_col].to_numpy(float), color="0.2")
+        ahead = forecast[forecast[id_col] == key]
+        groups = ahead.groupby(by, sort=False) if by else [(None, ahead)]
+        for label, part in groups:
+            line = ax.plot(part[time_col], part[target_col].to_numpy(float), marker=".",
+                           label=None if label is None else f"{by} {label}")
+            if "lower" in part.columns and "upper" in part.columns:
+                ax.fill_between(part[time_col], part["lower"].to_numpy(float), part["upper"].to_numpy(float),
+                                color=line[0].get_color(), alpha=0.2)
+        ax.set_title(str(key))
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+        if by:
+            ax.legend(fontsize=7)
+    for ax in axes[len(ids):]:
+        ax.set_visible(False)
     return fig

@@ -132,3 +132,18 @@ def test_a_failed_fit_leaves_no_fitted_state():
     with pytest.raises(ValueError, match="the fit failed"):
         f.fit([1.0, 2.0, 3.0])
     assert not hasattr(f, "n_targets_") and not hasattr(f, "level_")
+
+
+def test_dated_covariates_must_be_dated_at_the_forecast_steps():
+    months = pd.period_range("2020-01", periods=40, freq="M")
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame({"x": rng.normal(size=40)}, index=months)
+    y = pd.Series(np.cumsum(rng.normal(size=40)) + 3 * x["x"].to_numpy(), index=months, name="y")
+    f = ridge().fit(y, X=x)
+    ahead = pd.DataFrame({"x": [0.5, 1.0]}, index=pd.period_range("2023-05", periods=2, freq="M"))
+    np.testing.assert_allclose(f.predict(2, X=ahead), f.predict(2, X=ahead.to_numpy()))  # arrays: the row rule
+    past = ahead.set_axis(pd.period_range("2022-01", periods=2, freq="M"))
+    with pytest.raises(ValueError, match="X is dated 2022-01 to 2022-02, but the forecast's steps are 2023-05 to 2023-06"):
+        f.predict(2, X=past)
+    with pytest.raises(ValueError, match="right after the series' last date 2023-04"):
+        f.predict_interval(2, X=past)

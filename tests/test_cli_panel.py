@@ -20,7 +20,7 @@ def _csv(tmp_path, frame):
         (pd.DataFrame({"shop": ["a", "a"], "when": [1, 2], "sales": [1.0, 2.0]}), [],
          "no column of .* reads as dates; name it with --date-col"),
         (pd.DataFrame({"shop": ["a", "a"], "day": ["2020-01-01", "2020-01-02"], "kind": ["x", "y"]}), [],
-         "no numeric column to forecast"),
+         "column 'kind' has a non-numeric value 'x' in data row 1"),
         (pd.DataFrame({"shop": ["a", "a"], "day": ["2020-01-01", "soon"], "sales": [1.0, 2.0]}), ["--date-col", "day"],
          "column 'day' has a value that is not a date, 'soon', in data row 2"),
         (pd.DataFrame({"shop": ["a", "a"], "day": ["2020-01-01", "2020-01-02"], "sales": [1.0, 2.0]}),

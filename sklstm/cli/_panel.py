@@ -1,75 +1,103 @@
-"""``sklstm forecast --id-col ID``: a long CSV of many series, one global model (:class:`GlobalLSTMForecaster`)."""
+"""``sklstm forecast|backtest --id-col ID``: a long CSV of many series, one global model (:class:`GlobalLSTMForecaster`)."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import sys
 from typing import Any
 
-__all__ = ["forecast_panel"]
+from ._data import CLIError, PanelInput, load_panel, say, split_names
+from ._progress import forecaster_verbosity, progress
+from ._startup import import_tensorflow_quietly
+
+__all__ = ["backtest_panel", "forecast_panel"]
 
 
-def _panel_columns(df: Any, args: argparse.Namespace) -> tuple[str, str, str]:
-    """The id, date and value columns of a long CSV: as given, else ``ds``/``y`` or the first that fit."""
-    import pandas as pd
+def _checked_panel(args: argparse.Namespace) -> PanelInput:
+    """The panel and its plot's series, every option checked before TensorFlow is imported."""
+    from ._main import _check_outputs
 
-    columns = list(df.columns)
-    for flag, name in (("--id-col", args.id_col), ("--date-col", args.date_col), ("--target", args.target)):
-        if name is not None and name not in columns:
-            raise ValueError(f"{flag} {name!r} is not a column of {args.csv}; columns: {columns}")
-    others = [c for c in columns if c != args.id_col]
-    date_col = args.date_col or ("ds" if "ds" in others else next(
-        (c for c in others if pd.to_datetime(df[c].astype(str), errors="coerce", format="mixed").notna().all()
-         and df[c].dtype.kind in "OSU"), None))
-    if date_col is None:
-        raise ValueError(f"no column of {args.csv} reads as dates; name it with --date-col (columns: {columns})")
-    rest = [c for c in others if c != date_col]
-    target = args.target or ("y" if "y" in rest else next((c for c in rest if df[c].dtype.kind in "fiu"), None))
-    if target is None:
-        raise ValueError(f"no numeric column to forecast in {args.csv}; name it with --target (columns: {columns})")
-    return args.id_col, date_col, target
-
-
-def read_long_csv(args: argparse.Namespace, read_csv: Any) -> tuple[Any, tuple[str, str, str]]:
-    """The long panel of ``args.csv`` with parsed dates, and its id, date and value column names."""
-    import pandas as pd
-
-    df = read_csv(args.csv)
-    id_col, date_col, target = _panel_columns(df, args)
-    if df[date_col].dtype.kind in "OSU":
-        dates = pd.to_datetime(df[date_col].astype(str), errors="coerce", format="mixed")
-        if dates.isna().any():
-            row = int(dates.isna().to_numpy().argmax())
-            raise ValueError(f"column {date_col!r} has a value that is not a date, {df[date_col].iloc[row]!r}, "
-                             f"in data row {row + 1}")
-        df[date_col] = dates
-    return df, (id_col, date_col, target)
+    if args.model != "vanilla":
+        raise CLIError(f"--model {args.model} is for a single series; with --id-col the global model trains the "
+                       "vanilla network")
+    if args.window != "expanding":
+        raise CLIError("--window sliding is for a single series; a panel backtest uses expanding windows")
+    _check_outputs(args)
+    data = load_panel(args)
+    series = set(data.frame[data.id_col])
+    unknown = [key for key in split_names(args.plot_ids) if key not in {str(s) for s in series}]
+    if unknown:
+        raise CLIError(f"--plot-ids {', '.join(unknown)}: no such series in {args.csv}")
+    say(f"{len(series)} series in {args.csv} ({data.id_col!r}, dates {data.date_col!r}, values {data.target!r}): "
+        "one global model")
+    return data
 
 
-def forecast_panel(args: argparse.Namespace, read_csv: Any, write_table: Any, verbose: int) -> int:
-    """Fit one global model on every series of a long CSV; print each series' forecast and interval."""
+def _forecaster(args: argparse.Namespace, data: PanelInput) -> Any:
+    import_tensorflow_quietly()  # before anything imports TensorFlow: the command's stderr is for its own messages
     from sklearn.base import clone
 
     from ..forecasting._global import GlobalLSTMForecaster, default_network
 
-    if args.csv is None:
-        raise ValueError("--id-col needs a CSV file of many series in long format (id, date, value columns)")
-    if args.model != "vanilla":
-        raise ValueError(f"--model {args.model} is for a single series; with --id-col the global model trains the "
-                         "vanilla network")
-    frame, (id_col, date_col, target) = read_long_csv(args, read_csv)
     network = None if args.epochs is None else clone(default_network()).set_params(epochs=args.epochs)
-    forecaster = GlobalLSTMForecaster(
+    return GlobalLSTMForecaster(
         network, n_steps_in="auto" if args.n_steps_in is None else args.n_steps_in, horizon=args.horizon,
-        n_models=2 if args.n_models is None else args.n_models,
-        id_col=id_col, time_col=date_col, target_col=target, random_state=args.random_state, verbose=verbose,
+        season_length=args.season_length or "auto", n_models=2 if args.n_models is None else args.n_models,
+        id_col=data.id_col, time_col=data.date_col, target_col=data.target, random_state=args.random_state,
+        verbose=forecaster_verbosity(args.verbose),
     )
-    print(f"sklstm: {frame[id_col].nunique()} series in {args.csv} ({id_col!r}, dates {date_col!r}, values "
-          f"{target!r}): one global model", file=sys.stderr)
-    with contextlib.redirect_stdout(sys.stderr):  # progress bars are diagnostics: stdout holds the result only
-        table = forecaster.fit(frame).predict_interval(args.horizon, coverage=args.coverage)
+
+
+def _plot(args: argparse.Namespace, data: PanelInput, forecast: Any, title: str, by: str | None = None) -> None:
+    from ..plotting import plot_panel
+
+    keys = {str(key): key for key in data.frame[data.id_col]}
+    ids = [keys[name] for name in split_names(args.plot_ids)] or None
+    plot_panel(data.frame, forecast, ids, id_col=data.id_col, time_col=data.date_col, target_col=data.target, by=by,
+               n_last=8 * args.horizon, title=title).savefig(args.plot)
+
+
+def forecast_panel(args: argparse.Namespace, write_table: Any) -> int:
+    """Fit one global model on every series of a long CSV; print each series' forecast and interval."""
+    data = _checked_panel(args)
+    with progress(args.verbose):
+        forecaster = _forecaster(args, data).fit(data.frame, data.static)
+        table = forecaster.predict_interval(args.horizon, coverage=args.coverage)
     print(table.round(2).to_string(index=False))
     if args.output:
         write_table(table, args.output, index=False)
+    if args.plot:
+        _plot(args, data, table, f"{data.target}: {args.horizon}-step forecasts")
     return 0
+
+
+def backtest_panel(args: argparse.Namespace, write_table: Any) -> int:
+    """Rolling-origin evaluation of the global model: one row per series and fold."""
+
+    from ..forecasting._backtesting import panel_backtest
+
+    data = _checked_panel(args)
+    with progress(args.verbose):
+        table = panel_backtest(_forecaster(args, data), data.frame, data.static, horizon=args.horizon,
+                               n_folds=args.folds, season_length=args.season_length or "auto")
+    print(table.round({"mae": 3, "mase": 3}).to_string(index=False))
+    print(f"mean MASE {table.attrs['mean_mase']:.3f} over {table['series'].nunique()} series and {args.folds} folds")
+    if args.output:
+        write_table(table, args.output, index=False)
+    if args.plot:
+        _plot(args, data, _fold_forecasts(table, data, args.horizon), f"{data.target}: backtest", by="fold")
+    return 0
+
+
+def _fold_forecasts(table: Any, data: PanelInput, horizon: int) -> Any:
+    """The backtest's forecasts as a long frame (id, date, value, fold), dated from the panel."""
+    import pandas as pd
+
+    dates = {key: rows[data.date_col].reset_index(drop=True) for key, rows in data.frame.groupby(data.id_col, sort=False)}
+    frames = []
+    for fold, rows in table.groupby("fold", sort=True):
+        for i, (key, start) in enumerate(zip(rows["series"], rows["test_start"])):
+            series_dates = dates[key]
+            first = int((series_dates == start).to_numpy().argmax())
+            frames.append(pd.DataFrame({data.id_col: key, data.date_col: series_dates[first : first + horizon],
+                                        data.target: table.attrs["forecasts"][fold][i], "fold": fold}))
+    return pd.concat(frames, ignore_index=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-__all__ = ["load_airline", "load_energy"]
+__all__ = ["load_airline", "load_energy", "load_lung_deaths"]
 
 
 def _pandas():
@@ -78,3 +78,28 @@ def load_energy() -> Any:
     df = _read("energy_demand.csv")
     df.index = pd.DatetimeIndex(pd.to_datetime(df.pop("date")), name="date", freq="D")
     return df.astype(float)
+
+
+def load_lung_deaths() -> Any:
+    """Monthly deaths from lung diseases in the UK, male and female, 1974 to 1979: a long panel of two series.
+
+    Measured data: R's ``mdeaths`` and ``fdeaths`` (Diggle, P. J. (1990),
+    *Time Series: A Biostatistical Introduction*, Oxford, table A.3), 72
+    months each, with a strong yearly season.
+
+    Returns
+    -------
+    pandas.DataFrame
+        144 rows in long format: ``sex`` (``"male"``, ``"female"``), ``month``
+        (the first day of the month) and ``deaths``.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_lung_deaths
+    >>> df = load_lung_deaths()
+    >>> df.shape, df["sex"].unique().tolist(), str(df["month"].iloc[0].date())
+    ((144, 3), ['male', 'female'], '1974-01-01')
+    """
+    pd = _pandas()
+    df = _read("lung_deaths.csv")
+    return df.assign(month=pd.to_datetime(df["month"], format="%Y-%m"), deaths=df["deaths"].astype(float))

@@ -165,7 +165,7 @@ class BaseForecaster(BaseEstimator):
         check_is_fitted(self, "n_targets_")
         horizon = self._check_horizon(horizon)
         history, index = self._history(last_window)
-        return self._wrap(self._forecast_from(history, horizon, self._check_future(X, horizon)), index=index)
+        return self._wrap(self._forecast_from(history, horizon, self._check_future(X, horizon, index)), index=index)
 
     def _forecast_from(self, history: SeriesData, horizon: int, future: np.ndarray | None) -> np.ndarray:
         raise NotImplementedError  # pragma: no cover - abstract
@@ -194,8 +194,8 @@ class BaseForecaster(BaseEstimator):
             )
         return int(horizon)
 
-    def _check_future(self, X: Any, horizon: int) -> np.ndarray | None:
-        """Validate the future covariates for a forecast of ``horizon`` steps."""
+    def _check_future(self, X: Any, horizon: int, index: Any = None) -> np.ndarray | None:
+        """Validate the future covariates for a forecast of ``horizon`` steps after ``index`` (dated ``X`` must follow it)."""
         if not self._uses_covariates:
             return None
         if not self.future_names_:
@@ -211,7 +211,23 @@ class BaseForecaster(BaseEstimator):
         values = self._columns(X, "X", self.future_names_, "X columns")
         if values.shape != (rows, len(self.future_names_)):
             raise ValueError(f"X must have shape ({rows}, {len(self.future_names_)}): predict needs {need}; got {values.shape}.")
+        self._check_future_dates(X, rows, index)
         return values
+
+    @staticmethod
+    def _check_future_dates(X: Any, rows: int, index: Any) -> None:
+        """Dated covariates of a forecast must be dated at its steps: the ``rows`` labels right after ``index``."""
+        import pandas as pd
+
+        dated = (pd.PeriodIndex, pd.DatetimeIndex)
+        if not (is_pandas(X) and isinstance(X.index, dated) and isinstance(index, dated)):
+            return  # plain arrays (or an undated series): the row rule alone
+        expected = future_index(index, rows)
+        if expected is None or X.index.equals(expected):
+            return
+        raise ValueError(f"X is dated {X.index[0]} to {X.index[-1]}, but the forecast's steps are {expected[0]} to "
+                         f"{expected[-1]}: pass the covariates of the forecast steps, starting right after the "
+                         f"series' last date {index[-1]}.")
 
     @staticmethod
     def _columns(obj: Any, name: str, expected: list, fitted_as: str) -> np.ndarray:

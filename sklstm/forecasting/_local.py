@@ -368,7 +368,7 @@ class LSTMForecaster(BaseForecaster):
         if method not in ("auto", "holdout", "refit"):
             raise ValueError(f"method must be 'auto', 'holdout' or 'refit', got {method!r}.")
         n_folds = check_positive_int(n_folds, "n_folds")
-        point = self._forecast_from(self._data, horizon, self._check_future(X, horizon))
+        point = self._forecast_from(self._data, horizon, self._check_future(X, horizon, self.index_))
         errors = None
         if method != "refit":
             errors = self._held_out_errors(horizon)

@@ -111,6 +111,12 @@ def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", targe
         try:
             y = column if isinstance(column, np.ndarray) and column.dtype == float else np.asarray(column, dtype=float)
         except (TypeError, ValueError) as exc:
+            if layout == "wide":
+                raise ValueError(
+                    f"Column {key!r} is not numeric. A wide panel has one numeric column per series; a long one has "
+                    f"an id column {id_col!r}, a time column {time_col!r} and a value column {target_col!r}: name "
+                    f"yours with id_col=, time_col= and target_col= (columns: {list(data.columns)})."
+                ) from exc
             raise ValueError(f"{name} has non-numeric values: {exc}") from exc
         if not np.all(np.isfinite(y)):
             raise ValueError(f"{name} has a missing or infinite value at {index[int(np.flatnonzero(~np.isfinite(y))[0])]}"

@@ -1,0 +1,409 @@
+"""Reading the command's CSV files: one series with its covariates, or a long CSV of many series.
+
+pandas and numpy only (no TensorFlow): every problem in the data is found, and
+named by its column, row or date, before any fitting. ``--fill`` fills date
+gaps and empty cells; a cell that holds text stays an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+import sys
+from typing import Any
+
+import numpy as np
+
+from ..forecasting._series import frequency, future_index
+
+__all__ = ["CLIError", "PanelInput", "SeriesInput", "load_panel", "load_series", "read_csv", "split_names"]
+
+
+class CLIError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+@dataclasses.dataclass
+class SeriesInput:
+    """One series: its history ``y``, future-known covariates ``X`` over it, and ``X_future`` after it."""
+
+    y: Any
+    X: Any = None
+    X_future: Any = None
+
+
+@dataclasses.dataclass
+class PanelInput:
+    """A long panel with parsed dates and filled gaps, its column names, and static covariates per series."""
+
+    frame: Any
+    id_col: str
+    date_col: str
+    target: str
+    static: Any = None
+
+
+def say(message: str) -> None:
+    """A diagnostic on stderr (the command's stdout holds its result only)."""
+    print(f"sklstm: {message}", file=sys.stderr, flush=True)
+
+
+def split_names(text: str | None) -> list[str]:
+    """``"promo, price"`` as ``["promo", "price"]`` (an option naming columns)."""
+    return [] if text is None else [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _pandas() -> Any:
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - only without pandas
+        raise CLIError('this command needs pandas: pip install "sklstm[pandas]"') from exc
+    return pd
+
+
+def read_csv(path: str) -> Any:
+    """The CSV at ``path`` as a DataFrame of text and numbers; a missing, empty or unreadable file is a CLIError."""
+    pd = _pandas()
+    if "://" in path:
+        raise CLIError(f"{path} looks like a URL; sklstm reads local files only (download it first)")
+    try:
+        df = pd.read_csv(path)  # compressed local files (.gz, .bz2, .zip, .xz, .zst) are read too
+    except FileNotFoundError:
+        raise CLIError(f"no such file: {path}") from None
+    except pd.errors.EmptyDataError:
+        raise CLIError(f"{path} is empty: expected a header row and data rows") from None
+    except IsADirectoryError:
+        raise CLIError(f"{path} is a directory, not a CSV file") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
+        raise CLIError(f"cannot read {path} as CSV: {exc}") from None
+    if len(df) == 0:
+        raise CLIError(f"{path} has a header but no data rows")
+    return df
+
+
+# ----------------------------------------------------------------------------- dates
+_ISO = r"^\d{4}-\d{2}(-\d{2})?([ T]\d{2}:\d{2}(:\d{2})?)?$"  # 2022-01-31, 2022-01-31 10:00, 2022-01
+_NUMERIC_DAY = r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$"  # 02/01/2023, 2.1.23: day or month first
+
+
+def _text(column: Any) -> Any:
+    return column.astype(str).str.strip()
+
+
+def looks_like_dates(column: Any) -> bool:
+    """True when every value of a text column reads as an ISO date or a numeric day/month/year date."""
+    pd = _pandas()
+    if column.dtype.kind not in "OSU":
+        return False
+    text = _text(column)
+    if text.str.match(_ISO).all():
+        return bool(pd.to_datetime(text, errors="coerce", format="ISO8601").notna().all())
+    return bool(text.str.match(_NUMERIC_DAY).all())
+
+
+def _numeric_day(text: Any, dayfirst: bool) -> Any:
+    """Numeric dates read day first or month first (NaT where that reading is no date)."""
+    pd = _pandas()
+    parts = text.str.extract(_NUMERIC_DAY)
+    first, second, year = parts[0].astype(int), parts[2].astype(int), parts[3]
+    year = year.astype(int).where(year.str.len() == 4, 2000 + year.astype(int))
+    day, month = (first, second) if dayfirst else (second, first)
+    return pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
+
+
+def _regular(dates: Any) -> bool:
+    return bool(dates.notna().all() and dates.is_monotonic_increasing and dates.is_unique)
+
+
+def parse_dates(column: Any, name: str, dayfirst: bool) -> Any:
+    """The dates of ``column`` (a Series of datetimes); an unreadable value is a CLIError naming its row.
+
+    ISO dates (``2023-01-31``, ``2023-01``) read as such. Numeric dates
+    (``02/01/2023``) read month first unless ``dayfirst``; when only the
+    day-first reading gives increasing dates, the error says ``--dayfirst``,
+    and when both readings do, a note on stderr says which one was used.
+    """
+    pd = _pandas()
+    if column.dtype.kind == "M":
+        return column
+    text = _text(column)
+    if text.str.match(_NUMERIC_DAY).all():
+        dates = _numeric_day(text, dayfirst)
+        other = _numeric_day(text, not dayfirst)
+        differ = np.flatnonzero((dates != other).to_numpy())
+        example = int(differ[0]) if len(differ) else 0  # a value the two readings tell apart
+        if not dayfirst and not _regular(dates) and _regular(other):
+            raise CLIError(f"the dates in {name!r} read day first ({text.iloc[example]} is "
+                           f"{other.iloc[example]:%-d %B %Y}): pass --dayfirst")
+        if not dayfirst and _regular(dates) and _regular(other) and len(differ):
+            say(f"the dates in {name!r} read month first ({text.iloc[example]} is {dates.iloc[example]:%-d %B %Y}); "
+                "pass --dayfirst if they are day first")
+    elif text.str.match(_ISO).all():
+        dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    else:
+        dates = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=dayfirst)
+    if dates.isna().any():
+        row = int(np.flatnonzero(dates.isna())[0])
+        raise CLIError(f"column {name!r} has a value that is not a date, {column.iloc[row]!r}, in data row {row + 1}")
+    return dates
+
+
+_PERIODS = ("W", "M", "Q", "A", "Y")  # frequencies printed as periods (2024-05), not timestamps
+
+
+def _grid(index: Any) -> Any:
+    """The regular dates from ``index[0]`` to ``index[-1]`` that hold every date of ``index`` (month ends and
+    starts, quarters, years, weeks, else the greatest common step), or None when only a far denser grid would."""
+    pd = _pandas()
+    first = index[0]
+    calendar = ["MS", "ME", "QS", "QE", "YS", "YE", f"W-{first.day_name()[:3].upper()}"]
+    for freq in calendar:
+        grid = pd.date_range(first, index[-1], freq=freq)
+        if len(grid) and grid[0] == first and grid[-1] == index[-1] and index.isin(grid).all():
+            return grid
+    step = int(np.gcd.reduce(np.diff(index.asi8)))
+    grid = pd.date_range(first, index[-1], freq=pd.Timedelta(step, "ns"))
+    return grid if len(grid) <= 10 * len(index) else None
+
+
+def _dated(df: Any, dates: Any, name: str, fill: str, source: str, of: str = "") -> Any:
+    """``df`` indexed by its regularly spaced ``dates``, date gaps as empty rows when ``fill`` asks for it.
+
+    ``source`` names the data in messages (the file, or a series); ``of`` follows the column's name in them.
+    """
+    pd = _pandas()
+    if len(dates) < 3:
+        raise CLIError(f"{source} has {len(dates)} data row(s): too short to read a frequency or forecast from")
+    if dates.duplicated().any():
+        raise CLIError(f"--date-col {name!r} repeats the date {dates[dates.duplicated()].iloc[0].date()}{of}; "
+                       "aggregate the rows of each date first")
+    if not dates.is_monotonic_increasing:
+        raise CLIError(f"the dates in {name!r}{of} are not in increasing order (newest first?); "
+                       "sort the file by date")
+    df = df.set_axis(pd.DatetimeIndex(dates, name=name), axis=0)
+    freq = frequency(df.index)
+    if freq is None:
+        grid = _grid(df.index)
+        if fill == "none" or grid is None:
+            if grid is None:  # the first step unlike the most common one
+                steps = np.diff(df.index.asi8)
+                values, counts = np.unique(steps, return_counts=True)
+                bad = int(np.flatnonzero(steps != values[counts.argmax()])[0])
+            else:  # the date before the first one missing from the grid
+                bad = int(np.flatnonzero(grid[: len(df)] != df.index)[0]) - 1
+            raise CLIError(f"dates in {name!r}{of} are not regularly spaced (gap or uneven step after "
+                           f"{df.index[max(bad, 0)].date()}); "
+                           + ("fill the gaps with --fill interpolate or --fill ffill" if grid is not None else
+                              "no regular frequency holds them all"))
+        df = df.reindex(grid.rename(name))
+        freq = frequency(df.index)
+    df.index = pd.DatetimeIndex(df.index, freq=freq)
+    if freq is not None and freq.freqstr.lstrip("0123456789")[:1] in _PERIODS:
+        df.index = df.index.to_period()
+    return df
+
+
+# ----------------------------------------------------------------------------- values
+def numbers(column: Any, name: str, where: Any = None) -> Any:
+    """``column`` as floats, empty cells NaN; a cell of text is a CLIError naming the column, row and value."""
+    pd = _pandas()
+    values = pd.to_numeric(column, errors="coerce")
+    text = column.notna() & values.isna() & (_text(column) != "")
+    if text.any():
+        row = int(np.flatnonzero(text)[0])
+        raw = str(column.iloc[row]).strip()
+        hint = ""
+        if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", raw):
+            hint = "; remove the thousands separators"
+        elif looks_like_dates(column.iloc[row : row + 1].astype(str)):
+            hint = f"; it looks like a date: pass --date-col {name}"
+        at = f"in data row {row + 1}" if where is None else f"at {where[row]}"
+        raise CLIError(f"column {name!r} has a non-numeric value {raw!r} {at}{hint}")
+    return values.astype(float)
+
+
+def filled(values: Any, name: str, fill: str, where: Any = None) -> Any:
+    """``values`` with empty cells filled as ``--fill`` says; without it, an empty cell is a CLIError naming it."""
+    if fill == "interpolate":
+        values = values.interpolate(limit_direction="both")
+    elif fill == "ffill":
+        values = values.ffill().bfill()
+    if values.isna().any():
+        row = int(np.flatnonzero(values.isna())[0])
+        at = f"in data row {row + 1}" if where is None else f"at {where[row]}"
+        raise CLIError(f"column {name!r} has a missing value {at}; fill missing values with --fill interpolate or "
+                       "--fill ffill")
+    return values
+
+
+# ----------------------------------------------------------------------------- one series
+def _columns_exist(columns: list, flags: list[tuple[str, Any]], path: str) -> None:
+    for flag, names in flags:
+        for name in [names] if isinstance(names, str) else names or []:
+            if name not in columns:
+                raise CLIError(f"{flag} {name!r} is not a column of {path}; columns: {columns}")
+
+
+def find_date_column(df: Any) -> str | None:
+    """The first column when it holds dates (used without --date-col, and said on stderr)."""
+    first = df.columns[0] if len(df.columns) > 1 else None
+    if first is not None and looks_like_dates(df[first]):
+        say(f"using column {first!r} as the dates (pass --date-col to choose another)")
+        return first
+    return None
+
+
+def _ignored(columns: list, used: set, hint: str) -> None:
+    ignored = [str(c) for c in columns if c not in used]
+    if ignored:
+        say(f"ignored columns: {', '.join(ignored)} ({hint})")
+
+
+def load_series(args: argparse.Namespace) -> SeriesInput:
+    """The series of ``args.csv`` (or the bundled airline data), its covariates and their future values."""
+    pd = _pandas()
+    covariates = split_names(args.future_cols)
+    if args.csv is None:
+        if covariates or args.future:
+            raise CLIError("--future-cols and --future need a CSV file holding the series and its covariates")
+        from ..datasets import load_airline
+
+        return SeriesInput(load_airline())
+    if args.future and not covariates:
+        raise CLIError("--future gives the future values of covariates: name them with --future-cols")
+    df = read_csv(args.csv)
+    _columns_exist(list(df.columns), [("--date-col", args.date_col), ("--target", args.target),
+                                      ("--future-cols", covariates)], args.csv)
+    date_col = args.date_col if args.date_col is not None else find_date_column(df)
+    target = args.target or next((c for c in df.columns if c != date_col and c not in covariates), None)
+    if target is None:
+        raise CLIError(f"{args.csv} has no column to forecast besides the dates and covariates")
+    if target in covariates or target == date_col:
+        raise CLIError(f"--target {target!r} is also named as {'the dates' if target == date_col else 'a covariate'}")
+    _ignored(list(df.columns), {date_col, target, *covariates}, "name future-known covariates with --future-cols")
+    table = df[[target, *covariates]]
+    if date_col is not None:
+        table = _dated(table, parse_dates(df[date_col], date_col, args.dayfirst), date_col, args.fill, args.csv)
+    else:
+        table = table.set_axis(pd.RangeIndex(len(table)), axis=0)
+    where = None if date_col is None else table.index
+    y = numbers(table[target], target, where)
+    n_history = len(y)
+    if covariates:  # rows after the target's last value hold the covariates of the forecast steps
+        seen = np.flatnonzero(y.notna().to_numpy())
+        n_history = int(seen[-1]) + 1 if len(seen) else 0
+    if n_history == 0:
+        raise CLIError(f"column {target!r} has no values")
+    series = filled(y.iloc[:n_history], target, args.fill, where).rename(target)
+    if not covariates:
+        return SeriesInput(series)
+    X = pd.DataFrame({c: filled(numbers(table[c].iloc[:n_history], c, where), c, args.fill, where)
+                      for c in covariates})
+    later = table[covariates].iloc[n_history:]
+    if args.future:
+        if len(later):
+            raise CLIError(f"{args.csv} has {len(later)} row(s) after the last value of {target!r} and --future "
+                           "gives the future covariates too: use one or the other")
+        later = _future_file(args, covariates, date_col, series.index)
+    return SeriesInput(series, X, later)
+
+
+def _future_file(args: argparse.Namespace, covariates: list[str], date_col: str | None, index: Any) -> Any:
+    """The covariates' future values from ``--future FILE``, indexed like the series."""
+    pd = _pandas()
+    df = read_csv(args.future)
+    _columns_exist(list(df.columns), [("--future-cols", covariates)], args.future)
+    if date_col is None:
+        return df[covariates].set_axis(pd.RangeIndex(index.stop, index.stop + len(df)), axis=0)
+    name = date_col if date_col in df.columns else find_date_column(df)
+    if name is None:
+        raise CLIError(f"--future {args.future} has no date column {date_col!r}")
+    dates = parse_dates(df[name], name, args.dayfirst)
+    table = df[covariates].set_axis(pd.DatetimeIndex(dates, name=date_col), axis=0)
+    if isinstance(index, pd.PeriodIndex):
+        table.index = table.index.to_period(index.freq)
+    return table
+
+
+def future_covariates(data: SeriesInput, horizon: int) -> Any:
+    """The covariates of the ``horizon`` forecast steps; a missing one is a CLIError naming the column and date."""
+    pd = _pandas()
+    if data.X is None:
+        return None
+    expected = future_index(data.y.index, horizon)
+    later = data.X_future
+    if later is None or expected is None:  # pragma: no cover - load_series always sets both
+        raise CLIError("no future values of the covariates")
+    first = later.index[0] if len(later) else None
+    if len(later) and later.index[0] <= data.y.index[-1]:
+        raise CLIError(f"the future covariates start at {first}, not after the series' last date "
+                       f"{data.y.index[-1]}")
+    later = later[~later.index.duplicated()].reindex(expected)
+    for name in later.columns:
+        values = pd.to_numeric(later[name], errors="coerce")
+        if values.isna().any():
+            when = expected[int(np.flatnonzero(values.isna())[0])]
+            raise CLIError(f"covariate {name!r} has no future value for {when}: a {horizon}-step forecast needs "
+                           f"its values for {expected[0]} to {expected[-1]} (rows after the last value of "
+                           f"{data.y.name!r}, or --future FILE)")
+        later[name] = values.astype(float)
+    return later
+
+
+# ----------------------------------------------------------------------------- panels
+def _panel_columns(df: Any, args: argparse.Namespace) -> tuple[str, str, str]:
+    """The id, date and value columns of a long CSV: as given, else ``ds``/``y`` or the first that fit."""
+    columns = list(df.columns)
+    _columns_exist(columns, [("--id-col", args.id_col), ("--date-col", args.date_col), ("--target", args.target)],
+                   args.csv)
+    others = [c for c in columns if c != args.id_col]
+    date_col = args.date_col or ("ds" if "ds" in others else next(
+        (c for c in others if looks_like_dates(df[c].astype(str)) and df[c].dtype.kind in "OSU"), None))
+    if date_col is None:
+        raise CLIError(f"no column of {args.csv} reads as dates; name it with --date-col (columns: {columns})")
+    rest = [c for c in others if c != date_col]
+    target = args.target or ("y" if "y" in rest else next(iter(rest), None))
+    if target is None:
+        raise CLIError(f"no column to forecast in {args.csv} besides the ids and dates (columns: {columns})")
+    return args.id_col, date_col, target
+
+
+def _static(df: Any, id_col: str, names: list[str]) -> Any:
+    """The columns ``names`` of a long CSV as one row per series; a value that changes within a series is a CLIError."""
+    if not names:
+        return None
+    table = df[[id_col, *names]]
+    for name in names:
+        numbers(table[name], name)
+        changing = table.groupby(id_col, sort=False)[name].nunique(dropna=False) > 1
+        if changing.any():
+            raise CLIError(f"--static-cols {name!r} changes within series {changing.index[changing.argmax()]!r}: "
+                           "a static covariate holds one value per series")
+    return table.groupby(id_col, sort=False).first()
+
+
+def load_panel(args: argparse.Namespace) -> PanelInput:
+    """The long CSV of ``args.csv``: dates parsed, each series regular (gaps filled with ``--fill``), values checked."""
+    pd = _pandas()
+    if args.csv is None:
+        raise CLIError("--id-col needs a CSV file of many series in long format (id, date, value columns)")
+    if split_names(args.future_cols) or args.future:
+        raise CLIError("--future-cols with --id-col: the global model takes no time-varying covariates yet; "
+                       "give per-series constants with --static-cols")
+    df = read_csv(args.csv)
+    id_col, date_col, target = _panel_columns(df, args)
+    static_cols = split_names(args.static_cols)
+    _columns_exist(list(df.columns), [("--static-cols", static_cols)], args.csv)
+    _ignored(list(df.columns), {id_col, date_col, target, *static_cols},
+             "name per-series constants with --static-cols")
+    dates = parse_dates(df[date_col], date_col, args.dayfirst)
+    values = numbers(df[target], target)
+    parts = []
+    for key, rows in pd.DataFrame({date_col: dates, target: values}).groupby(df[id_col], sort=False):
+        series = _dated(rows[[target]], rows[date_col], date_col, args.fill, f"series {key!r}", f" (series {key!r})")
+        series[target] = filled(series[target], target, args.fill, [f"{key!r} {d}" for d in series.index])
+        index = series.index.to_timestamp() if isinstance(series.index, pd.PeriodIndex) else series.index
+        parts.append(pd.DataFrame({id_col: key, date_col: index, target: series[target].to_numpy()}))
+    frame = pd.concat(parts, ignore_index=True)
+    return PanelInput(frame, id_col, date_col, target, _static(df, id_col, static_cols))

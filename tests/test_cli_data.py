@@ -1,0 +1,207 @@
+"""The command's CSV reading (``sklstm/cli/_data.py``), in process: every problem named before any fitting."""
+
+import os
+import stat
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklstm.cli import main
+from sklstm.cli._data import CLIError, future_covariates, load_panel, load_series
+from sklstm.cli._main import build_parser, write_table
+
+
+def args_of(*argv, command="forecast"):
+    return build_parser().parse_args([command, *map(str, argv)])
+
+
+@pytest.fixture
+def promo_csv(tmp_path):
+    """60 days of sales with a planned promo, then 7 rows holding only the promo, and a column to ignore."""
+    days = pd.date_range("2020-01-01", periods=67, freq="D")
+    promo = (np.arange(67) % 5 == 0).astype(int)
+    sales = 100.0 + 30 * promo + np.arange(67)
+    frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "sales": sales, "promo": promo, "note": "x"})
+    frame.loc[60:, "sales"] = np.nan
+    path = tmp_path / "sales.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_rows_after_the_last_value_hold_the_future_covariates(promo_csv, capsys):
+    path, frame = promo_csv
+    data = load_series(args_of(path, "--future-cols", "promo"))
+    assert len(data.y) == 60 and data.y.name == "sales" and data.X.shape == (60, 1)
+    future = future_covariates(data, 7)
+    assert str(future.index[0].date()) == "2020-03-01" and len(future) == 7
+    np.testing.assert_array_equal(future["promo"], frame["promo"].iloc[60:])
+    err = capsys.readouterr().err
+    assert "ignored columns: note (name future-known covariates with --future-cols)" in err
+
+
+def test_future_values_from_a_second_csv(promo_csv, tmp_path):
+    path, frame = promo_csv
+    frame.iloc[:60].to_csv(path, index=False)
+    future_csv = tmp_path / "future.csv"
+    frame.iloc[60:][["date", "promo"]].to_csv(future_csv, index=False)
+    data = load_series(args_of(path, "--future-cols", "promo", "--future", future_csv))
+    np.testing.assert_array_equal(future_covariates(data, 7)["promo"], frame["promo"].iloc[60:])
+    frame.iloc[50:57][["date", "promo"]].to_csv(future_csv, index=False)  # dated in the past
+    data = load_series(args_of(path, "--future-cols", "promo", "--future", future_csv))
+    with pytest.raises(CLIError, match="the future covariates start at 2020-02-20 00:00:00, not after the series' last"):
+        future_covariates(data, 7)
+
+
+def test_a_missing_future_value_names_the_column_and_date(promo_csv):
+    path, _ = promo_csv
+    data = load_series(args_of(path, "--future-cols", "promo"))
+    with pytest.raises(CLIError, match="covariate 'promo' has no future value for 2020-03-08 00:00:00: a 8-step"):
+        future_covariates(data, 8)
+
+
+def test_forecast_checks_the_future_covariates_before_any_fitting(promo_csv, capsys):
+    path, _ = promo_csv
+    assert main(["forecast", str(path), "--future-cols", "promo", "--horizon", "30"]) == 2
+    assert "covariate 'promo' has no future value for 2020-03-08" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--future-cols", "price"], "--future-cols 'price' is not a column of"),
+    (["--future-cols", "promo", "--target", "promo"], "--target 'promo' is also named as a covariate"),
+    (["--future", "f.csv"], "--future gives the future values of covariates: name them with --future-cols"),
+])
+def test_covariate_options_are_checked(promo_csv, capsys, argv, message):
+    path, _ = promo_csv
+    assert main(["forecast", str(path), *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_covariates_need_a_csv(capsys):
+    assert main(["backtest", "--future-cols", "promo"]) == 2
+    assert "--future-cols and --future need a CSV file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fill", ["none", "interpolate", "ffill"])
+@pytest.mark.parametrize("text, hint", [("1,234.5", "; remove the thousands separators"), ("closed", "")])
+def test_fill_never_turns_text_into_numbers(promo_csv, tmp_path, capsys, fill, text, hint):
+    _, frame = promo_csv
+    frame = frame.iloc[:60].astype({"sales": object})
+    frame.loc[4, "sales"] = text
+    frame.loc[9, "sales"] = None  # an empty cell: what --fill is for
+    path = tmp_path / "text.csv"
+    frame.to_csv(path, index=False)
+    assert main(["forecast", str(path), "--fill", fill]) == 2
+    assert f"column 'sales' has a non-numeric value {text!r} at 2020-01-05 00:00:00{hint}" in capsys.readouterr().err
+
+
+def test_fill_fills_empty_cells_of_the_target_and_covariates(promo_csv, tmp_path):
+    _, frame = promo_csv
+    frame = frame.iloc[:60].copy()
+    frame.loc[4, "sales"] = np.nan
+    frame.loc[6, "promo"] = np.nan
+    path = tmp_path / "gaps.csv"
+    frame.drop(index=[10]).to_csv(path, index=False)  # and a date gap
+    with pytest.raises(CLIError, match="not regularly spaced"):
+        load_series(args_of(path, "--future-cols", "promo"))
+    data = load_series(args_of(path, "--fill", "interpolate"))
+    assert len(data.y) == 60 and data.y.iloc[4] == pytest.approx((frame["sales"][3] + frame["sales"][5]) / 2)
+    assert data.y.iloc[10] == pytest.approx((frame["sales"][9] + frame["sales"][11]) / 2)
+    frame.to_csv(path, index=False)  # no date gap: the empty cell is the first problem
+    with pytest.raises(CLIError, match="column 'sales' has a missing value at 2020-01-05 00:00:00; fill"):
+        load_series(args_of(path, "--date-col", "date"))
+
+
+@pytest.fixture
+def dayfirst_csv(tmp_path):
+    days = pd.date_range("2023-01-01", periods=40, freq="D")
+    path = tmp_path / "dmy.csv"
+    pd.DataFrame({"day": days.strftime("%d/%m/%Y"), "sales": np.arange(40.0)}).to_csv(path, index=False)
+    return path
+
+
+def test_day_first_dates_parse_with_dayfirst_and_get_a_hint_without(dayfirst_csv, capsys):
+    y = load_series(args_of(dayfirst_csv, "--dayfirst")).y
+    assert str(y.index[1].date()) == "2023-01-02" and y.index.freqstr == "D"
+    assert "using column 'day' as the dates" in capsys.readouterr().err
+    assert main(["forecast", str(dayfirst_csv)]) == 2
+    assert "the dates in 'day' read day first (02/01/2023 is 2 January 2023): pass --dayfirst" in capsys.readouterr().err
+
+
+def test_dates_that_read_both_ways_say_which_was_used(tmp_path, capsys):
+    months = pd.date_range("2020-01-01", periods=12, freq="MS")  # 01/02/2020: 2 January or 1 February?
+    path = tmp_path / "ambiguous.csv"
+    pd.DataFrame({"when": months.strftime("%d/%m/%Y"), "v": np.arange(12.0)}).to_csv(path, index=False)
+    y = load_series(args_of(path)).y
+    assert str(y.index[1].date()) == "2020-01-02"  # month first, as numeric dates are read by default
+    assert "read month first (01/02/2020 is 2 January 2020); pass --dayfirst if" in capsys.readouterr().err
+    assert str(load_series(args_of(path, "--dayfirst")).y.index[1]) == "2020-02"  # monthly: periods
+
+
+def test_year_month_dates_are_monthly_periods(tmp_path):
+    path = tmp_path / "ym.csv"
+    pd.DataFrame({"month": [f"2020-{m:02d}" for m in range(1, 13)], "v": np.arange(12.0)}).to_csv(path, index=False)
+    assert load_series(args_of(path)).y.index.freqstr == "M"
+
+
+def test_output_csv_follows_the_umask(tmp_path):
+    old = os.umask(0o027)
+    try:
+        write_table(pd.DataFrame({"a": [1.0]}), str(tmp_path / "out.csv"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "out.csv").st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary file left
+
+
+# ----------------------------------------------------------------------------- panels
+@pytest.fixture
+def panel_csv(tmp_path):
+    months = pd.date_range("2018-01-01", periods=30, freq="MS")
+    frame = pd.concat([pd.DataFrame({"store": key, "month": months.strftime("%Y-%m-%d"),
+                                     "sales": level + np.arange(30.0), "size": size, "city": "x"})
+                       for key, level, size in (("a", 10.0, 1), ("b", 100.0, 3))], ignore_index=True)
+    return tmp_path / "stores.csv", frame
+
+
+def test_panel_gaps_and_empty_cells_are_filled_per_series(panel_csv, capsys):
+    path, frame = panel_csv
+    frame = frame.drop(index=[5, 40]).astype({"sales": object})
+    frame.loc[7, "sales"] = None
+    frame.to_csv(path, index=False)
+    with pytest.raises(CLIError, match=r"dates in 'month' \(series 'a'\) are not regularly spaced"):
+        load_panel(args_of(path, "--id-col", "store"))
+    data = load_panel(args_of(path, "--id-col", "store", "--fill", "interpolate", "--static-cols", "size"))
+    assert len(data.frame) == 60 and data.frame["sales"].notna().all()
+    np.testing.assert_allclose(data.frame["sales"], np.r_[10.0 + np.arange(30), 100.0 + np.arange(30)])
+    assert data.static["size"].tolist() == [1, 3]
+    assert "ignored columns: city (name per-series constants with --static-cols)" in capsys.readouterr().err
+    frame.loc[8, "sales"] = "closed"
+    frame.to_csv(path, index=False)
+    with pytest.raises(CLIError, match="column 'sales' has a non-numeric value 'closed' in data row 8"):
+        load_panel(args_of(path, "--id-col", "store", "--fill", "ffill"))
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--static-cols", "sales"], "--static-cols 'sales' changes within series 'a'"),
+    (["--static-cols", "region"], "--static-cols 'region' is not a column"),
+    (["--future-cols", "size"], "the global model takes no time-varying covariates yet"),
+    (["--plot", "p.png", "--plot-ids", "a,zz"], "--plot-ids zz: no such series"),
+    (["--window", "sliding"], "unrecognized arguments"),
+])
+def test_panel_options_are_checked_before_any_fitting(panel_csv, tmp_path, capsys, argv, message):
+    path, frame = panel_csv
+    frame.to_csv(path, index=False)
+    argv = [str(tmp_path / a) if a.endswith(".png") else a for a in argv]
+    try:
+        code = main(["forecast", str(path), "--id-col", "store", *argv])
+    except SystemExit as exit_info:  # argparse
+        code = exit_info.code
+    assert code == 2 and message in capsys.readouterr().err
+
+
+def test_panel_backtest_refuses_a_sliding_window(panel_csv, capsys):
+    path, frame = panel_csv
+    frame.to_csv(path, index=False)
+    assert main(["backtest", str(path), "--id-col", "store", "--window", "sliding"]) == 2
+    assert "--window sliding is for a single series" in capsys.readouterr().err
