@@ -58,9 +58,9 @@ def test_forecast_and_backtest_user_csv(user_csv):
         (
             lambda df: df.assign(sales=df["sales"].astype(object).where(df.index != 4, "abc")),
             [],
-            "non-numeric value 'abc' in data row 5",
+            "non-numeric value 'abc' at 2020-01-05",
         ),
-        (lambda df: df.assign(sales=df["sales"].where(df.index != 2)), [], "missing or non-numeric value 'nan' in data row 3"),
+        (lambda df: df.assign(sales=df["sales"].where(df.index != 2)), [], "column 'sales' has a missing value at 2020-01-03"),
         (lambda df: df.drop(index=[10, 11]), [], "not regularly spaced"),
         (lambda df: df.head(10), [], "y has 10 time steps, too"),
     ],
@@ -110,10 +110,14 @@ def test_backtest_bundled_airline_data():
 
 # ------------------------------------------------------- a Unix tool's manners
 def test_stdout_holds_only_the_result_and_progress_goes_to_stderr(tmp_path):
-    quiet = sklstm("forecast", "--n-models", "1", "--epochs", "5", "--horizon", "3")  # stderr is not a terminal
+    quiet = sklstm("forecast", "--n-models", "1", "--epochs", "5", "--horizon", "3", "--verbose", "0")
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stderr == "" and "\x1b" not in quiet.stdout and "epoch" not in quiet.stdout
     assert quiet.stdout.splitlines()[0].split() == ["passengers", "passengers_lower", "passengers_upper"]
+    logged = sklstm("forecast", "--n-models", "1", "--epochs", "5", "--horizon", "3")  # stderr is not a terminal
+    assert logged.stdout == quiet.stdout and "\x1b" not in logged.stderr and "\r" not in logged.stderr
+    assert logged.stderr.splitlines()[0].startswith("LSTMForecaster: 144 steps, season 12")  # plain lines, no bars
+    assert logged.stderr.splitlines()[-1].startswith("sklstm: season 12; member weights ridge ")
     loud = sklstm("forecast", "--n-models", "2", "--epochs", "5", "--horizon", "3", "--verbose", "1")
     assert loud.returncode == 0, loud.stderr
     assert loud.stdout.splitlines()[0] == quiet.stdout.splitlines()[0] and "epoch" not in loud.stdout
@@ -185,7 +189,7 @@ def test_output_never_overwrites_the_input_and_bad_paths_exit_2(user_csv, tmp_pa
     path, _ = user_csv
     before = path.read_bytes()
     out = sklstm("forecast", str(path), "--horizon", "2", "--n-steps-in", "7", "--output", str(path), *FAST)
-    assert out.returncode == 2 and "is the input CSV; refusing to overwrite it" in out.stderr
+    assert out.returncode == 2 and "is an input file; refusing to overwrite it" in out.stderr
     assert path.read_bytes() == before
     out = sklstm("forecast", str(path), "--horizon", "2", "--n-steps-in", "7", "--output", str(tmp_path / "no" / "f.csv"), *FAST)
     assert out.returncode == 2 and "does not exist" in out.stderr and "Traceback" not in out.stderr
@@ -272,3 +276,67 @@ def test_a_three_row_csv_exits_2_with_one_line(tmp_path):
     out = sklstm("forecast", str(path), "--horizon", "6", *FAST)
     assert out.returncode == 2 and "Traceback" not in out.stderr and "RuntimeWarning" not in out.stderr
     assert "error: The forecast is not finite" in out.stderr and "3 time steps" in out.stderr
+
+
+# ------------------------------------------------------- covariates and panels (issue 25)
+@pytest.fixture
+def promo_csv(tmp_path):
+    """A daily sales CSV with a weekly pattern and a planned promo; the last 7 rows hold only the promo."""
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2022-01-01", periods=127, freq="D")
+    promo = (rng.random(127) < 0.2).astype(int)
+    sales = 100 + 15 * np.sin(2 * np.pi * np.arange(127) / 7) + 40 * promo + rng.normal(0, 3, 127)
+    frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "sales": sales, "promo": promo, "store": "north"})
+    frame.loc[120:, "sales"] = np.nan
+    path = tmp_path / "sales.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_covariate_forecast_matches_the_python_api(promo_csv, tmp_path):
+    from sklstm import LSTMForecaster
+
+    path, frame = promo_csv
+    out = sklstm("forecast", str(path), "--future-cols", "promo", "--horizon", "7", "--n-models", "1", "--epochs", "3",
+                 "--output", str(tmp_path / "f.csv"))
+    assert out.returncode == 0, out.stderr
+    assert "ignored columns: store (name future-known covariates with --future-cols)" in out.stderr
+    cli = pd.read_csv(tmp_path / "f.csv", index_col=0)
+    index = pd.DatetimeIndex(pd.to_datetime(frame["date"]), name="date", freq="D")
+    y = pd.Series(frame["sales"].to_numpy(), index=index, name="sales")
+    X = frame[["promo"]].astype(float).set_axis(index)
+    forecaster = LSTMForecaster(horizon=7, n_models=1).set_params(estimator__epochs=3)
+    api = forecaster.fit(y.iloc[:120], X.iloc[:120]).predict_interval(7, X=X.iloc[120:])
+    np.testing.assert_allclose(cli.to_numpy(), api.to_numpy(), rtol=1e-6)
+    assert cli.index.tolist() == api.index.strftime("%Y-%m-%d").tolist()
+    assert "promo" in forecaster.future_names_
+
+
+def test_backtest_and_plot_a_long_csv(long_csv, tmp_path):
+    out = sklstm("backtest", str(long_csv), "--id-col", "store", "--horizon", "3", "--folds", "2", *FAST,
+                 "--plot", str(tmp_path / "b.png"))
+    assert out.returncode == 0, out.stderr
+    assert "mean MASE" in out.stdout and "over 3 series and 2 folds" in out.stdout
+    assert (tmp_path / "b.png").read_bytes()[:4] == b"\x89PNG"
+    out = sklstm("forecast", str(long_csv), "--id-col", "store", "--horizon", "2", *FAST, "--plot",
+                 str(tmp_path / "f.png"), "--plot-ids", "south,east")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_panel_forecast_prints_no_tensorflow_line(long_csv):
+    out = sklstm("forecast", str(long_csv), "--id-col", "store", "--horizon", "2", "--n-models", "1", "--epochs", "2")
+    assert out.returncode == 0, out.stderr
+    lines = out.stderr.splitlines()
+    assert lines and all(line.startswith(("sklstm: ", "GlobalLSTMForecaster: ")) for line in lines), out.stderr
+    assert not any(word in out.stderr.lower() for word in ("tensorflow", "cuda", "onednn", "absl"))
+
+
+@pytest.mark.parametrize("argv", [["forecast", "--horizon", "0"], ["forecast", "--coverage", "90"],
+                                  ["backtest", "--epochs", "-3"]])
+def test_bad_arguments_exit_2_before_tensorflow_is_imported(argv):
+    code = ("import sys\nfrom sklstm.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n"
+            "    print(e.code, 'tensorflow' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
+    assert out.stdout.split() == ["2", "False"], out.stderr
+    assert "Traceback" not in out.stderr

@@ -205,3 +205,13 @@ def test_panel_backtest_refuses_a_sliding_window(panel_csv, capsys):
     frame.to_csv(path, index=False)
     assert main(["backtest", str(path), "--id-col", "store", "--window", "sliding"]) == 2
     assert "--window sliding is for a single series" in capsys.readouterr().err
+
+
+def test_folds_longer_than_the_series_exit_2_before_any_fitting(promo_csv, panel_csv, capsys):
+    path, _ = promo_csv
+    assert main(["backtest", str(path), "--folds", "5", "--horizon", "12"]) == 2
+    assert "--folds 5 x --horizon 12 test the last 60 steps, but the series has 60 steps" in capsys.readouterr().err
+    path, frame = panel_csv
+    frame.to_csv(path, index=False)
+    assert main(["backtest", str(path), "--id-col", "store", "--folds", "3", "--horizon", "10"]) == 2
+    assert "but series 'a' has 30 steps" in capsys.readouterr().err

@@ -50,3 +50,10 @@ def test_bad_numbers_exit_2_before_any_work(capsys, args, message):
     with pytest.raises(SystemExit) as exit_info:
         main(args)
     assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_help_renders_percent_signs(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["forecast", "--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0 and "90% interval" in out and "%%" not in out

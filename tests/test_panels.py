@@ -84,3 +84,10 @@ def test_an_empty_panel_and_unknown_time_stamps_are_clear_errors():
         read_panel(pd.DataFrame(index=pd.RangeIndex(3)))
     with pytest.raises(ValueError, match="Cannot tell the time stamps after 'b'"):
         next_labels(pd.Index(["a", "b"]), 2)
+
+
+def test_a_long_frame_with_other_column_names_is_told_which_names_to_pass():
+    frame = pd.DataFrame({"store": ["a"] * 4, "date": pd.date_range("2020", periods=4).astype(str), "sales": 1.0})
+    with pytest.raises(ValueError, match=r"Column 'store' is not numeric\. .* a long one has an id column 'unique_id', "
+                       r"a time column 'ds' and a value column 'y': name yours with id_col=, time_col= and target_col="):
+        read_panel(frame)

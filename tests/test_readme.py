@@ -1,5 +1,6 @@
 """Every code block of the README runs on its own, in a fresh interpreter, as a reader would paste it."""
 
+import os
 import re
 import subprocess
 import sys
@@ -28,3 +29,21 @@ def test_block_runs_on_its_own(block, tmp_path):
         command = [sys.executable, str(path)]
     out = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+
+
+SHELL_BLOCKS = [b for b in re.findall(r"```bash\n(.*?)```", README.read_text(), flags=re.S) if "pip install" not in b]
+
+
+def test_readme_has_shell_examples_with_covariates_and_panels():
+    commands = "\n".join(SHELL_BLOCKS)
+    assert "--future-cols" in commands and "--id-col" in commands
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("block", SHELL_BLOCKS, ids=[f"shell{i}" for i in range(len(SHELL_BLOCKS))])
+def test_shell_block_runs_as_written(block, tmp_path):
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    out = subprocess.run(["bash", "-e", "-c", block], capture_output=True, text=True, cwd=tmp_path, env=env,
+                         timeout=900)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert out.stdout.strip() and "Traceback" not in out.stderr

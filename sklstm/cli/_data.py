@@ -289,12 +289,13 @@ def load_series(args: argparse.Namespace) -> SeriesInput:
         table = table.set_axis(pd.RangeIndex(len(table)), axis=0)
     where = None if date_col is None else table.index
     y = numbers(table[target], target, where)
-    n_history = len(y)
-    if covariates:  # rows after the target's last value hold the covariates of the forecast steps
-        seen = np.flatnonzero(y.notna().to_numpy())
-        n_history = int(seen[-1]) + 1 if len(seen) else 0
+    seen = np.flatnonzero(y.notna().to_numpy())  # rows after the last value hold the covariates of the forecast
+    n_history = int(seen[-1]) + 1 if len(seen) else 0
     if n_history == 0:
         raise CLIError(f"column {target!r} has no values")
+    if n_history < len(y) and not covariates:
+        say(f"the {len(y) - n_history} row(s) after the last value of {target!r} ({y.index[n_history]} on) are not "
+            "used: they can give future-known covariates named with --future-cols")
     series = filled(y.iloc[:n_history], target, args.fill, where).rename(target)
     if not covariates:
         return SeriesInput(series)

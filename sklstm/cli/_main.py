@@ -158,6 +158,7 @@ def _backtest(args: argparse.Namespace) -> int:
     from ..forecasting._backtesting import backtest
 
     data = _series(args)
+    check_folds(args, len(data.y), f"the series has {len(data.y)} steps")
     with progress(args.verbose):
         table = backtest(_forecaster(args), data.y, data.X, horizon=args.horizon, n_folds=args.folds,
                          window=args.window, season_length=args.season_length or "auto")
@@ -170,6 +171,14 @@ def _backtest(args: argparse.Namespace) -> int:
 
         plot_backtest(data.y, table, title=f"{data.y.name}: backtest").savefig(args.plot)
     return 0
+
+
+def check_folds(args: argparse.Namespace, length: int, what: str) -> None:
+    """Refuse folds that leave too little to train on, before TensorFlow is imported."""
+    tested = args.folds * args.horizon
+    if tested > length - 3:
+        raise CLIError(f"--folds {args.folds} x --horizon {args.horizon} test the last {tested} steps, but {what}: "
+                       "fewer folds or a shorter horizon")
 
 
 def _add_series_options(p: argparse.ArgumentParser) -> None:

@@ -74,8 +74,11 @@ def backtest_panel(args: argparse.Namespace, write_table: Any) -> int:
     """Rolling-origin evaluation of the global model: one row per series and fold."""
 
     from ..forecasting._backtesting import panel_backtest
+    from ._main import check_folds
 
     data = _checked_panel(args)
+    lengths = data.frame.groupby(data.id_col, sort=False).size()
+    check_folds(args, int(lengths.min()), f"series {lengths.idxmin()!r} has {lengths.min()} steps")
     with progress(args.verbose):
         table = panel_backtest(_forecaster(args, data), data.frame, data.static, horizon=args.horizon,
                                n_folds=args.folds, season_length=args.season_length or "auto")
