@@ -215,3 +215,36 @@ def test_folds_longer_than_the_series_exit_2_before_any_fitting(promo_csv, panel
     frame.to_csv(path, index=False)
     assert main(["backtest", str(path), "--id-col", "store", "--folds", "3", "--horizon", "10"]) == 2
     assert "but series 'a' has 30 steps" in capsys.readouterr().err
+
+
+def test_panel_rows_without_an_id_are_an_error(panel_csv, capsys):
+    path, frame = panel_csv
+    frame.loc[3, "store"] = None
+    frame.to_csv(path, index=False)
+    assert main(["forecast", str(path), "--id-col", "store"]) == 2
+    assert "--id-col 'store' is empty in data row 4 (1 row(s) in all)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, compressed", [("out.csv", False), ("out.csv.gz", True)])
+def test_output_is_compressed_as_its_extension_says(tmp_path, name, compressed):
+    write_table(pd.DataFrame({"a": [1.5]}), str(tmp_path / name), index=False)
+    assert ((tmp_path / name).read_bytes()[:2] == b"\x1f\x8b") is compressed
+    assert pd.read_csv(tmp_path / name)["a"].tolist() == [1.5]
+
+
+def test_output_onto_a_symbolic_link_writes_where_it_points(tmp_path):
+    (tmp_path / "real.csv").write_text("old")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "real.csv")
+    write_table(pd.DataFrame({"a": [2.0]}), str(tmp_path / "link.csv"), index=False)
+    assert (tmp_path / "link.csv").is_symlink() and pd.read_csv(tmp_path / "real.csv")["a"].tolist() == [2.0]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--plot", "{tmp}/f.xyz"], "--plot {tmp}/f.xyz: unknown image type 'xyz'; use one of"),
+    (["--plot", "{tmp}/f.png", "--output", "{tmp}/f.png"], "--plot and --output are the same file"),
+])
+def test_plot_paths_are_checked_before_any_fitting(promo_csv, tmp_path, capsys, argv, message):
+    path, _ = promo_csv
+    argv = [a.format(tmp=tmp_path) for a in argv]
+    assert main(["forecast", str(path), *argv]) == 2
+    assert message.format(tmp=tmp_path) in capsys.readouterr().err

@@ -91,3 +91,9 @@ def test_a_long_frame_with_other_column_names_is_told_which_names_to_pass():
     with pytest.raises(ValueError, match=r"Column 'store' is not numeric\. .* a long one has an id column 'unique_id', "
                        r"a time column 'ds' and a value column 'y': name yours with id_col=, time_col= and target_col="):
         read_panel(frame)
+
+
+def test_rows_without_an_id_are_an_error_not_dropped():
+    frame = pd.DataFrame({"unique_id": ["a", "a", None, "a"], "ds": pd.date_range("2020", periods=4), "y": 1.0})
+    with pytest.raises(ValueError, match=r"The id column 'unique_id' is missing in 1 row\(s\) \(first at position 2\)"):
+        read_panel(frame)

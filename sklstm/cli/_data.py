@@ -394,6 +394,10 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
                        "give per-series constants with --static-cols")
     df = read_csv(args.csv)
     id_col, date_col, target = _panel_columns(df, args)
+    if df[id_col].isna().any():
+        row = int(np.flatnonzero(df[id_col].isna())[0])
+        raise CLIError(f"--id-col {id_col!r} is empty in data row {row + 1} ({int(df[id_col].isna().sum())} row(s) in "
+                       "all): every row needs its series' id")
     static_cols = split_names(args.static_cols)
     _columns_exist(list(df.columns), [("--static-cols", static_cols)], args.csv)
     _ignored(list(df.columns), {id_col, date_col, target, *static_cols},

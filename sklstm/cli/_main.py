@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ._data import CLIError, SeriesInput, future_covariates, load_series, say
 from ._progress import forecaster_verbosity, progress
@@ -46,17 +46,27 @@ MODELS = {
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    """Refuse, before any fitting, an output or plot path that is the input or cannot be written."""
+    """Refuse, before any fitting, an output or plot path that is an input, the other output or not writable."""
     import importlib.util
     import os
 
-    if args.plot is not None and importlib.util.find_spec("matplotlib") is None:
-        raise CLIError('--plot needs matplotlib: pip install "sklstm[plot]"')
+    if args.plot is not None:
+        if importlib.util.find_spec("matplotlib") is None:
+            raise CLIError('--plot needs matplotlib: pip install "sklstm[plot]"')
+        from matplotlib.backend_bases import FigureCanvasBase
+
+        kinds = FigureCanvasBase.get_supported_filetypes()
+        kind = os.path.splitext(args.plot)[1].lstrip(".").lower()
+        if kind not in kinds:
+            raise CLIError(f"--plot {args.plot}: unknown image type {kind or '(no extension)'!r}; use one of "
+                           f"{', '.join(sorted(kinds))}")
+    if args.plot is not None and args.output is not None and os.path.realpath(args.plot) == os.path.realpath(args.output):
+        raise CLIError(f"--plot and --output are the same file {args.output}; give each its own")
     inputs = [path for path in (args.csv, getattr(args, "future", None)) if path is not None and os.path.exists(path)]
     for flag, path in (("--output", args.output), ("--plot", args.plot)):
         if path is None:
             continue
-        target = os.path.abspath(path)
+        target = os.path.realpath(path)  # a symbolic link: write where it points, keep the link
         if os.path.exists(target) and any(os.path.samefile(target, source) for source in inputs):
             raise CLIError(f"{flag} {path} is an input file; refusing to overwrite it")
         folder = os.path.dirname(target)
@@ -66,24 +76,36 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise CLIError(f"cannot write {flag} {path}: not a writable file path")
 
 
-def write_table(table, path: str, **to_csv) -> None:
-    """Write ``table`` to ``path`` atomically: a new file beside it (created under the user's umask), then a rename."""
+def write_file(path: str, flag: str, write: Callable[[str], None]) -> None:
+    """Write ``path`` atomically: ``write`` fills a new file beside it (its name keeps ``path``'s extensions, so
+    ``.csv.gz`` is compressed and ``.svg`` is an SVG; created under the user's umask), which then replaces it.
+    A symbolic link is kept: the file it points to is replaced."""
     import os
     import uuid
 
-    target = os.path.abspath(path)
-    tmp = os.path.join(os.path.dirname(target), f".sklstm-{uuid.uuid4().hex}.csv")
+    target = os.path.realpath(path)
+    tmp = os.path.join(os.path.dirname(target), f".sklstm-{uuid.uuid4().hex[:12]}-{os.path.basename(target)}")
     try:
-        handle = open(tmp, "x", newline="")  # mode 0o666 less the umask, as for any file the user writes
-    except OSError as exc:
-        raise CLIError(f"cannot write --output {path}: {exc.strerror}") from None
-    try:
-        with handle:
-            table.to_csv(handle, **to_csv)
+        write(tmp)
         os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    except OSError as exc:
+        raise CLIError(f"cannot write {flag} {path}: {exc.strerror}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_table(table, path: str, **to_csv) -> None:
+    """Write ``table`` to the CSV file ``path`` (compressed as its extension says), atomically."""
+    write_file(path, "--output", lambda tmp: table.to_csv(tmp, **to_csv))
+
+
+def save_figure(figure, path: str) -> None:
+    """Save ``figure`` to ``path`` (its type from the extension), atomically."""
+    import os
+
+    kind = os.path.splitext(path)[1].lstrip(".").lower()
+    write_file(path, "--plot", lambda tmp: figure.savefig(tmp, format=kind))
 
 
 def _forecaster(args: argparse.Namespace):
@@ -146,7 +168,7 @@ def _forecast(args: argparse.Namespace) -> int:
 
         point = table.iloc[:, 0]
         title = f"{data.y.name}: {args.horizon}-step forecast"
-        plot_forecast(data.y, point, table, title=title, history=8 * args.horizon).savefig(args.plot)
+        save_figure(plot_forecast(data.y, point, table, title=title, history=8 * args.horizon), args.plot)
     return 0
 
 
@@ -169,7 +191,7 @@ def _backtest(args: argparse.Namespace) -> int:
     if args.plot:
         from ..plotting import plot_backtest
 
-        plot_backtest(data.y, table, title=f"{data.y.name}: backtest").savefig(args.plot)
+        save_figure(plot_backtest(data.y, table, title=f"{data.y.name}: backtest"), args.plot)
     return 0
 
 

@@ -52,8 +52,11 @@ def _plot(args: argparse.Namespace, data: PanelInput, forecast: Any, title: str,
 
     keys = {str(key): key for key in data.frame[data.id_col]}
     ids = [keys[name] for name in split_names(args.plot_ids)] or None
-    plot_panel(data.frame, forecast, ids, id_col=data.id_col, time_col=data.date_col, target_col=data.target, by=by,
-               n_last=8 * args.horizon, title=title).savefig(args.plot)
+    from ._main import save_figure
+
+    figure = plot_panel(data.frame, forecast, ids, id_col=data.id_col, time_col=data.date_col, target_col=data.target,
+                        by=by, n_last=8 * args.horizon, title=title)
+    save_figure(figure, args.plot)
 
 
 def forecast_panel(args: argparse.Namespace, write_table: Any) -> int:

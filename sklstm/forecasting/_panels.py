@@ -97,6 +97,10 @@ def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", targe
         if missing:
             raise ValueError(f"The long panel has an id column {id_col!r} but no column {missing[0]!r}; name the "
                              f"columns with time_col= and target_col= (columns: {list(data.columns)}).")
+        if data[id_col].isna().any():
+            row = int(np.flatnonzero(data[id_col].isna().to_numpy())[0])
+            raise ValueError(f"The id column {id_col!r} is missing in {int(data[id_col].isna().sum())} row(s) (first at "
+                             f"position {row}); every row needs its series' id.")
         parts = [(key, group.sort_values(time_col)) for key, group in data.groupby(id_col, sort=False)]
         series = [(key, group[target_col], _time_index(group[time_col])) for key, group in parts]
         layout = "long"
