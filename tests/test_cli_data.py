@@ -9,7 +9,8 @@ import pytest
 
 from sklstm.cli import main
 from sklstm.cli._data import CLIError, future_covariates, load_panel, load_series
-from sklstm.cli._main import build_parser, write_table
+from sklstm.cli._files import write_table
+from sklstm.cli._main import build_parser
 
 
 def args_of(*argv, command="forecast"):

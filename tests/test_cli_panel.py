@@ -57,3 +57,16 @@ def test_help_renders_percent_signs(capsys):
         main(["forecast", "--help"])
     out = capsys.readouterr().out
     assert exit_info.value.code == 0 and "90% interval" in out and "%%" not in out
+
+
+def test_ctrl_c_at_any_phase_exits_130_without_a_traceback(monkeypatch, capsys):
+    from sklstm import cli
+    from sklstm.cli import _main
+
+    def interrupted(argv=None):
+        raise KeyboardInterrupt  # as if during the start-up imports, before main's own handler
+
+    monkeypatch.setattr(_main, "main", interrupted)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.run()
+    assert exit_info.value.code == 130 and capsys.readouterr().err == "sklstm: interrupted\n"

@@ -1,5 +1,5 @@
 """``python -m sklstm.cli``."""
 
-from ._main import main
+from . import run
 
-raise SystemExit(main())
+run()

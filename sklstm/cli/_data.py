@@ -17,7 +17,7 @@ import numpy as np
 
 from ..forecasting._series import frequency, future_index
 
-__all__ = ["CLIError", "PanelInput", "SeriesInput", "load_panel", "load_series", "read_csv", "split_names"]
+__all__ = ["CLIError", "PanelInput", "SeriesInput", "check_folds", "load_panel", "load_series", "read_csv", "split_names"]
 
 
 class CLIError(Exception):
@@ -412,3 +412,11 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
         parts.append(pd.DataFrame({id_col: key, date_col: index, target: series[target].to_numpy()}))
     frame = pd.concat(parts, ignore_index=True)
     return PanelInput(frame, id_col, date_col, target, _static(df, id_col, static_cols))
+
+
+def check_folds(args: argparse.Namespace, length: int, what: str) -> None:
+    """Refuse folds that leave too little to train on, before TensorFlow is imported."""
+    tested = args.folds * args.horizon
+    if tested > length - 3:
+        raise CLIError(f"--folds {args.folds} x --horizon {args.horizon} test the last {tested} steps, but {what}: "
+                       "fewer folds or a shorter horizon")

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from ._data import CLIError, SeriesInput, future_covariates, load_series, say
+from ._data import CLIError, SeriesInput, check_folds, future_covariates, load_series, say
+from ._files import check_outputs, save_figure, write_table
 from ._progress import forecaster_verbosity, progress
 from ._startup import import_tensorflow_quietly
 
@@ -43,69 +44,6 @@ MODELS = {
     "convlstm": "ConvLSTMRegressor",
     "encoder-decoder": "EncoderDecoderLSTMRegressor",
 }
-
-
-def _check_outputs(args: argparse.Namespace) -> None:
-    """Refuse, before any fitting, an output or plot path that is an input, the other output or not writable."""
-    import importlib.util
-    import os
-
-    if args.plot is not None:
-        if importlib.util.find_spec("matplotlib") is None:
-            raise CLIError('--plot needs matplotlib: pip install "sklstm[plot]"')
-        from matplotlib.backend_bases import FigureCanvasBase
-
-        kinds = FigureCanvasBase.get_supported_filetypes()
-        kind = os.path.splitext(args.plot)[1].lstrip(".").lower()
-        if kind not in kinds:
-            raise CLIError(f"--plot {args.plot}: unknown image type {kind or '(no extension)'!r}; use one of "
-                           f"{', '.join(sorted(kinds))}")
-    if args.plot is not None and args.output is not None and os.path.realpath(args.plot) == os.path.realpath(args.output):
-        raise CLIError(f"--plot and --output are the same file {args.output}; give each its own")
-    inputs = [path for path in (args.csv, getattr(args, "future", None)) if path is not None and os.path.exists(path)]
-    for flag, path in (("--output", args.output), ("--plot", args.plot)):
-        if path is None:
-            continue
-        target = os.path.realpath(path)  # a symbolic link: write where it points, keep the link
-        if os.path.exists(target) and any(os.path.samefile(target, source) for source in inputs):
-            raise CLIError(f"{flag} {path} is an input file; refusing to overwrite it")
-        folder = os.path.dirname(target)
-        if not os.path.isdir(folder):
-            raise CLIError(f"cannot write {flag} {path}: the directory {folder} does not exist")
-        if os.path.isdir(target) or not os.access(folder, os.W_OK) or os.path.exists(target) and not os.access(target, os.W_OK):
-            raise CLIError(f"cannot write {flag} {path}: not a writable file path")
-
-
-def write_file(path: str, flag: str, write: Callable[[str], None]) -> None:
-    """Write ``path`` atomically: ``write`` fills a new file beside it (its name keeps ``path``'s extensions, so
-    ``.csv.gz`` is compressed and ``.svg`` is an SVG; created under the user's umask), which then replaces it.
-    A symbolic link is kept: the file it points to is replaced."""
-    import os
-    import uuid
-
-    target = os.path.realpath(path)
-    tmp = os.path.join(os.path.dirname(target), f".sklstm-{uuid.uuid4().hex[:12]}-{os.path.basename(target)}")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise CLIError(f"cannot write {flag} {path}: {exc.strerror}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def write_table(table, path: str, **to_csv) -> None:
-    """Write ``table`` to the CSV file ``path`` (compressed as its extension says), atomically."""
-    write_file(path, "--output", lambda tmp: table.to_csv(tmp, **to_csv))
-
-
-def save_figure(figure, path: str) -> None:
-    """Save ``figure`` to ``path`` (its type from the extension), atomically."""
-    import os
-
-    kind = os.path.splitext(path)[1].lstrip(".").lower()
-    write_file(path, "--plot", lambda tmp: figure.savefig(tmp, format=kind))
 
 
 def _forecaster(args: argparse.Namespace):
@@ -144,7 +82,7 @@ def _series(args: argparse.Namespace) -> SeriesInput:
     for flag, value in (("--static-cols", args.static_cols), ("--plot-ids", args.plot_ids)):
         if value is not None:
             raise CLIError(f"{flag} is for a long CSV of many series: name its id column with --id-col")
-    _check_outputs(args)
+    check_outputs(args)
     return load_series(args)
 
 
@@ -152,7 +90,7 @@ def _forecast(args: argparse.Namespace) -> int:
     if args.id_col is not None:  # a long CSV of many series: one global model
         from ._panel import forecast_panel
 
-        return forecast_panel(args, write_table)
+        return forecast_panel(args)
     data = _series(args)
     future = future_covariates(data, args.horizon)
     with progress(args.verbose):
@@ -176,7 +114,7 @@ def _backtest(args: argparse.Namespace) -> int:
     if args.id_col is not None:
         from ._panel import backtest_panel
 
-        return backtest_panel(args, write_table)
+        return backtest_panel(args)
     from ..forecasting._backtesting import backtest
 
     data = _series(args)
@@ -193,14 +131,6 @@ def _backtest(args: argparse.Namespace) -> int:
 
         save_figure(plot_backtest(data.y, table, title=f"{data.y.name}: backtest"), args.plot)
     return 0
-
-
-def check_folds(args: argparse.Namespace, length: int, what: str) -> None:
-    """Refuse folds that leave too little to train on, before TensorFlow is imported."""
-    tested = args.folds * args.horizon
-    if tested > length - 3:
-        raise CLIError(f"--folds {args.folds} x --horizon {args.horizon} test the last {tested} steps, but {what}: "
-                       "fewer folds or a shorter horizon")
 
 
 def _add_series_options(p: argparse.ArgumentParser) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._data import CLIError, PanelInput, load_panel, say, split_names
+from ._data import CLIError, PanelInput, check_folds, load_panel, say, split_names
+from ._files import check_outputs, save_figure, write_table
 from ._progress import forecaster_verbosity, progress
 from ._startup import import_tensorflow_quietly
 
@@ -14,14 +15,12 @@ __all__ = ["backtest_panel", "forecast_panel"]
 
 def _checked_panel(args: argparse.Namespace) -> PanelInput:
     """The panel and its plot's series, every option checked before TensorFlow is imported."""
-    from ._main import _check_outputs
-
     if args.model != "vanilla":
         raise CLIError(f"--model {args.model} is for a single series; with --id-col the global model trains the "
                        "vanilla network")
     if args.window != "expanding":
         raise CLIError("--window sliding is for a single series; a panel backtest uses expanding windows")
-    _check_outputs(args)
+    check_outputs(args)
     data = load_panel(args)
     series = set(data.frame[data.id_col])
     unknown = [key for key in split_names(args.plot_ids) if key not in {str(s) for s in series}]
@@ -52,14 +51,12 @@ def _plot(args: argparse.Namespace, data: PanelInput, forecast: Any, title: str,
 
     keys = {str(key): key for key in data.frame[data.id_col]}
     ids = [keys[name] for name in split_names(args.plot_ids)] or None
-    from ._main import save_figure
-
     figure = plot_panel(data.frame, forecast, ids, id_col=data.id_col, time_col=data.date_col, target_col=data.target,
                         by=by, n_last=8 * args.horizon, title=title)
     save_figure(figure, args.plot)
 
 
-def forecast_panel(args: argparse.Namespace, write_table: Any) -> int:
+def forecast_panel(args: argparse.Namespace) -> int:
     """Fit one global model on every series of a long CSV; print each series' forecast and interval."""
     data = _checked_panel(args)
     with progress(args.verbose):
@@ -73,11 +70,10 @@ def forecast_panel(args: argparse.Namespace, write_table: Any) -> int:
     return 0
 
 
-def backtest_panel(args: argparse.Namespace, write_table: Any) -> int:
+def backtest_panel(args: argparse.Namespace) -> int:
     """Rolling-origin evaluation of the global model: one row per series and fold."""
 
     from ..forecasting._backtesting import panel_backtest
-    from ._main import check_folds
 
     data = _checked_panel(args)
     lengths = data.frame.groupby(data.id_col, sort=False).size()

@@ -1,0 +1,74 @@
+"""The command's output files: checked before any work, written atomically, typed by their extension."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from ._data import CLIError
+
+__all__ = ["check_outputs", "save_figure", "write_file", "write_table"]
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before any fitting, an output or plot path that is an input, the other output or not writable."""
+    import importlib.util
+    import os
+
+    if args.plot is not None:
+        if importlib.util.find_spec("matplotlib") is None:
+            raise CLIError('--plot needs matplotlib: pip install "sklstm[plot]"')
+        from matplotlib.backend_bases import FigureCanvasBase
+
+        kinds = FigureCanvasBase.get_supported_filetypes()
+        kind = os.path.splitext(args.plot)[1].lstrip(".").lower()
+        if kind not in kinds:
+            raise CLIError(f"--plot {args.plot}: unknown image type {kind or '(no extension)'!r}; use one of "
+                           f"{', '.join(sorted(kinds))}")
+    if args.plot is not None and args.output is not None and os.path.realpath(args.plot) == os.path.realpath(args.output):
+        raise CLIError(f"--plot and --output are the same file {args.output}; give each its own")
+    inputs = [path for path in (args.csv, getattr(args, "future", None)) if path is not None and os.path.exists(path)]
+    for flag, path in (("--output", args.output), ("--plot", args.plot)):
+        if path is None:
+            continue
+        target = os.path.realpath(path)  # a symbolic link: write where it points, keep the link
+        if os.path.exists(target) and any(os.path.samefile(target, source) for source in inputs):
+            raise CLIError(f"{flag} {path} is an input file; refusing to overwrite it")
+        folder = os.path.dirname(target)
+        if not os.path.isdir(folder):
+            raise CLIError(f"cannot write {flag} {path}: the directory {folder} does not exist")
+        if os.path.isdir(target) or not os.access(folder, os.W_OK) or os.path.exists(target) and not os.access(target, os.W_OK):
+            raise CLIError(f"cannot write {flag} {path}: not a writable file path")
+
+
+def write_file(path: str, flag: str, write: Callable[[str], None]) -> None:
+    """Write ``path`` atomically: ``write`` fills a new file beside it (its name keeps ``path``'s extensions, so
+    ``.csv.gz`` is compressed and ``.svg`` is an SVG; created under the user's umask), which then replaces it.
+    A symbolic link is kept: the file it points to is replaced."""
+    import os
+    import uuid
+
+    target = os.path.realpath(path)
+    tmp = os.path.join(os.path.dirname(target), f".sklstm-{uuid.uuid4().hex[:12]}-{os.path.basename(target)}")
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise CLIError(f"cannot write {flag} {path}: {exc.strerror}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_table(table: Any, path: str, **to_csv: Any) -> None:
+    """Write ``table`` to the CSV file ``path`` (compressed as its extension says), atomically."""
+    write_file(path, "--output", lambda tmp: table.to_csv(tmp, **to_csv))
+
+
+def save_figure(figure: Any, path: str) -> None:
+    """Save ``figure`` to ``path`` (its type from the extension), atomically."""
+    import os
+
+    kind = os.path.splitext(path)[1].lstrip(".").lower()
+    write_file(path, "--plot", lambda tmp: figure.savefig(tmp, format=kind))
