@@ -340,3 +340,33 @@ def test_bad_arguments_exit_2_before_tensorflow_is_imported(argv):
     out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
     assert out.stdout.split() == ["2", "False"], out.stderr
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("case", ["text", "dayfirst", "past"])
+def test_data_problems_exit_2_from_the_command(promo_csv, tmp_path, case):
+    path, frame = promo_csv
+    if case == "text":  # --fill fills empty cells, never text
+        frame = frame.astype({"sales": object})
+        frame.loc[3, "sales"] = "1,234.5"
+        argv, message = ["--fill", "interpolate"], "column 'sales' has a non-numeric value '1,234.5' at 2022-01-04"
+    elif case == "dayfirst":
+        frame = frame.assign(date=pd.to_datetime(frame["date"]).dt.strftime("%d/%m/%Y"))
+        argv, message = [], "the dates in 'date' read day first (02/01/2022 is 2 January 2022): pass --dayfirst"
+    else:  # covariates dated before the forecast's steps
+        frame.iloc[100:107][["date", "promo"]].to_csv(tmp_path / "future.csv", index=False)
+        frame = frame.iloc[:120]
+        argv = ["--future-cols", "promo", "--future", str(tmp_path / "future.csv"), "--horizon", "7"]
+        message = "the future covariates start at 2022-04-11 00:00:00, not after the series' last date"
+    frame.to_csv(path, index=False)
+    out = sklstm("forecast", str(path), *argv)
+    assert out.returncode == 2 and message in out.stderr, out.stderr
+    assert out.stderr.splitlines()[-1].startswith("sklstm forecast: error: ") and "Traceback" not in out.stderr
+
+
+def test_output_csv_mode_follows_the_umask(user_csv, tmp_path):
+    path, _ = user_csv
+    command = f"umask 027 && {sys.executable} -m sklstm.cli forecast {path} --horizon 2 --n-steps-in 7 " \
+              f"{' '.join(FAST)} --output {tmp_path / 'o.csv'}"
+    out = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "o.csv").stat().st_mode & 0o777 == 0o640

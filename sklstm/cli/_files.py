@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,6 @@ __all__ = ["check_outputs", "save_figure", "write_file", "write_table"]
 def check_outputs(args: argparse.Namespace) -> None:
     """Refuse, before any fitting, an output or plot path that is an input, the other output or not writable."""
     import importlib.util
-    import os
 
     if args.plot is not None:
         if importlib.util.find_spec("matplotlib") is None:
@@ -22,9 +22,9 @@ def check_outputs(args: argparse.Namespace) -> None:
         from matplotlib.backend_bases import FigureCanvasBase
 
         kinds = FigureCanvasBase.get_supported_filetypes()
-        kind = os.path.splitext(args.plot)[1].lstrip(".").lower()
+        kind = image_type(args.plot)
         if kind not in kinds:
-            raise CLIError(f"--plot {args.plot}: unknown image type {kind or '(no extension)'!r}; use one of "
+            raise CLIError(f"--plot {args.plot}: unknown image type {kind!r}; use one of "
                            f"{', '.join(sorted(kinds))}")
     if args.plot is not None and args.output is not None and os.path.realpath(args.plot) == os.path.realpath(args.output):
         raise CLIError(f"--plot and --output are the same file {args.output}; give each its own")
@@ -46,7 +46,6 @@ def write_file(path: str, flag: str, write: Callable[[str], None]) -> None:
     """Write ``path`` atomically: ``write`` fills a new file beside it (its name keeps ``path``'s extensions, so
     ``.csv.gz`` is compressed and ``.svg`` is an SVG; created under the user's umask), which then replaces it.
     A symbolic link is kept: the file it points to is replaced."""
-    import os
     import uuid
 
     target = os.path.realpath(path)
@@ -68,7 +67,10 @@ def write_table(table: Any, path: str, **to_csv: Any) -> None:
 
 def save_figure(figure: Any, path: str) -> None:
     """Save ``figure`` to ``path`` (its type from the extension), atomically."""
-    import os
 
-    kind = os.path.splitext(path)[1].lstrip(".").lower()
-    write_file(path, "--plot", lambda tmp: figure.savefig(tmp, format=kind))
+    write_file(path, "--plot", lambda tmp: figure.savefig(tmp, format=image_type(path)))
+
+
+def image_type(path: str) -> str:
+    """The image type of ``path`` from its extension: ``png`` without one, as matplotlib does."""
+    return os.path.splitext(path)[1].lstrip(".").lower() or "png"
