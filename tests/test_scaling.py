@@ -47,3 +47,23 @@ def test_pandas_output_setting_keeps_3d_windows_as_arrays_and_wraps_2d():
         assert isinstance(out, np.ndarray) and out.shape == X3.shape
         flat = WindowScaler().fit_transform(X3[:, :, 0])
     assert list(flat.columns) == ["x0", "x1", "x2"]
+
+
+@pytest.mark.parametrize("method", ["standard", "minmax"])
+def test_stats_and_scaling_chunk_by_chunk_match_numpy_and_keep_float32(monkeypatch, method):
+    from sklstm.preprocessing import _scaling
+
+    monkeypatch.setattr(_scaling, "_CHUNK_VALUES", 50)  # many chunks of a few windows
+    series = np.random.default_rng(0).normal(loc=5.0, scale=3.0, size=(400, 2)).astype(np.float32)
+    X, _ = make_windows(series, 8)  # a strided float32 view, as make_windows returns
+    scaler = WindowScaler(method=method).fit(X)
+    flat = X.reshape(-1, 2).astype(np.float64)
+    if method == "standard":
+        np.testing.assert_allclose(scaler.offset_, flat.mean(axis=0), rtol=1e-12)
+        np.testing.assert_allclose(scaler.scale_, flat.std(axis=0), rtol=1e-12)
+    else:
+        np.testing.assert_array_equal(scaler.offset_, flat.min(axis=0))
+    out = scaler.transform(X)
+    assert out.dtype == np.float32 and out.flags.c_contiguous
+    np.testing.assert_allclose(out, (X - scaler.offset_) / scaler.scale_, rtol=1e-6, atol=1e-6)
+    assert scaler.transform(X.astype(np.float64)).dtype == np.float64

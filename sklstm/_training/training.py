@@ -25,6 +25,7 @@ import numpy as np
 
 from .._tf import keras, tf
 from .compiled_loop import EVAL_BATCH, CompiledLoop, EarlyStop, LoopSpec
+from .memory import is_aligned
 from .pool import POOL, TrainingPool
 
 __all__ = ["POOL", "EarlyStop", "FitResult", "Schedule", "TrainingPool", "fit_compiled", "fit_keras", "quiet_tf_logger"]
@@ -152,7 +153,7 @@ def fit_compiled(
     pool = POOL if pool is None else pool
     loop = pool.loop_for(key, model, spec)
     sw = np.zeros(0, np.float32) if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
-    args = (tf.convert_to_tensor(X), tf.convert_to_tensor(y), tf.convert_to_tensor(sw), _segments(window_segments),
+    args = (as_tensor(X), tf.convert_to_tensor(y), tf.convert_to_tensor(sw), _segments(window_segments),
             tf.constant(int(seed), tf.int32), tf.constant(n, tf.int32))
     try:
         return _run_loop(loop, args, epochs=schedule.epochs, verbose=schedule.verbose,
@@ -160,6 +161,13 @@ def fit_compiled(
     finally:
         loop.busy.release()
         pool.checkin(key, loop)
+
+
+def as_tensor(array: Any) -> Any:
+    """``array`` as a tensor: sharing its buffer when it is aligned float32 (no copy of the windows), else a copy."""
+    if is_aligned(array) and array.dtype == np.float32 and array.size:
+        return tf.experimental.dlpack.from_dlpack(array.__dlpack__())
+    return tf.convert_to_tensor(array)
 
 
 def _segments(segments: np.ndarray | None) -> Any:

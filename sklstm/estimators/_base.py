@@ -42,7 +42,16 @@ from .._guards import one_fit_at_a_time
 from ..preprocessing._reshaping import ColumnLayout, SequenceReshaper
 from ..preprocessing._windows import SeriesWindows
 from ._fitting import NetworkSpec, Training, build_network, cache_key, train_network
-from ._inputs import Encoding, Inputs, baseline_of, check_targets, check_windows, input_types, prepare_dense
+from ._inputs import (
+    Encoding,
+    Inputs,
+    baseline_of,
+    check_targets,
+    check_windows,
+    encode_windows,
+    input_types,
+    prepare_dense,
+)
 from ._parameters import (
     COMMON_CONSTRAINTS,
     PREDICT_BATCH,
@@ -417,7 +426,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
 
     def _encode(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "model_")
-        return np.asarray(self.feature_encoder_.transform(self._validate_X(X)), dtype=np.float32)
+        return encode_windows(self.feature_encoder_, self._validate_X(X))
 
     def export_model(self) -> Any:
         """The whole predictor (scaling, reshaping, baseline, network) as one Keras model.

@@ -88,7 +88,11 @@ class WindowRidge:
 
     def predict(self, windows: np.ndarray) -> np.ndarray:
         """Predictions ``(n, k)`` for ``windows``."""
-        return _flat(windows) @ self.coef_.T + self.intercept_
+        windows = np.asarray(windows)  # a float32 view stays one: each chunk is flattened in float64 on its own
+        out = np.empty((len(windows), self.coef_.shape[0]))
+        for rows in _chunks(len(windows)):
+            out[rows] = _flat(windows[rows]) @ self.coef_.T + self.intercept_
+        return out
 
 
 def _chunks(n: int) -> list[slice]:

@@ -21,11 +21,15 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from .._training.memory import aligned_empty
 from ..preprocessing._reshaping import ColumnLayout, to_sequences
 from ..preprocessing._scaling import TargetScaler, WindowScaler
 from ._baseline import WindowRidge
 
-__all__ = ["Encoding", "Inputs", "baseline_of", "check_targets", "check_windows", "input_types", "prepare_dense"]
+_CHUNK_VALUES = 2**21  # values encoded per chunk: 16 MB of float64 temporaries
+
+__all__ = ["Encoding", "Inputs", "baseline_of", "check_targets", "check_windows", "encode_windows", "fit_feature_encoder",
+           "input_types", "prepare_dense"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,6 +133,33 @@ def feature_encoder(encoding: Encoding) -> Pipeline:
     return Pipeline([("scale", scaler), ("reshape", encoding.reshaper)])
 
 
+def fit_feature_encoder(encoding: Encoding, seq: np.ndarray) -> Pipeline:
+    """The feature encoder fitted on windows ``seq``: the scaler on all of them (chunk by chunk, no copy), the
+    reshaper on the layout of one (it learns only the shape)."""
+    encoder = feature_encoder(encoding)
+    scaler, reshaper = (step for _, step in encoder.steps)
+    first = seq[:1]
+    if scaler != "passthrough":
+        first = scaler.fit(seq).transform(first)
+    reshaper.fit(first)
+    return encoder
+
+
+def encode_windows(encoder: Pipeline, seq: np.ndarray) -> np.ndarray:
+    """``encoder.transform(seq)`` as one aligned float32 array, written chunk by chunk.
+
+    The result is the only full copy of the windows a dense fit makes: the
+    engine hands it to TensorFlow without another
+    (:func:`sklstm._training.memory.aligned_empty`).
+    """
+    first = np.asarray(encoder.transform(seq[:1]), dtype=np.float32)
+    out = aligned_empty((len(seq), *first.shape[1:]), np.float32)
+    rows = max(1, _CHUNK_VALUES // max(1, first.size))
+    for start in range(0, len(seq), rows):
+        out[start : start + rows] = encoder.transform(seq[start : start + rows])
+    return out
+
+
 def baseline_of(baseline: WindowRidge | None, Xe: Any) -> Any:
     """The linear baseline's scaled prediction for encoded windows ``Xe`` (0 without a baseline)."""
     return 0.0 if baseline is None else baseline.predict(Xe)
@@ -155,9 +186,9 @@ def prepare_dense(seq: np.ndarray, y2: np.ndarray, sample_weight: Any, *, encodi
     Inputs
     """
     if fitted is None:
-        fitted = {"feature_encoder_": feature_encoder(encoding).fit(seq),
+        fitted = {"feature_encoder_": fit_feature_encoder(encoding, seq),
                   "target_encoder_": TargetScaler(encoding.scaling, n_targets).fit(y2)}
-    Xe = np.asarray(fitted["feature_encoder_"].transform(seq), dtype=np.float32)
+    Xe = encode_windows(fitted["feature_encoder_"], seq)
     ye = fitted["target_encoder_"].transform(y2)
     if "baseline_" not in fitted:
         fitted["baseline_"] = WindowRidge().fit(Xe, ye, sample_weight) if encoding.linear_baseline else None

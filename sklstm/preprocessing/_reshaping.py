@@ -143,7 +143,7 @@ class _BaseReshaper(TransformerMixin, BaseEstimator):
     def fit(self, X: Any, y: Any = None) -> _BaseReshaper:
         """Check that the windows can be reshaped and record their layout."""
         self._validate_params()
-        X = validate_data(self, X, allow_nd=True, dtype=np.float64)
+        X = validate_data(self, X, allow_nd=True, dtype=[np.float64, np.float32])
         seq = to_sequences(X, self.n_features)
         self.n_steps_ = seq.shape[1]
         self._check_layout(self.n_steps_)
@@ -152,11 +152,16 @@ class _BaseReshaper(TransformerMixin, BaseEstimator):
     def transform(self, X: Any) -> np.ndarray:
         """Return the windows in the model's layout (a view where possible)."""
         check_is_fitted(self)
-        X = validate_data(self, X, allow_nd=True, dtype=np.float64, reset=False)
+        X = validate_data(self, X, allow_nd=True, dtype=[np.float64, np.float32], reset=False)
         return self._from_sequences(to_sequences(X, self.n_features))
 
     def _check_layout(self, n_steps: int) -> None:
         """Raise if windows of ``n_steps`` cannot take this layout."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]  # a reshape: float32 windows stay float32
+        return tags
 
     def _from_sequences(self, seq: np.ndarray) -> np.ndarray:
         return seq

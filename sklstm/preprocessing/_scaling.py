@@ -22,6 +22,9 @@ from .._compat import StrOptions
 __all__ = ["WindowScaler", "TargetScaler"]
 
 
+_CHUNK_VALUES = 2**21  # values per chunk: 16 MB of float64 temporaries, however long the windows
+
+
 def _affine_stats(values: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
     """Offset and scale per column of a 2-D array; constant columns get scale 1."""
     if method == "standard":
@@ -31,6 +34,30 @@ def _affine_stats(values: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarr
         offset = values.min(axis=0)
         scale = values.max(axis=0) - offset
     return offset, nonzero_scale(offset, scale)
+
+
+def _row_chunks(X: np.ndarray) -> list[slice]:
+    """Slices of ``X``'s first axis holding about ``_CHUNK_VALUES`` values each."""
+    rows = max(1, _CHUNK_VALUES // max(1, int(np.prod(X.shape[1:]))))
+    return [slice(i, min(i + rows, len(X))) for i in range(0, len(X), rows)]
+
+
+def _chunked_stats(X: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_affine_stats` of the columns of :meth:`WindowScaler._flat` ``(X)``, chunk by chunk in float64.
+
+    No copy of ``X`` is made; the standard deviation takes two passes (the
+    mean, then the squared deviations from it), as numpy computes it.
+    """
+    chunks = _row_chunks(X)
+    part = lambda c: WindowScaler._flat(np.asarray(X[c], dtype=np.float64))  # noqa: E731
+    if method == "minmax":
+        low = np.min([part(c).min(axis=0) for c in chunks], axis=0)
+        high = np.max([part(c).max(axis=0) for c in chunks], axis=0)
+        return low, nonzero_scale(low, high - low)
+    count = X.size // (X.shape[2] if X.ndim == 3 else 1)
+    mean = np.sum([part(c).sum(axis=0) for c in chunks], axis=0) / count
+    spread = np.sqrt(np.sum([((part(c) - mean) ** 2).sum(axis=0) for c in chunks], axis=0) / count)
+    return mean, nonzero_scale(mean, spread)
 
 
 def nonzero_scale(offset: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -94,10 +121,10 @@ class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : object
         """
         self._validate_params()
-        X = validate_data(self, X, allow_nd=True, dtype=np.float64)
+        X = validate_data(self, X, allow_nd=True, dtype=[np.float64, np.float32])
         self._check_ndim(X)
         self.n_dims_in_ = X.ndim
-        self.offset_, self.scale_ = _affine_stats(self._flat(X), self.method)
+        self.offset_, self.scale_ = _chunked_stats(X, self.method)
         return self
 
     def _has_feature_names(self) -> bool:
@@ -121,9 +148,13 @@ class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         ndarray
         """
         check_is_fitted(self)
-        X = validate_data(self, X, allow_nd=True, dtype=np.float64, reset=False)
+        X = validate_data(self, X, allow_nd=True, dtype=[np.float64, np.float32], reset=False)
         self._check_ndim(X)
-        return (X - self._stat(self.offset_, X)) / self._stat(self.scale_, X)
+        offset, scale = self._stat(self.offset_, X), self._stat(self.scale_, X)
+        out = np.empty(X.shape, dtype=X.dtype)  # float32 stays float32: one copy of the windows, chunk by chunk
+        for rows in _row_chunks(X):
+            out[rows] = (np.asarray(X[rows], dtype=np.float64) - offset) / scale
+        return out
 
     def inverse_transform(self, X: Any) -> np.ndarray:
         """Undo :meth:`transform`.
@@ -159,7 +190,7 @@ class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64"]
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
 

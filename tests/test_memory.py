@@ -1,0 +1,57 @@
+"""A dense fit holds its windows once: encoded chunk by chunk into an aligned array TensorFlow shares."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from sklstm import VanillaLSTMRegressor, make_windows
+from sklstm._training.memory import aligned_empty, is_aligned
+from sklstm.estimators._inputs import encode_windows, prepare_dense
+
+
+def test_aligned_arrays_start_on_the_boundary_tensorflow_needs():
+    for shape in [(1,), (3, 5), (7, 3, 2)]:
+        a = aligned_empty(shape)
+        assert a.shape == shape and a.ctypes.data % 64 == 0 and is_aligned(a)
+    assert not is_aligned(np.arange(10.0)[1:]) and not is_aligned([1.0, 2.0])
+
+
+def test_an_aligned_float32_array_is_shared_with_tensorflow_and_others_are_copied():
+    from sklstm._training.training import as_tensor
+
+    shared = aligned_empty((4, 3))
+    shared[...] = 1.0
+    tensor = as_tensor(shared)
+    shared[0, 0] = 7.0
+    assert float(tensor[0, 0]) == 7.0  # one buffer
+    plain = np.ones((4, 3), np.float32)[1:]
+    copied = as_tensor(plain)
+    plain[0, 0] = 7.0
+    assert float(copied[0, 0]) == 1.0
+
+
+@pytest.mark.parametrize("estimator", [VanillaLSTMRegressor(), VanillaLSTMRegressor(scaling=None)])
+def test_dense_encoding_makes_one_float32_copy_of_the_windows(monkeypatch, estimator):
+    from sklstm.estimators import _baseline, _inputs
+    from sklstm.preprocessing import _scaling
+
+    # Chunks of a few hundred windows, so that at this test's size, as at real sizes, they are a small share.
+    for module, name, value in [(_scaling, "_CHUNK_VALUES", 2**14), (_inputs, "_CHUNK_VALUES", 2**14),
+                                (_baseline, "_CHUNK", 2**7)]:
+        monkeypatch.setattr(module, name, value)
+    series = np.random.default_rng(0).normal(size=(20_000, 4)).astype(np.float32)
+    X, y = make_windows(series, 32, targets=[0])
+    windows = X.shape[0] * X.shape[1] * X.shape[2] * 4
+    seq, y2, _ = estimator._validate_Xy(X, y)
+    tracemalloc.start()
+    try:
+        inputs = prepare_dense(seq, y2, None, encoding=estimator._encoding(), n_targets=1, fitted=None)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert is_aligned(inputs.features) and inputs.features.dtype == np.float32
+    assert peak <= 1.25 * windows, f"peak {peak / windows:.2f} times the float32 windows"
+    expected = inputs.fitted["feature_encoder_"].transform(seq)
+    np.testing.assert_allclose(inputs.features, expected, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(encode_windows(inputs.fitted["feature_encoder_"], seq), inputs.features)
