@@ -108,3 +108,15 @@ def test_tensorflow_resource_apply_adam():
     _compat.resource_apply_adam(var=var.handle, m=m.handle, v=v.handle, beta1_power=0.9, beta2_power=0.999, lr=0.1,
                                 beta1=0.9, beta2=0.999, epsilon=1e-7, grad=tf.constant([1.0]))
     assert float(var[0]) < 1.0, "tf.raw_ops.ResourceApplyAdam changed"
+
+
+def test_sklearn_has_methods_constraint():
+    constraints = {"optimizer": [str, _compat.HasMethods(["apply_gradients"])]}
+
+    class Optimizer:
+        def apply_gradients(self):
+            pass
+
+    _compat.validate_parameter_constraints(constraints, {"optimizer": Optimizer()}, caller_name="T")
+    with pytest.raises(_compat.InvalidParameterError, match="object implementing 'apply_gradients'"):
+        _compat.validate_parameter_constraints(constraints, {"optimizer": 42}, caller_name="T")

@@ -70,3 +70,29 @@ def test_scikeras_only_parameters_and_fit_keywords_are_clear_errors():
         _tiny(run_eagerly=True).fit(X, Y)
     with pytest.raises(ValueError, match="For validation_data, set validation_split"):
         _tiny().fit(X, Y, validation_data=(X, Y))
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"units": True}, "The 'units' parameter of VanillaLSTMRegressor must be a number, got True (a bool)."),
+    ({"epochs": False}, "The 'epochs' parameter of VanillaLSTMRegressor must be a number, got False (a bool)."),
+    ({"optimizer": None}, "'optimizer' parameter of VanillaLSTMRegressor must be an instance of 'str', an instance "
+                          "of 'type' or an object implementing 'apply_gradients'. Got None"),
+    ({"optimizer": 42}, "object implementing 'apply_gradients'. Got 42"),
+    ({"loss": 3}, "'loss' parameter of VanillaLSTMRegressor must be an instance of 'str' or a callable. Got 3"),
+])
+def test_bools_and_wrong_kinds_of_optimizer_or_loss_are_named_before_any_fit(params, message):
+    from sklstm import VanillaLSTMRegressor
+    from sklstm._compat import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError) as info:
+        VanillaLSTMRegressor(**params).fit([[1.0, 2.0], [2.0, 3.0]], [3.0, 4.0])
+    assert message in str(info.value)
+
+
+def test_optimizer_classes_instances_and_loss_callables_are_accepted():
+    from sklstm import VanillaLSTMRegressor
+    from sklstm._tf import keras
+
+    for params in ({"optimizer": keras.optimizers.SGD}, {"optimizer": keras.optimizers.Adam(1e-3)},
+                   {"loss": keras.losses.Huber()}, {"loss": "mae"}):
+        VanillaLSTMRegressor(**params)._validate_params()

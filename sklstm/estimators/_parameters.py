@@ -20,7 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from .._compat import Interval, InvalidParameterError, StrOptions, route_params, unflatten_params, validate_parameter_constraints
+from .._compat import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    route_params,
+    unflatten_params,
+    validate_parameter_constraints,
+)
 
 __all__ = [
     "COMMON_CONSTRAINTS", "PREDICT_BATCH", "check_params", "fit_settings", "is_routed", "param_defaults", "predict_batch",
@@ -36,8 +44,8 @@ COMMON_CONSTRAINTS: dict[str, list] = {
     "n_steps_out": [Interval(numbers.Integral, 1, None, closed="left")],
     "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
     "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
-    "optimizer": "no_validation",
-    "loss": "no_validation",
+    "optimizer": [str, type, HasMethods(["apply_gradients"])],  # a name, a Keras optimizer class or instance
+    "loss": [str, callable],
     "metrics": [list, None],
     "scaling": [StrOptions({"minmax", "standard"}), None],
     "lag_order": [StrOptions({"oldest_first", "newest_first"})],
@@ -204,6 +212,9 @@ def check_params(owner: str, params: dict[str, Any], constraints: dict[str, Any]
     for name, constraint in constraints.items():
         if name not in params:
             continue
+        if isinstance(params[name], bool) and _numeric_only(constraint):
+            problems.append(f"The {name!r} parameter of {owner} must be a number, got {params[name]!r} (a bool).")
+            continue
         try:
             validate_parameter_constraints({name: constraint}, {name: params[name]}, caller_name=owner)
         except InvalidParameterError as exc:
@@ -230,6 +241,12 @@ def check_params(owner: str, params: dict[str, Any], constraints: dict[str, Any]
         problems.append(f"optimizer__learning_rate must be a positive finite number, got {rate!r}.")
     if problems:
         raise InvalidParameterError(f"{owner} got {len(problems)} invalid parameter(s):\n- " + "\n- ".join(problems))
+
+
+def _numeric_only(constraint: Any) -> bool:
+    """Whether a constraint list admits numbers (an ``Interval``) but not booleans (Python's bool is an int)."""
+    options = constraint if isinstance(constraint, list) else [constraint]
+    return any(isinstance(c, Interval) for c in options) and not any(c in ("boolean", bool) for c in options)
 
 
 def is_routed(name: str) -> bool:
