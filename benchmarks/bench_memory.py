@@ -31,9 +31,9 @@ import json, resource, sys, time
 import numpy as np
 import sklstm
 from sklstm import make_windows
-points, steps, features, mode, units, batch = sys.argv[1:7]
+points, steps, features, mode, units, batch, dtype = sys.argv[1:8]
 points, steps, features, units, batch = int(points), int(steps), int(features), int(units), int(batch)
-series = np.random.default_rng(0).normal(size=(points, features))
+series = np.random.default_rng(0).normal(size=(points, features)).astype(dtype)
 X, y = make_windows(series, steps, targets=[0], stream=True)
 est = sklstm.VanillaLSTMRegressor(units=units, epochs=1, batch_size=batch, random_state=0)
 est.fit(X[:4096], y[:4096])          # TensorFlow imported, model traced
@@ -48,9 +48,9 @@ print(json.dumps({"growth": rss() - before, "series_bytes": series.nbytes, "seco
 """
 
 
-def _child(points: int, steps: int, features: int, mode: str, units: int, batch: int) -> dict:
+def _child(points: int, steps: int, features: int, mode: str, units: int, batch: int, dtype: str) -> dict:
     out = subprocess.run([sys.executable, "-c", _CHILD, str(points), str(steps), str(features), mode, str(units),
-                          str(batch)], capture_output=True, text=True, check=True)
+                          str(batch), dtype], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -95,11 +95,12 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=4)
     parser.add_argument("--units", type=int, default=8)
     parser.add_argument("--batch", type=int, default=4096)
+    parser.add_argument("--dtype", choices=["float64", "float32"], default="float64", help="the series' dtype")
     parser.add_argument("--skip-throughput", action="store_true")
     args = parser.parse_args()
     print(f"windows of {args.steps} steps x {args.features} features, LSTM({args.units}), batch {args.batch}, 1 epoch")
     for mode, points in (("streamed", args.points), ("materialised", args.materialised_points)):
-        r = _child(points, args.steps, args.features, mode, args.units, args.batch)
+        r = _child(points, args.steps, args.features, mode, args.units, args.batch, args.dtype)
         print(f"{mode:<13} {points:>11,} points: series {r['series_bytes'] / 1e6:8.1f} MB, peak RSS growth "
               f"{r['growth'] / 1e6:9.1f} MB = {r['growth'] / r['series_bytes']:6.2f}x the series "
               f"({r['seconds']:.1f} s, streamed={r['streamed']})", flush=True)

@@ -154,8 +154,12 @@ def test_energy_dataset_with_exogenous_columns():
     df = load_energy()
     f = LSTMForecaster(n_steps_in=7, residual_weight=0.0, members=("ridge", "ets", "theta"))
     f.fit(df["demand"], X=df[["temperature", "is_weekend"]])
-    future = df[["temperature", "is_weekend"]].iloc[-3:]
-    assert f.predict(3, X=future).shape == (3,)
+    future = df[["temperature", "is_weekend"]].iloc[-3:]  # stand-ins for the next three days' covariates
+    assert f.predict(3, X=future.to_numpy()).shape == (3,)  # arrays: the row rule
+    dated = future.set_axis(pd.date_range("2024-01-01", periods=3, freq="D", name="date"))
+    assert f.predict(3, X=dated).index[0] == pd.Timestamp("2024-01-01")
+    with pytest.raises(ValueError, match="X is dated 2023-12-29 00:00:00 to 2023-12-31"):
+        f.predict(3, X=future)  # dated in the past
 
 
 # ---------------------------------------------------------------- covariates

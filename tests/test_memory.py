@@ -55,3 +55,21 @@ def test_dense_encoding_makes_one_float32_copy_of_the_windows(monkeypatch, estim
     expected = inputs.fitted["feature_encoder_"].transform(seq)
     np.testing.assert_allclose(inputs.features, expected, rtol=1e-6, atol=1e-6)
     np.testing.assert_array_equal(encode_windows(inputs.fitted["feature_encoder_"], seq), inputs.features)
+
+
+def test_a_streamed_fit_shares_the_scaled_series_and_keeps_float32_targets(monkeypatch):
+    from sklstm._training import training
+    from sklstm.estimators._streaming import prepare_streamed
+
+    shared = []
+    real = training.as_tensor
+    monkeypatch.setattr(training, "as_tensor", lambda array: shared.append(is_aligned(array)) or real(array))
+    series = np.random.default_rng(0).normal(size=(3_000, 2)).astype(np.float32)
+    X, y = make_windows(series, 16, targets=[0], stream=True)
+    assert y.dtype == np.float32
+    estimator = VanillaLSTMRegressor()
+    inputs = prepare_streamed(X, y, None, encoding=estimator._encoding(), n_steps_out=1, fitted=None,
+                              owner="VanillaLSTMRegressor")
+    assert shared == [True, True]  # the scaled series and the residual targets, handed over without a copy
+    assert inputs.features.shape[1] == 2 and inputs.features.shape[0] >= len(y) + 15  # rows of every window
+    assert tuple(inputs.residuals.shape) == (len(y), 1)

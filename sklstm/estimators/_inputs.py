@@ -85,7 +85,8 @@ def check_windows(X: np.ndarray, *, lag_order: str, layout: ColumnLayout | None)
     return seq[:, ::-1] if lag_order == "newest_first" else seq
 
 
-def check_targets(y: np.ndarray, n_steps_out: int, fitted_outputs: int | None, owner: str) -> np.ndarray:
+def check_targets(y: np.ndarray, n_steps_out: int, fitted_outputs: int | None, owner: str,
+                  dtype: Any = np.float64) -> np.ndarray:
     """``y`` as 2-D float64 ``(samples, n_steps_out * n_targets)``, checked against ``n_steps_out`` and the fit.
 
     Parameters
@@ -96,6 +97,8 @@ def check_targets(y: np.ndarray, n_steps_out: int, fitted_outputs: int | None, o
         The columns of the ``y`` the estimator was fitted on (None for a new fit).
     owner : str
         The class name the messages use.
+    dtype : dtype or None, default=np.float64
+        The result's dtype; None keeps ``y``'s (a long streamed ``y`` of float32 is not copied).
 
     Returns
     -------
@@ -109,7 +112,7 @@ def check_targets(y: np.ndarray, n_steps_out: int, fitted_outputs: int | None, o
             f"y has {n_outputs} columns, which is not n_steps_out={n_steps_out} steps of whole targets; y's columns "
             "must be n_steps_out * n_targets."
         )
-    return np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
+    return np.asarray(y, dtype=dtype).reshape(len(y), n_outputs)
 
 
 def input_types(X_shape: tuple, X_dtype: Any, y: np.ndarray) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .._training.memory import aligned_empty
 from ..preprocessing._scaling import TargetScaler, _affine_stats, nonzero_scale
 from ..preprocessing._windows import SeriesWindows
 from ._baseline import WindowRidge
@@ -26,7 +27,6 @@ __all__ = ["predict_streamed", "prepare_streamed"]
 
 _CHUNK_ROWS = 2**16  # rows scaled at a time: float64 temporaries of a few MB
 _CHUNK_WINDOWS = 2**14
-_ALIGN = 64  # bytes: TensorFlow copies a misaligned array twice when it makes a tensor of it, an aligned one once
 
 
 def prepare_streamed(X: SeriesWindows, y: Any, sample_weight: Any, *, encoding: Encoding, n_steps_out: int,
@@ -66,7 +66,7 @@ def prepare_streamed(X: SeriesWindows, y: Any, sample_weight: Any, *, encoding: 
         raise ValueError(f"{owner} requires y to be passed, but the target y is None.")
     if sample_weight is not None:
         raise ValueError("sample_weight is not supported for windows streamed from a long series.")
-    y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+    y = check_array(y, ensure_2d=False, dtype=[np.float64, np.float32], input_name="y")  # no float64 copy
     if len(y) != n:
         raise ValueError(f"X has {n} windows but y has {len(y)} rows.")
     if fitted is not None and (steps, n_series) != (fitted["n_steps_in_"], fitted["n_series_in_"]):
@@ -74,7 +74,7 @@ def prepare_streamed(X: SeriesWindows, y: Any, sample_weight: Any, *, encoding: 
             f"X has windows of {steps} steps x {n_series} series, but {owner} was fitted on "
             f"{fitted['n_steps_in_']} x {fitted['n_series_in_']}."
         )
-    y2 = check_targets(y, n_steps_out, None if fitted is None else n_steps_out * fitted["n_targets_"], owner)
+    y2 = check_targets(y, n_steps_out, None if fitted is None else n_steps_out * fitted["n_targets_"], owner, dtype=None)
     state = input_types(X.shape, X.dtype, y)
     if fitted is None:
         state.update(n_features_in_=steps, n_steps_in_=steps, n_series_in_=n_series, y_ndim_=y.ndim,
@@ -87,19 +87,16 @@ def prepare_streamed(X: SeriesWindows, y: Any, sample_weight: Any, *, encoding: 
     targets = _Scaled(y2, state["target_encoder_"])
     if fitted is None:
         state["baseline_"] = WindowRidge().fit(windows, targets) if encoding.linear_baseline else None
-    ye = _aligned_empty(y2.shape)  # scaled residual targets, filled chunk by chunk
+    ye = aligned_empty(y2.shape)  # scaled residual targets, filled chunk by chunk
     for i in range(0, n, _CHUNK_WINDOWS):
         ye[i : i + _CHUNK_WINDOWS] = targets[i : i + _CHUNK_WINDOWS] - baseline_of(state["baseline_"],
                                                                                    windows[i : i + _CHUNK_WINDOWS])
     del windows, targets
     reshaper = state["feature_encoder_"].named_steps["reshape"]
     state["input_shape_"] = tuple(reshaper._from_sequences(np.zeros((1, steps, n_series))).shape[1:])
-    from .._tf import tf
+    from .._training.training import as_tensor
 
-    source = tf.convert_to_tensor(scaled)  # the training loop's copies; the numpy ones go now
-    del scaled
-    residuals = tf.convert_to_tensor(ye)
-    del ye
+    source, residuals = as_tensor(scaled), as_tensor(ye)  # shared with TensorFlow (aligned float32): no copies
     stream = {"window_steps": steps, "window_segments": X.segments, "window_level": X.level}
     return Inputs(source, residuals, None, stream, state)
 
@@ -128,7 +125,7 @@ def _scaled_series(series: np.ndarray, encoder: Any) -> np.ndarray:
     """The series scaled as the windows are (float32), chunk by chunk."""
     scaler = encoder.named_steps["scale"]
     offset, scale = (0.0, 1.0) if scaler == "passthrough" else (scaler.offset_, scaler.scale_)
-    scaled = _aligned_empty(series.shape)
+    scaled = aligned_empty(series.shape)
     for i in range(0, len(series), _CHUNK_ROWS):
         scaled[i : i + _CHUNK_ROWS] = (series[i : i + _CHUNK_ROWS] - offset) / scale
     return scaled
@@ -154,14 +151,6 @@ def _chunked_stats(chunks: Any, method: str) -> tuple[np.ndarray, np.ndarray]:
     else:  # minmax
         offset, scale = low, high - low
     return offset, nonzero_scale(offset, scale)
-
-
-def _aligned_empty(shape: tuple) -> np.ndarray:
-    """An uninitialised float32 array whose data starts on a ``_ALIGN``-byte boundary."""
-    size = int(np.prod(shape)) * 4
-    buffer = np.empty(size + _ALIGN, dtype=np.uint8)
-    start = -buffer.ctypes.data % _ALIGN
-    return buffer[start : start + size].view(np.float32).reshape(shape)
 
 
 class _Scaled:

@@ -207,7 +207,7 @@ class TargetScaler:
         self.n_targets = n_targets
 
     def fit(self, y: np.ndarray) -> TargetScaler:
-        per_target = y.reshape(-1, self.n_targets)
+        per_target = np.asarray(y, dtype=np.float64).reshape(-1, self.n_targets)  # float64 statistics
         if self.method is None:
             self.offset_ = np.zeros(self.n_targets)
             self.scale_ = np.ones(self.n_targets)
