@@ -13,3 +13,28 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid.startswith("tests/test_conformance.py::") and item.get_closest_marker("xfail"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def promo_csv_factory(tmp_path):
+    """Writes a daily sales CSV with a weekly pattern and a planned promo; its last rows hold only the promo.
+
+    Returns ``make(start, n_history, extra)`` -> ``(path, frame)``: ``n_history`` days of sales from
+    ``start``, then 7 days whose sales are empty, and a text column ``extra`` for the command to ignore.
+    """
+    import numpy as np
+    import pandas as pd
+
+    def make(start: str, n_history: int, extra: str):
+        rng = np.random.default_rng(0)
+        n = n_history + 7
+        promo = (rng.random(n) < 0.2).astype(int)
+        sales = 100 + 15 * np.sin(2 * np.pi * np.arange(n) / 7) + 40 * promo + rng.normal(0, 3, n)
+        days = pd.date_range(start, periods=n, freq="D")
+        frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "sales": sales, "promo": promo, extra: "x"})
+        frame.loc[n_history:, "sales"] = np.nan
+        path = tmp_path / "sales.csv"
+        frame.to_csv(path, index=False)
+        return path, frame
+
+    return make

@@ -280,17 +280,8 @@ def test_a_three_row_csv_exits_2_with_one_line(tmp_path):
 
 # ------------------------------------------------------- covariates and panels (issue 25)
 @pytest.fixture
-def promo_csv(tmp_path):
-    """A daily sales CSV with a weekly pattern and a planned promo; the last 7 rows hold only the promo."""
-    rng = np.random.default_rng(0)
-    days = pd.date_range("2022-01-01", periods=127, freq="D")
-    promo = (rng.random(127) < 0.2).astype(int)
-    sales = 100 + 15 * np.sin(2 * np.pi * np.arange(127) / 7) + 40 * promo + rng.normal(0, 3, 127)
-    frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "sales": sales, "promo": promo, "store": "north"})
-    frame.loc[120:, "sales"] = np.nan
-    path = tmp_path / "sales.csv"
-    frame.to_csv(path, index=False)
-    return path, frame
+def promo_csv(promo_csv_factory):
+    return promo_csv_factory("2022-01-01", 120, "store")
 
 
 def test_covariate_forecast_matches_the_python_api(promo_csv, tmp_path):

@@ -18,16 +18,9 @@ def args_of(*argv, command="forecast"):
 
 
 @pytest.fixture
-def promo_csv(tmp_path):
+def promo_csv(promo_csv_factory):
     """60 days of sales with a planned promo, then 7 rows holding only the promo, and a column to ignore."""
-    days = pd.date_range("2020-01-01", periods=67, freq="D")
-    promo = (np.arange(67) % 5 == 0).astype(int)
-    sales = 100.0 + 30 * promo + np.arange(67)
-    frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "sales": sales, "promo": promo, "note": "x"})
-    frame.loc[60:, "sales"] = np.nan
-    path = tmp_path / "sales.csv"
-    frame.to_csv(path, index=False)
-    return path, frame
+    return promo_csv_factory("2020-01-01", 60, "note")
 
 
 def test_rows_after_the_last_value_hold_the_future_covariates(promo_csv, capsys):
