@@ -36,3 +36,29 @@ def test_mape_is_nan_when_an_actual_value_is_zero():
 def test_backtest_needs_a_forecaster():
     with pytest.raises(TypeError, match="needs an sklstm forecaster.*got Ridge"):
         backtest(Ridge(), np.arange(50.0), horizon=5)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"refit": "no"}, "refit must be True or False, got 'no'"),
+    ({"n_folds": 0}, "n_folds must be a positive integer, got 0"),
+    ({"horizon": 0}, "horizon must be a positive integer, got 0"),
+])
+def test_backtest_settings_are_named(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        backtest(SeasonalNaiveForecaster(), np.arange(60.0), **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_folds": 0}, "n_folds must be a positive integer, got 0"),
+    ({"horizon": -1}, "horizon must be a positive integer, got -1"),
+    ({"season_length": 0}, "season_length must be a positive integer, got 0"),
+])
+def test_panel_backtest_settings_are_named_before_any_fit(kwargs, message):
+    import pandas as pd
+
+    from sklstm import GlobalLSTMForecaster
+    from sklstm.forecasting import panel_backtest
+
+    frame = pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2020", periods=40, freq="MS"), "y": np.arange(40.0)})
+    with pytest.raises(ValueError, match=message):
+        panel_backtest(GlobalLSTMForecaster(), frame, **kwargs)

@@ -429,8 +429,8 @@ def test_covariates_with_other_time_stamps_raise():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"horizon": 0}, "'horizon' parameter of RollingOriginSplit must be an int in the range"),
-        ({"n_folds": 0}, "'n_splits' parameter of RollingOriginSplit must be an int"),
+        ({"horizon": 0}, "horizon must be a positive integer, got 0"),
+        ({"n_folds": 0}, "n_folds must be a positive integer, got 0"),  # backtest's name, not the splitter's
         ({"season_length": -1}, "season_length must be a positive integer"),
         ({"season_length": 1000}, "season_length=1000 leaves no seasonal-naive error"),
     ],

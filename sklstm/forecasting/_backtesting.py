@@ -220,6 +220,10 @@ def backtest(
             f"backtest needs an sklstm forecaster (LSTMForecaster, SeasonalNaiveForecaster or a BaseForecaster "
             f"subclass); got {type(forecaster).__name__}. Wrap a regressor in LSTMForecaster(estimator)."
         )
+    check_positive_int(horizon, "horizon")
+    check_positive_int(n_folds, "n_folds")
+    if not isinstance(refit, (bool, np.bool_)):
+        raise ValueError(f"refit must be True or False, got {refit!r}.")
     targets, names = as_matrix(y, "y")
     future = None if X is None else as_matrix(X, "X")[0]
     past = None if X_past is None else as_matrix(X_past, "X_past")[0]
@@ -311,6 +315,8 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int 
 
     if not isinstance(forecaster, GlobalLSTMForecaster):
         raise TypeError(f"panel_backtest needs a GlobalLSTMForecaster; got {type(forecaster).__name__}.")
+    check_positive_int(horizon, "horizon")
+    check_positive_int(n_folds, "n_folds")
     if season_length != "auto":
         check_positive_int(season_length, "season_length")
     panel = read_panel(Y, forecaster.id_col, forecaster.time_col, forecaster.target_col)
