@@ -33,12 +33,11 @@ def test_an_aligned_float32_array_is_shared_with_tensorflow_and_others_are_copie
 
 @pytest.mark.parametrize("estimator", [VanillaLSTMRegressor(), VanillaLSTMRegressor(scaling=None)])
 def test_dense_encoding_makes_one_float32_copy_of_the_windows(monkeypatch, estimator):
-    from sklstm.estimators import _baseline, _inputs
+    from sklstm.estimators import _baseline
     from sklstm.preprocessing import _scaling
 
     # Chunks of a few hundred windows, so that at this test's size, as at real sizes, they are a small share.
-    for module, name, value in [(_scaling, "_CHUNK_VALUES", 2**14), (_inputs, "_CHUNK_VALUES", 2**14),
-                                (_baseline, "_CHUNK", 2**7)]:
+    for module, name, value in [(_scaling, "_CHUNK_VALUES", 2**14), (_baseline, "_CHUNK", 2**7)]:
         monkeypatch.setattr(module, name, value)
     series = np.random.default_rng(0).normal(size=(20_000, 4)).astype(np.float32)
     X, y = make_windows(series, 32, targets=[0])

@@ -23,10 +23,8 @@ from sklearn.pipeline import Pipeline
 
 from .._training.memory import aligned_empty
 from ..preprocessing._reshaping import ColumnLayout, to_sequences
-from ..preprocessing._scaling import TargetScaler, WindowScaler
+from ..preprocessing._scaling import TargetScaler, WindowScaler, row_chunks
 from ._baseline import WindowRidge
-
-_CHUNK_VALUES = 2**21  # values encoded per chunk: 16 MB of float64 temporaries
 
 __all__ = ["Encoding", "Inputs", "baseline_of", "check_targets", "check_windows", "encode_windows", "fit_feature_encoder",
            "input_types", "prepare_dense"]
@@ -157,9 +155,8 @@ def encode_windows(encoder: Pipeline, seq: np.ndarray) -> np.ndarray:
     """
     first = np.asarray(encoder.transform(seq[:1]), dtype=np.float32)
     out = aligned_empty((len(seq), *first.shape[1:]), np.float32)
-    rows = max(1, _CHUNK_VALUES // max(1, first.size))
-    for start in range(0, len(seq), rows):
-        out[start : start + rows] = encoder.transform(seq[start : start + rows])
+    for rows in row_chunks(seq):  # the chunks the scaler works in: a reshape keeps the values per window
+        out[rows] = encoder.transform(seq[rows])
     return out
 
 

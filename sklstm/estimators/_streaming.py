@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .._training.memory import aligned_empty
-from ..preprocessing._scaling import TargetScaler, _affine_stats, nonzero_scale
+from ..preprocessing._scaling import TargetScaler, _affine_stats, chunked_stats
 from ..preprocessing._windows import SeriesWindows
 from ._baseline import WindowRidge
 from ._inputs import Encoding, Inputs, baseline_of, check_targets, feature_encoder, input_types
@@ -115,8 +115,8 @@ def _fit_streamed_encoders(X: SeriesWindows, y2: np.ndarray, encoding: Encoding,
     elif X.level is None:
         scaler.offset_, scaler.scale_ = _affine_stats(X.series, encoding.scaling)
     else:
-        chunks = (X[i : i + _CHUNK_WINDOWS].reshape(-1, X.shape[2]) for i in range(0, len(X), _CHUNK_WINDOWS))
-        offset, scaler.scale_ = _chunked_stats(chunks, encoding.scaling)
+        chunks = lambda: (X[i : i + _CHUNK_WINDOWS].reshape(-1, X.shape[2]) for i in range(0, len(X), _CHUNK_WINDOWS))  # noqa: E731
+        offset, scaler.scale_ = chunked_stats(chunks, encoding.scaling)
         scaler.offset_ = np.zeros_like(offset)
     return {"feature_encoder_": encoder, "target_encoder_": TargetScaler(encoding.scaling, n_targets).fit(y2)}
 
@@ -135,22 +135,6 @@ def predict_streamed(predict: Any, X: SeriesWindows, batch: int) -> np.ndarray:
     """``predict`` (an estimator's) over the windows of ``X.series``, one chunk of windows at a time."""
     chunks = (X[i : i + _CHUNK_WINDOWS] for i in range(0, len(X), _CHUNK_WINDOWS))  # copies of one chunk each
     return np.concatenate([predict(np.ascontiguousarray(chunk), batch_size=batch) for chunk in chunks])
-
-
-def _chunked_stats(chunks: Any, method: str) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`~sklstm.preprocessing._scaling._affine_stats` over the rows of several chunks together."""
-    count, low, high, total, squares = 0, np.inf, -np.inf, 0.0, 0.0
-    for chunk in chunks:
-        chunk = np.asarray(chunk, dtype=np.float64)
-        count += len(chunk)
-        low, high = np.minimum(low, chunk.min(axis=0)), np.maximum(high, chunk.max(axis=0))
-        total, squares = total + chunk.sum(axis=0), squares + np.square(chunk).sum(axis=0)
-    if method == "standard":
-        offset = total / count
-        scale = np.sqrt(np.maximum(squares / count - offset**2, 0.0))
-    else:  # minmax
-        offset, scale = low, high - low
-    return offset, nonzero_scale(offset, scale)
 
 
 class _Scaled:

@@ -10,6 +10,7 @@ numbers of any magnitude train well. numpy and scikit-learn only.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -36,27 +37,28 @@ def _affine_stats(values: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarr
     return offset, nonzero_scale(offset, scale)
 
 
-def _row_chunks(X: np.ndarray) -> list[slice]:
+def row_chunks(X: np.ndarray) -> list[slice]:
     """Slices of ``X``'s first axis holding about ``_CHUNK_VALUES`` values each."""
     rows = max(1, _CHUNK_VALUES // max(1, int(np.prod(X.shape[1:]))))
     return [slice(i, min(i + rows, len(X))) for i in range(0, len(X), rows)]
 
 
-def _chunked_stats(X: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_affine_stats` of the columns of :meth:`WindowScaler._flat` ``(X)``, chunk by chunk in float64.
+def chunked_stats(chunks: Callable[[], Iterable[np.ndarray]], method: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_affine_stats` over the rows of 2-D chunks together, in float64, without holding them all.
 
-    No copy of ``X`` is made; the standard deviation takes two passes (the
-    mean, then the squared deviations from it), as numpy computes it.
+    ``chunks`` makes a fresh iterable of the chunks for each pass: the
+    standard deviation takes two (the mean, then the squared deviations from
+    it), as numpy computes it.
     """
-    chunks = _row_chunks(X)
-    part = lambda c: WindowScaler._flat(np.asarray(X[c], dtype=np.float64))  # noqa: E731
+    as64 = lambda: (np.asarray(chunk, dtype=np.float64) for chunk in chunks())  # noqa: E731
     if method == "minmax":
-        low = np.min([part(c).min(axis=0) for c in chunks], axis=0)
-        high = np.max([part(c).max(axis=0) for c in chunks], axis=0)
+        parts = [(chunk.min(axis=0), chunk.max(axis=0)) for chunk in as64()]
+        low, high = np.min([p[0] for p in parts], axis=0), np.max([p[1] for p in parts], axis=0)
         return low, nonzero_scale(low, high - low)
-    count = X.size // (X.shape[2] if X.ndim == 3 else 1)
-    mean = np.sum([part(c).sum(axis=0) for c in chunks], axis=0) / count
-    spread = np.sqrt(np.sum([((part(c) - mean) ** 2).sum(axis=0) for c in chunks], axis=0) / count)
+    sums = [(len(chunk), chunk.sum(axis=0)) for chunk in as64()]
+    count = sum(n for n, _ in sums)
+    mean = np.sum([total for _, total in sums], axis=0) / count
+    spread = np.sqrt(np.sum([((chunk - mean) ** 2).sum(axis=0) for chunk in as64()], axis=0) / count)
     return mean, nonzero_scale(mean, spread)
 
 
@@ -124,7 +126,7 @@ class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, allow_nd=True, dtype=[np.float64, np.float32])
         self._check_ndim(X)
         self.n_dims_in_ = X.ndim
-        self.offset_, self.scale_ = _chunked_stats(X, self.method)
+        self.offset_, self.scale_ = chunked_stats(lambda: (self._flat(X[rows]) for rows in row_chunks(X)), self.method)
         return self
 
     def _has_feature_names(self) -> bool:
@@ -152,7 +154,7 @@ class WindowScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._check_ndim(X)
         offset, scale = self._stat(self.offset_, X), self._stat(self.scale_, X)
         out = np.empty(X.shape, dtype=X.dtype)  # float32 stays float32: one copy of the windows, chunk by chunk
-        for rows in _row_chunks(X):
+        for rows in row_chunks(X):
             out[rows] = (np.asarray(X[rows], dtype=np.float64) - offset) / scale
         return out
 
