@@ -12,7 +12,9 @@ TensorFlow, Keras and scikeras parts import on call.
   estimators apply to ``sample_weight``).
 - scikeras ``_utils.route_params``/``unflatten_params`` (the ``model__``,
   ``optimizer__`` and ``callbacks__`` routing that scikeras' public wrappers
-  apply) and ``_saving_utils`` (the model as ``.keras`` bytes for pickling).
+  apply), ``BaseWrapper._get_compile_kwargs`` (called with a ready optimizer,
+  so that scikeras makes no numbered one) and ``_saving_utils`` (the model as
+  ``.keras`` bytes for pickling).
 - Keras ``keras.src...ConvLSTMCell`` (Keras exports no ConvLSTM cell), a
   layer's ``_tracker`` (to drop a replaced cell from its variables) and Adam's
   slot variables (``_get_variable_index``, ``_momentums``, ``_velocities``).
@@ -44,6 +46,7 @@ __all__ = [
     "adam_slots",
     "call_graph",
     "check_sample_weight",
+    "compile_keywords",
     "conv_lstm_cell_class",
     "eager_context",
     "pack_keras_model",
@@ -74,6 +77,31 @@ def unflatten_params(items: Any, params: dict) -> Any:
     from scikeras._utils import unflatten_params as unflatten
 
     return unflatten(items=items, params=params)
+
+
+def compile_keywords(estimator: Any, params: dict) -> dict:
+    """scikeras' ``Model.compile`` keywords for ``params`` in place of ``estimator.get_params()``.
+
+    ``scikeras.wrappers.BaseWrapper._get_compile_kwargs`` reads the
+    parameters from ``get_params()``; it runs here on a view of
+    ``estimator`` whose ``get_params()`` returns ``params``.
+    """
+    from scikeras.wrappers import BaseWrapper
+
+    return BaseWrapper._get_compile_kwargs(_ParamsView(estimator, params))
+
+
+class _ParamsView:
+    """``estimator`` with ``get_params()`` answering ``params``."""
+
+    def __init__(self, estimator: Any, params: dict):
+        self._estimator, self._params = estimator, params
+
+    def get_params(self, deep: bool = True) -> dict:
+        return dict(self._params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._estimator, name)
 
 
 def pack_keras_model(model: Any) -> Any:

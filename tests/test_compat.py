@@ -39,6 +39,17 @@ def test_scikeras_unflatten_params():
         "scikeras._utils.unflatten_params changed: sklstm builds callbacks with it"
 
 
+def test_scikeras_compile_keywords_from_given_params():
+    import sklstm
+    from sklstm._tf import keras
+
+    est = sklstm.VanillaLSTMRegressor()
+    adam = keras.optimizers.Adam(name="adam")
+    kwargs = _compat.compile_keywords(est, {**est.get_params(), "optimizer": adam, "loss": "mae"})
+    assert kwargs["optimizer"] is adam and kwargs["loss"] is keras.losses.get("mae"), \
+        "scikeras.wrappers.BaseWrapper._get_compile_kwargs changed: sklstm hands it a ready optimizer"
+
+
 def test_scikeras_pack_and_unpack_keras_model():
     from sklstm._tf import keras
 

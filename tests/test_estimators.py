@@ -100,6 +100,34 @@ def test_routed_learning_rate_reaches_optimizer():
     assert float(est.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.0123)
 
 
+@pytest.mark.parametrize("optimizer", ["adam", "Adam", "class"])
+def test_an_optimizer_given_by_name_or_class_gets_no_numbered_name(monkeypatch, optimizer):
+    # Every new variable name stays in TensorFlow's kernel cache for good: scikeras made two numbered
+    # optimizers per fit (adam_17, adam_18), one only to look the class up.
+    from sklstm._tf import keras
+
+    names, init = [], keras.optimizers.Adam.__init__
+
+    def counting_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        names.append(self.name)
+
+    monkeypatch.setattr(keras.optimizers.Adam, "__init__", counting_init)
+    X, y = make_windows(tutorial_data(), 3)
+    given = keras.optimizers.Adam if optimizer == "class" else optimizer
+    est = tiny(sklstm.VanillaLSTMRegressor, optimizer=given, optimizer__learning_rate=0.0123).fit(X, y)
+    assert names and set(names) == {"adam"}
+    assert float(est.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.0123)
+
+
+def test_an_unknown_optimizer_name_is_named_in_the_error():
+    X, y = make_windows(tutorial_data(), 3)
+    with pytest.raises(ValueError, match="invalid optimizer.*'optimizer': 'adamm'"):
+        tiny(sklstm.VanillaLSTMRegressor, optimizer="adamm").fit(X, y)
+    with pytest.raises(ValueError, match="optimizer__bogus"):
+        tiny(sklstm.VanillaLSTMRegressor, optimizer__bogus=1).fit(X, y)
+
+
 def test_model_params_route_to_builder():
     X, y = make_windows(tutorial_data(), 3)
     est = tiny(sklstm.StackedLSTMRegressor, model__n_layers=3).fit(X, y)

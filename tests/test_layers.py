@@ -7,7 +7,14 @@ import pytest
 
 import sklstm
 from sklstm._tf import keras, tf
-from sklstm.estimators._layers import MAX_TAPS, FusedConvLSTM2D, FusedConvLSTMCell, MatmulConv1D, small_conv
+from sklstm.estimators._layers import (
+    MAX_TAPS,
+    FusedConvLSTM2D,
+    FusedConvLSTMCell,
+    MatmulConv1D,
+    ReshapeMaxPooling1D,
+    small_conv,
+)
 
 X = np.random.default_rng(0).normal(size=(5, 3, 4, 4, 2)).astype(np.float32)
 
@@ -73,6 +80,37 @@ def test_matmul_conv1d_saves_and_loads(tmp_path):
     model.save(tmp_path / "m.keras")
     loaded = keras.saving.load_model(tmp_path / "m.keras")
     assert isinstance(loaded.get_layer("conv"), MatmulConv1D)
+    np.testing.assert_array_equal(loaded(x).numpy(), model(x).numpy())
+
+
+@pytest.mark.parametrize(
+    ("steps", "pool", "padding"),
+    [(steps, pool, padding) for steps in (1, 2, 3, 5, 8) for pool in (1, 2, 3) for padding in ("same", "valid")
+     if padding == "same" or steps >= pool],  # "valid" needs one whole window
+)
+def test_reshape_max_pooling_equals_keras_max_pooling(steps, pool, padding):
+    x = tf.constant(np.random.default_rng(steps).normal(size=(3, steps, 2)).astype(np.float32))
+    np.testing.assert_array_equal(ReshapeMaxPooling1D(pool, padding=padding)(x).numpy(),
+                                  keras.layers.MaxPooling1D(pool, padding=padding)(x).numpy())
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        ours = ReshapeMaxPooling1D(pool, padding=padding)(x)
+        theirs = keras.layers.MaxPooling1D(pool, padding=padding)(x)
+    np.testing.assert_allclose(tape.gradient(ours, x).numpy(), tape.gradient(theirs, x).numpy())
+
+
+def test_reshape_max_pooling_with_other_strides_takes_keras_path():
+    x = np.random.default_rng(0).normal(size=(2, 7, 3)).astype(np.float32)
+    ours, theirs = ReshapeMaxPooling1D(3, strides=1), keras.layers.MaxPooling1D(3, strides=1)
+    np.testing.assert_array_equal(ours(x).numpy(), theirs(x).numpy())
+
+
+def test_reshape_max_pooling_saves_and_loads(tmp_path):
+    x = np.random.default_rng(3).normal(size=(3, 8, 4)).astype(np.float32)
+    model = keras.Sequential([keras.Input(x.shape[1:]), ReshapeMaxPooling1D(2, padding="same", name="pool")])
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    assert isinstance(loaded.get_layer("pool"), ReshapeMaxPooling1D)
     np.testing.assert_array_equal(loaded(x).numpy(), model(x).numpy())
 
 
@@ -148,6 +186,7 @@ def test_convolutional_regressors_use_sklstm_layers():
     assert isinstance(est.model_.get_layer("conv_lstm"), FusedConvLSTM2D)
     est = sklstm.CNNLSTMRegressor(filters=4, units=3, epochs=2, random_state=0).fit(Xw, y)
     assert isinstance(est.model_.get_layer("conv").layer, MatmulConv1D)
+    assert isinstance(est.model_.get_layer("pooling").layer, ReshapeMaxPooling1D)
 
 
 @pytest.mark.slow

@@ -6,10 +6,12 @@ hyperparameters, and returns an uncompiled ``keras.Model`` whose output is
 ``(samples, n_steps_out_ * n_targets_)``, flattened step-major.
 Keras is imported only when a model is built.
 
-Layers with weights have fixed names: Keras would otherwise number them
-(``lstm_41``) and every new model's variables would add entries to
+Layers, inputs and models have fixed names: Keras would otherwise number them
+(``lstm_41``), every new model's variables would add entries to
 TensorFlow's kernel cache that are never freed (measured: about 35 KB per
-variable, 0.6 MB per fit; ``benchmarks/bench_leak.py``).
+variable, 0.6 MB per fit; ``benchmarks/bench_leak.py``), and models of one
+architecture would not share their traced inference graph
+(:mod:`sklstm._training.inference`, keyed by the model's configuration).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ __all__ = [
 def _io(meta: dict[str, Any]):
     from .._tf import keras
 
-    inputs = keras.Input(shape=meta["input_shape_"])
+    inputs = keras.Input(shape=meta["input_shape_"], name="windows")
     n_outputs = meta["n_steps_out_"] * meta["n_targets_"]
     return keras, inputs, n_outputs
 
@@ -46,7 +48,7 @@ def _unroll(steps: int) -> bool:
 
 
 def _model(keras, inputs, outputs, meta):
-    return keras.Model(inputs, outputs)
+    return keras.Model(inputs, outputs, name="network")
 
 
 def _dense(keras, n_out: int, hidden):
@@ -95,16 +97,18 @@ def build_cnn_lstm(
     """TimeDistributed ``Conv1D -> MaxPooling1D -> Flatten`` over sub-sequences, then LSTM.
 
     The convolution is :class:`~sklstm.estimators._layers.MatmulConv1D`: Keras' Conv1D with
-    small kernels applied as matrix products (the same arithmetic).
+    small kernels applied as matrix products (the same arithmetic); the pooling
+    :class:`~sklstm.estimators._layers.ReshapeMaxPooling1D` (the same outputs, no
+    per-shape oneDNN primitive kept).
     """
-    from ._layers import MatmulConv1D
+    from ._layers import MatmulConv1D, ReshapeMaxPooling1D
 
     keras, inputs, n_out = _io(meta)
     td = keras.layers.TimeDistributed
     hidden = td(MatmulConv1D(filters, kernel_size, activation=activation, padding="same", name="conv1d"), name="conv")(
         inputs
     )
-    hidden = td(keras.layers.MaxPooling1D(pool_size, padding="same"))(hidden)
+    hidden = td(ReshapeMaxPooling1D(pool_size, padding="same", name="pool"), name="pooling")(hidden)
     hidden = td(keras.layers.Flatten())(hidden)
     hidden = keras.layers.LSTM(units, activation=activation, unroll=_unroll(inputs.shape[1]), name="lstm")(hidden)
     return _model(keras, inputs, _dense(keras, n_out, hidden), meta)

@@ -29,7 +29,6 @@ estimators do not import it.
 from __future__ import annotations
 
 import inspect
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +37,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import _tf  # noqa: F401  (TensorFlow before scikeras imports it)
+from .._compat import compile_keywords
 from .._guards import one_fit_at_a_time
+from .._training.inference import INFERENCE
 from ..preprocessing._reshaping import ColumnLayout, SequenceReshaper
 from ..preprocessing._windows import SeriesWindows
 from ._fitting import NetworkSpec, Training, build_network, cache_key, train_network
@@ -67,24 +68,6 @@ from ._streaming import predict_streamed, prepare_streamed
 from scikeras.wrappers import BaseWrapper  # noqa: E402  isort: skip
 
 __all__ = ["LSTMRegressorBase", "shared_parameters"]
-
-# One compiled inference function per fitted Keras model, kept outside the
-# estimator so that predict does not change the estimator's state; an entry
-# lives as long as its model.
-_PREDICT_FNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _predict_function(model: Any, input_shape: tuple) -> Any:
-    """``model``'s compiled inference function, traced once for any number of windows."""
-    predict_fn = _PREDICT_FNS.get(model)
-    if predict_fn is None:
-        from .._tf import tf
-
-        ref = weakref.ref(model)
-        signature = [tf.TensorSpec([None, *input_shape], tf.float32)]
-        predict_fn = tf.function(lambda x: ref()(x, training=False), input_signature=signature)
-        _PREDICT_FNS[model] = predict_fn
-    return predict_fn
 
 
 class LSTMRegressorBase(RegressorMixin, BaseWrapper):
@@ -356,22 +339,39 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
     def _compile_keywords(self) -> dict:
         """scikeras' compile keywords, with the optimizer named by its class rather than Keras' numbered name.
 
-        The names of its slot variables derive from it, and every new name adds
-        entries to TensorFlow's kernel cache that are never freed (see
-        :mod:`sklstm.estimators._architectures`). A user's optimizer instance or
-        ``optimizer__name`` is left as it is.
+        Every variable name TensorFlow has not seen adds entries to its kernel
+        cache that are never freed (about 35 KB each; see
+        :mod:`sklstm.estimators._architectures`), and Keras numbers the names
+        of unnamed optimizers (``adam_17/iteration``). scikeras makes two
+        such optimizers per fit (one to look the class up, one to keep), so
+        an optimizer given by name or class is built here, once, with its
+        class's name, and handed to scikeras ready. A user's optimizer
+        instance, ``optimizer__name`` and nested optimizer parameters are
+        left to scikeras.
         """
+        params = self.get_params()
         try:
-            kwargs = self._get_compile_kwargs()
+            optimizer = self._named_optimizer(params)
+            if optimizer is not None:
+                params = {k: v for k, v in params.items() if not k.startswith("optimizer__")}
+                params["optimizer"] = optimizer
+            return compile_keywords(self, params)
         except (ValueError, TypeError) as exc:
             routed = {k: v for k, v in self.get_params().items()
                       if k.split("__", 1)[0] in ("optimizer", "loss", "compile", "metrics")}
             raise ValueError(f"{type(self).__name__}: invalid optimizer, loss or compile parameters {routed}: {exc}") from exc
-        optimizer = kwargs.get("optimizer")
-        if isinstance(self.optimizer, (str, type)) and "optimizer__name" not in self.get_params():
-            config = {**optimizer.get_config(), "name": type(optimizer).__name__.lower()}
-            kwargs = {**kwargs, "optimizer": type(optimizer).from_config(config)}
-        return kwargs
+
+    def _named_optimizer(self, params: dict) -> Any:
+        """The optimizer given by name or class, built with its class's name; None when scikeras should build it."""
+        routed = {k.split("__", 1)[1]: v for k, v in params.items() if k.startswith("optimizer__")}
+        if not isinstance(self.optimizer, (str, type)) or "name" in routed or any("__" in k for k in routed):
+            return None
+        import keras
+
+        cls = self.optimizer
+        if isinstance(cls, str):  # the class behind the name, from an instance with a fixed name
+            cls = type(keras.optimizers.get({"class_name": cls, "config": {"name": cls.lower()}}))
+        return cls(**routed, name=cls.__name__.lower())
 
     def _training_seed(self) -> int | None:
         if self.random_state is None:
@@ -449,7 +449,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         from .._training.training import quiet_tf_logger
 
         Xe = np.asarray(Xe, dtype=np.float32)
-        predict_fn = _predict_function(self.model_, Xe.shape[1:])
+        predict_fn = INFERENCE.function(self.model_, Xe.shape[1:])
         with quiet_tf_logger(self.verbose):
             outs = [
                 predict_fn(tf.convert_to_tensor(Xe[i : i + batch])).numpy()
