@@ -344,3 +344,25 @@ def test_initialize_builds_without_training_and_records_scikeras_attributes():
     assert multi.target_type_ == "continuous-multioutput"
     with pytest.raises(ValueError, match="initialize takes windows as an array"):
         sklstm.VanillaLSTMRegressor().initialize(make_windows(np.arange(30.0), 3, stream=True)[0], y)
+
+
+def test_text_windows_are_refused_even_when_they_read_as_numbers():
+    X, y = make_windows(tutorial_data(), 3)
+    with pytest.raises(ValueError, match=r"X holds text \('10.0'\), not numbers"):
+        tiny(sklstm.VanillaLSTMRegressor).fit(X.astype(str), y)
+    with pytest.raises(ValueError, match="y holds text"):
+        tiny(sklstm.VanillaLSTMRegressor).fit(X, y.astype(str).astype(object))
+    fitted = tiny(sklstm.VanillaLSTMRegressor).fit(X, y)
+    with pytest.raises(ValueError, match="X holds text"):
+        fitted.predict(X.astype(str))
+
+
+def test_windows_without_features_are_refused_with_their_shape():
+    with pytest.raises(ValueError, match=r"3 steps and 0 features per step, shape \(10, 3, 0\)"):
+        tiny(sklstm.VanillaLSTMRegressor).fit(np.zeros((10, 3, 0)), np.zeros(10))
+
+
+def test_a_network_too_large_for_memory_is_refused_before_it_is_built():
+    X, y = make_windows(tutorial_data(), 3)
+    with pytest.raises(MemoryError, match=r"units=1099511627776 makes a network of about .* lower units"):
+        tiny(sklstm.VanillaLSTMRegressor, units=2**40).fit(X, y)

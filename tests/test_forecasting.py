@@ -633,3 +633,27 @@ def test_an_explosive_fit_on_three_values_is_a_clear_error_not_an_overflow(recwa
     with pytest.raises(ValueError, match="not finite .* fitted on 3 time steps extrapolates explosively"):
         f.predict(6)
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning) and "overflow" in str(w.message)]
+
+
+@pytest.mark.parametrize(
+    ("coverage", "message"),
+    [("0.9", r"coverage must be a number in \(0, 1\) .* got '0.9' \(a str\)"),
+     (True, r"got True \(a bool\)"),
+     (90, r"coverage must be in \(0, 1\), got 90; for 90% pass 0.9"),
+     (float("nan"), r"coverage must be in \(0, 1\), got nan")],
+)
+def test_interval_coverage_that_is_not_a_fraction_is_named(coverage, message):
+    with pytest.raises(ValueError, match=message):
+        ridge().fit(LINE).predict_interval(2, coverage=coverage)
+
+
+def test_a_residual_weight_without_a_baseline_is_refused():
+    with pytest.raises(ValueError, match="residual_weight=0.3 weighs the networks' correction .* linear_baseline=False"):
+        LSTMForecaster(Ridge(), linear_baseline=False, residual_weight=0.3).fit(LINE)
+
+
+def test_a_season_as_long_as_the_series_is_refused():
+    with pytest.raises(ValueError, match=r"season_length=1000000 is not shorter than the series \(30 values\)"):
+        ridge(season_length=10**6).fit(LINE)
+    with pytest.raises(ValueError, match=r"season_length=30 leaves no seasonal-naive error"):
+        backtest(ridge(), LINE, horizon=2, season_length=30)

@@ -248,3 +248,14 @@ def test_the_loop_refuses_a_panel_past_its_int32_indexes():
     assert _segments(np.array([[0, 3], [10, 4]])).numpy().tolist() == [[0, 0], [10, 3]]
     with pytest.raises(ValueError, match="2\\*\\*31 rows or more"):
         _segments(np.array([[2**31, 1]]))
+
+
+def test_a_horizon_or_season_beyond_the_panel_is_refused():
+    wide = make_panel()
+    f = ridge_forecaster().fit(wide)
+    with pytest.raises(ValueError, match=r"horizon=1000000000 is more than 10 times .* fitted on \(at most 400\)"):
+        f.predict(10**9)
+    with pytest.raises(ValueError, match=r"horizon=1000000000"):
+        f.predict_interval(10**9)
+    with pytest.raises(ValueError, match=r"season_length=40 is not shorter than the longest series \(40 values\)"):
+        ridge_forecaster(season_length=40).fit(wide)

@@ -96,3 +96,33 @@ def test_optimizer_classes_instances_and_loss_callables_are_accepted():
     for params in ({"optimizer": keras.optimizers.SGD}, {"optimizer": keras.optimizers.Adam(1e-3)},
                    {"loss": keras.losses.Huber()}, {"loss": "mae"}):
         VanillaLSTMRegressor(**params)._validate_params()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [("beta_1", 2.0, r"optimizer__beta_1 must be in \[0, 1\), got 2.0"),
+     ("beta_2", -0.1, r"optimizer__beta_2 must be in \[0, 1\)"),
+     ("epsilon", 0.0, "optimizer__epsilon must be a positive finite number"),
+     ("learning_rate", float("nan"), "optimizer__learning_rate must be a positive finite number"),
+     ("momentum", True, "optimizer__momentum must be a number, got True")],
+)
+def test_optimizer_hyperparameters_out_of_range_are_refused_before_training(name, value, message):
+    with pytest.raises(ValueError, match=message):
+        _tiny(**{f"optimizer__{name}": value}).fit(X, Y)
+
+
+def test_early_stopping_that_could_never_act_is_refused():
+    with pytest.raises(ValueError, match=r"EarlyStopping\(patience=-1\) must be at least 0"):
+        _tiny(callbacks=[keras.callbacks.EarlyStopping(monitor="loss", patience=-1)]).fit(X, Y)
+    with pytest.raises(ValueError, match=r"monitor='val_bogus'\) watches a quantity .* Did you mean 'val_loss'"):
+        _tiny(callbacks=[keras.callbacks.EarlyStopping(monitor="val_bogus")]).fit(X, Y)
+    with pytest.raises(ValueError, match=r"monitor='bogus'"):  # Keras only warned at every epoch
+        _tiny(callbacks=[keras.callbacks.EarlyStopping(monitor="bogus", mode="min")]).fit(X, Y)
+
+
+def test_early_stopping_may_monitor_a_metric_by_its_logged_name():
+    with pytest.raises(ValueError, match=r"monitor='val_mae'\).* Did you mean 'val_mean_absolute_error'"):
+        _tiny(epochs=3, metrics=["mae"], callbacks=[keras.callbacks.EarlyStopping(monitor="val_mae")]).fit(X, Y)
+    stop = keras.callbacks.EarlyStopping(monitor="val_mean_absolute_error")
+    est = _tiny(epochs=3, metrics=["mae"], callbacks=[stop]).fit(X, Y)
+    assert "val_mean_absolute_error" in est.history_

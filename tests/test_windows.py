@@ -119,3 +119,30 @@ def test_window_transformer_multivariate_flattening_and_names():
 def test_window_transformer_rejects_bad_params():
     with pytest.raises(ValueError, match="n_steps_in"):
         WindowTransformer(n_steps_in=0).fit(np.arange(5.0))
+
+
+def _dated(index):
+    return pd.Series(np.arange(len(index), dtype=float), index=index)
+
+
+def test_make_windows_refuses_dates_out_of_order_or_repeated():
+    months = pd.date_range("2000-01", periods=24, freq="MS")
+    with pytest.raises(ValueError, match=r"not in time order: 2000-01-01 00:00:00 \(row 1\) comes after 2000-02-01 .*sort_index"):
+        make_windows(_dated(months[[1, 0, *range(2, 24)]]), 3)
+    with pytest.raises(ValueError, match=r"repeats 2000-03-01 00:00:00 \(rows \[2, 3\]\)"):
+        make_windows(_dated(months[[0, 1, 2, 2, *range(4, 24)]]), 3)
+
+
+def test_make_windows_warns_about_uneven_dates_only():
+    months = pd.date_range("2000-01", periods=25, freq="MS")
+    with pytest.warns(UserWarning, match="unevenly spaced .* between 2000-06-01 00:00:00 and 2000-08-01"):
+        make_windows(_dated(months.delete(6)), 3)
+    with pytest.warns(UserWarning, match="unevenly spaced"):
+        make_windows(_dated(pd.period_range("2000-01", periods=25, freq="M").delete(6)), 3)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for index in (months, pd.date_range("2000", periods=25, freq="ME"), pd.period_range("2000", periods=25, freq="Q"),
+                      months[:2]):
+            make_windows(_dated(index), 1)

@@ -47,6 +47,7 @@ from ._inputs import (
     Encoding,
     Inputs,
     baseline_of,
+    check_not_text,
     check_targets,
     check_windows,
     encode_windows,
@@ -391,6 +392,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
     # ------------------------------------------------------------ validation
     def _validate_X(self, X: Any) -> np.ndarray:
         """Windows given to ``predict``, checked against the fit: 3-D sequences."""
+        check_not_text(X)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype=[np.float64, np.float32])
         seq = check_windows(X, lag_order=self.lag_order, layout=self.column_layout_)
         if seq.shape[2] != self.n_series_in_:
@@ -408,6 +410,8 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                 f"y must be 1-D or 2-D (samples, n_steps_out * n_targets); got shape {y_shape}. "
                 "Flatten multi-step targets with y.reshape(len(y), -1)."
             )
+        check_not_text(X)
+        check_not_text(y, "y")
         X, y = validate_data(self, X, y, reset=reset, allow_nd=True, multi_output=True, y_numeric=True,
                              dtype=[np.float64, np.float32])
         names = getattr(self, "feature_names_in_", None) if X.ndim == 2 else None

@@ -19,7 +19,7 @@ import numpy as np
 
 from ._inputs import Inputs
 
-__all__ = ["NetworkSpec", "Training", "build_network", "cache_key", "choose_loop", "train_network"]
+__all__ = ["NetworkSpec", "Training", "build_network", "cache_key", "check_network_size", "choose_loop", "train_network"]
 
 _MAX_RETRIES = 2
 
@@ -66,10 +66,15 @@ def build_network(spec: NetworkSpec, seed: int | None, learning_rate_factor: flo
     -------
     keras.Model
     """
+    from .._tf import tf
     from .._training.seeding import reseed_weights
 
+    check_network_size(spec.owner, spec.params, spec.meta["input_shape_"])
     try:
         model = spec.builder(spec.meta, **spec.params)
+    except tf.errors.ResourceExhaustedError as exc:
+        raise MemoryError(f"{spec.owner}: the network built with {spec.params} does not fit in memory; make it "
+                          "smaller (units, filters, n_layers).") from exc
     except ValueError as exc:
         raise ValueError(
             f"{spec.owner} cannot build its model for windows of shape {spec.meta['input_shape_']} with "
@@ -81,6 +86,44 @@ def build_network(spec: NetworkSpec, seed: int | None, learning_rate_factor: flo
     if learning_rate_factor != 1.0:
         model.optimizer.learning_rate = float(np.asarray(model.optimizer.learning_rate)) * learning_rate_factor
     return model
+
+
+def check_network_size(owner: str, params: dict, input_shape: tuple) -> None:
+    """Refuse, before building it, a network whose training could not fit in this machine's memory.
+
+    A recurrent or convolutional layer of ``u`` units (or filters) reading ``f``
+    features holds about ``4 u (u + f + 1)`` weights; training keeps four
+    float32 copies (weights, gradients, Adam's two moments). ``units=2**40``
+    otherwise ended in TensorFlow's out-of-memory error from inside Keras.
+
+    Parameters
+    ----------
+    owner : str
+        The class name the message uses.
+    params : dict
+        The builder's arguments (``units``, ``filters``, ...).
+    input_shape : tuple
+        The network's input shape per sample.
+    """
+    import math
+    import os
+
+    sizes = {k: v for k, v in params.items() if k in ("units", "filters") and isinstance(v, int)}
+    if not sizes:
+        return
+    name, units = max(sizes.items(), key=lambda item: item[1])
+    features = int(math.prod(input_shape[1:])) if len(input_shape) > 1 else 1
+    weights = 4 * units * (units + features + 1)
+    needed = 16 * weights
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # no sysconf (Windows): only the absurd is refused
+        memory = 2**40
+    if needed > memory:
+        raise MemoryError(
+            f"{owner}: {name}={units} makes a network of about {weights:.3g} weights, {needed / 2**30:.3g} GiB to "
+            f"train, more than this machine's {memory / 2**30:.3g} GiB of memory; lower {name}."
+        )
 
 
 def cache_key(owner_class: type, params: dict, input_shape: tuple, n_steps_out: int, n_targets: int) -> tuple | None:

@@ -26,8 +26,8 @@ from ..preprocessing._reshaping import ColumnLayout, to_sequences
 from ..preprocessing._scaling import TargetScaler, WindowScaler, row_chunks
 from ._baseline import WindowRidge
 
-__all__ = ["Encoding", "Inputs", "baseline_of", "check_targets", "check_windows", "encode_windows", "fit_feature_encoder",
-           "input_types", "prepare_dense"]
+__all__ = ["Encoding", "Inputs", "baseline_of", "check_not_text", "check_targets", "check_windows", "encode_windows",
+           "fit_feature_encoder", "input_types", "prepare_dense"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,6 +56,30 @@ class Inputs:
     fitted: dict
 
 
+def check_not_text(X: Any, name: str = "X") -> None:
+    """Refuse text where numbers are expected, even text that reads as numbers (``"1.5"``).
+
+    numpy casts an array of numeric strings to floats without a word; a column
+    of text is almost always a parsing mistake upstream (a CSV read without
+    its decimal mark, a header row among the values), so it is named here.
+    """
+    dtypes = list(X.dtypes) if hasattr(X, "dtypes") and not isinstance(X, np.ndarray) else None
+    if dtypes is None:
+        array = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object) if isinstance(X, (list, tuple)) else None
+        if array is None:
+            return
+        dtypes = [array.dtype]
+        sample = array.ravel()[:1000] if array.dtype.kind == "O" else ()
+    else:
+        objects = [c for c, d in zip(X.columns, dtypes, strict=True) if d.kind == "O"]
+        sample = np.concatenate([np.asarray(X[c]).ravel()[:1000] for c in objects]) if objects else ()
+    text = next((v for v in sample if isinstance(v, (str, bytes))), None)
+    if any(d.kind in "US" for d in dtypes) or text is not None:
+        example = text if text is not None else np.asarray(X).ravel()[0] if np.asarray(X).size else ""
+        raise ValueError(f"{name} holds text ({str(example)!r}), not numbers: convert it first, for example "
+                         f"{name}.astype(float) (a CSV read with its decimal mark and without header rows).")
+
+
 def check_windows(X: np.ndarray, *, lag_order: str, layout: ColumnLayout | None) -> np.ndarray:
     """Windows as 3-D sequences ``(samples, steps, series)``, oldest step first.
 
@@ -77,6 +101,9 @@ def check_windows(X: np.ndarray, *, lag_order: str, layout: ColumnLayout | None)
             f"X must be 2-D windows (samples, steps) or 3-D windows (samples, steps, features); got an array of "
             f"shape {X.shape}."
         )
+    if X.ndim == 3 and 0 in X.shape[1:]:
+        raise ValueError(f"X has windows of {X.shape[1]} steps and {X.shape[2]} features per step, shape {X.shape}: "
+                         "each window needs at least one step and one feature.")
     if layout is not None and X.ndim == 2:
         return layout.to_sequences(X)
     seq = to_sequences(X)

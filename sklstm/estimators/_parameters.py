@@ -236,11 +236,39 @@ def check_params(owner: str, params: dict[str, Any], constraints: dict[str, Any]
             f"Unknown parameter {name!r} for {owner}.{hint} Routed parameters "
             f"start with one of {', '.join(p + '__' for p in ROUTING_PREFIXES)}."
         )
-    rate = params.get("optimizer__learning_rate")
-    if isinstance(rate, numbers.Real) and not isinstance(rate, bool) and not (0 < rate < np.inf):
-        problems.append(f"optimizer__learning_rate must be a positive finite number, got {rate!r}.")
+    problems += _optimizer_problems(params)
     if problems:
         raise InvalidParameterError(f"{owner} got {len(problems)} invalid parameter(s):\n- " + "\n- ".join(problems))
+
+
+# The ranges of the Keras optimizers' usual hyperparameters (Adam, AdamW, Nadam, RMSprop, SGD, ...): Keras
+# accepts any number and trains to nonsense outside them (beta_1=2.0 makes Adam's moments grow without bound).
+_OPTIMIZER_RANGES = {
+    "learning_rate": (0.0, np.inf, "a positive finite number", False, False),
+    "beta_1": (0.0, 1.0, "in [0, 1)", True, False),
+    "beta_2": (0.0, 1.0, "in [0, 1)", True, False),
+    "rho": (0.0, 1.0, "in [0, 1)", True, False),
+    "momentum": (0.0, 1.0, "in [0, 1)", True, False),
+    "epsilon": (0.0, np.inf, "a positive finite number", False, False),
+    "weight_decay": (0.0, np.inf, "a finite number >= 0", True, False),
+    "clipnorm": (0.0, np.inf, "a positive finite number", False, False),
+    "global_clipnorm": (0.0, np.inf, "a positive finite number", False, False),
+    "clipvalue": (0.0, np.inf, "a positive finite number", False, False),
+}
+
+
+def _optimizer_problems(params: dict[str, Any]) -> list[str]:
+    """Routed optimizer hyperparameters outside their range (numbers only: schedules are the optimizer's)."""
+    problems = []
+    for name, (low, high, wanted, low_closed, _high_closed) in _OPTIMIZER_RANGES.items():
+        value = params.get(f"optimizer__{name}")
+        if value is None or not isinstance(value, numbers.Real):
+            continue
+        if isinstance(value, bool):
+            problems.append(f"optimizer__{name} must be a number, got {value!r} (a bool).")
+        elif not ((low <= value if low_closed else low < value) and value < high):
+            problems.append(f"optimizer__{name} must be {wanted}, got {value!r}.")
+    return problems
 
 
 def _numeric_only(constraint: Any) -> bool:
@@ -305,7 +333,58 @@ def fit_settings(owner: str, params: dict[str, Any], overrides: dict[str, Any]) 
     ]
     checked = {k: v for k, v in settings.items() if k != "callbacks"}
     validate_parameter_constraints({k: COMMON_CONSTRAINTS[k] for k in checked}, checked, caller_name=f"{owner}.fit")
+    check_early_stopping(owner, settings["callbacks"], params.get("metrics"))
     return settings
+
+
+def check_early_stopping(owner: str, callbacks: list, metrics: Any) -> None:
+    """Refuse an EarlyStopping that could never act: a negative patience or a quantity no fit reports.
+
+    Keras accepts ``patience=-1`` (it stops after the first epoch), and an
+    unknown ``monitor`` either fails inside Keras' training loop or only
+    warns at each epoch and never stops.
+
+    Parameters
+    ----------
+    owner : str
+        The class name the messages use.
+    callbacks : list of keras callbacks
+    metrics : list, str or None
+        The estimator's ``metrics``: their names (and ``val_`` names) can be monitored too.
+    """
+    from .._tf import keras
+
+    names = ["loss"] + [_metric_name(m) for m in (metrics if isinstance(metrics, (list, tuple)) else [metrics])
+                        if m is not None]
+    available = names + [f"val_{n}" for n in names]
+    for callback in callbacks:
+        if not isinstance(callback, keras.callbacks.EarlyStopping):
+            continue
+        if callback.patience < 0:
+            raise ValueError(f"{owner}: EarlyStopping(patience={callback.patience}) must be at least 0 (epochs "
+                             "without improvement before stopping).")
+        if callback.monitor not in available:
+            prefix = "val_" if callback.monitor.startswith("val_") else ""
+            alias = prefix + _metric_name(callback.monitor.removeprefix("val_"))  # "val_mae" is logged by its full name
+            guess = [alias] if alias in available else difflib.get_close_matches(callback.monitor, available, n=1)
+            hint = f" Did you mean {guess[0]!r}?" if guess else ""
+            raise ValueError(f"{owner}: EarlyStopping(monitor={callback.monitor!r}) watches a quantity this fit "
+                             f"does not report; it reports {', '.join(map(repr, available))} (val_ ones with "
+                             f"validation_split).{hint}")
+
+
+def _metric_name(metric: Any) -> str:
+    """The name a metric's values have in the training history (``"mae"`` is logged as ``mean_absolute_error``)."""
+    from .._tf import keras
+
+    if isinstance(metric, str):
+        try:
+            metric = keras.metrics.get(metric)
+        except ValueError:
+            return metric
+    if isinstance(metric, type):
+        metric = metric()
+    return str(getattr(metric, "name", None) or getattr(metric, "__name__", type(metric).__name__))
 
 
 def predict_batch(owner: str, params: dict[str, Any], overrides: dict[str, Any]) -> int:

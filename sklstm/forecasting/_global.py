@@ -24,8 +24,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import StrOptions
 from ..preprocessing._windows import SeriesWindows
-from ._base import FORECASTER_CONSTRAINTS
-from ._intervals import conformal_width
+from ._base import _MAX_HORIZON_RATIO, FORECASTER_CONSTRAINTS
+from ._intervals import check_coverage, conformal_width
 from ._panels import Panel, cut_panel, panel_frame, read_panel, relative_windows, series_scale, static_table, with_constants
 from ._series import detect_season, season_length_from_index
 
@@ -62,6 +62,12 @@ def panel_season(season_length: int | str, panel: Panel) -> int:
     int
     """
     if season_length != "auto":
+        longest = max(len(values) for values in panel.values)
+        if int(season_length) >= longest:
+            raise ValueError(
+                f"season_length={season_length} is not shorter than the longest series ({longest} values): a season "
+                "must repeat within the series. Pass season_length=1 for no season, or 'auto' to find it."
+            )
         return int(season_length)
     season = season_length_from_index(panel.indexes[0])
     if season > 1:
@@ -349,8 +355,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         """
         check_is_fitted(self, "estimators_")
         horizon = self._check_horizon(horizon)
-        if not 0 < coverage < 1:
-            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
+        coverage = check_coverage(coverage)
         positions = self._panel.position(ids)
         forecast = self._forecast(self._panel, positions, horizon)
         # One calibration error per series and step: the widths are kept from shrinking with the step.
@@ -382,6 +387,12 @@ class GlobalLSTMForecaster(BaseEstimator):
         horizon = self.horizon if horizon is None else horizon
         if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral) or horizon < 1:
             raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
+        longest = _MAX_HORIZON_RATIO * max(len(values) for values in self._panel.values)
+        if horizon > longest:
+            raise ValueError(
+                f"horizon={horizon} is more than {_MAX_HORIZON_RATIO} times the longest series the forecaster was "
+                f"fitted on (at most {longest}); a forecast that far ahead says nothing."
+            )
         return int(horizon)
 
     def _forecast(self, panel: Panel, positions: list[int], horizon: int) -> np.ndarray:

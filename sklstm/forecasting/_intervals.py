@@ -12,7 +12,7 @@ import numpy as np
 
 from ._series import SeriesData
 
-__all__ = ["conformal_width", "forecast_errors", "held_out_origins", "interval_bounds"]
+__all__ = ["check_coverage", "conformal_width", "forecast_errors", "held_out_origins", "interval_bounds"]
 
 
 def forecast_errors(paths: np.ndarray, y: np.ndarray, origins: np.ndarray, multiplicative: bool) -> np.ndarray:
@@ -66,6 +66,19 @@ def interval_bounds(point: np.ndarray, width: np.ndarray, multiplicative: bool) 
     if multiplicative:
         return point * np.exp(-width), point * np.exp(width)
     return point - width, point + width
+
+
+def check_coverage(coverage: object) -> float:
+    """``coverage`` as a float in (0, 1), or a ValueError naming what was given (a string, a bool, 90, NaN)."""
+    import numbers
+
+    if isinstance(coverage, bool) or not isinstance(coverage, numbers.Real):
+        raise ValueError(f"coverage must be a number in (0, 1) (0.9 for a 90% interval), got {coverage!r} "
+                         f"(a {type(coverage).__name__}).")
+    if not 0 < coverage < 1:
+        hint = f"; for {coverage:g}% pass {coverage / 100:g}" if 1 < coverage < 100 else ""
+        raise ValueError(f"coverage must be in (0, 1), got {coverage!r}{hint}.")
+    return float(coverage)
 
 
 def conformal_width(errors: np.ndarray, coverage: float) -> np.ndarray:

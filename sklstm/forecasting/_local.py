@@ -27,7 +27,7 @@ from ._backtesting import FoldForecast, RollingOriginSplit, backtest
 from ._base import FORECASTER_CONSTRAINTS, BaseForecaster, SeasonalNaiveForecaster
 from ._combination import COMBINATIONS, Ensemble, ForecasterSelection, label, rank_weights, weighted_stats
 from ._configurations import Configurator, FitSettings, default_network
-from ._intervals import conformal_width, forecast_errors, held_out_origins, interval_bounds
+from ._intervals import check_coverage, conformal_width, forecast_errors, held_out_origins, interval_bounds
 from ._lags import TRANSFORMS
 from ._series import SeriesData, check_time_index, detect_season, resolve_season, season_length_from_index
 from ._statistical import STATISTICAL_MEMBERS
@@ -114,7 +114,8 @@ class LSTMForecaster(BaseForecaster):
         Weight of the networks' correction. ``"auto"`` picks 0, 0.25 or 0.5
         by the validation error, 0 unless another weight beats it by 5% (0
         drops the networks: the forecast is then exactly the members', as
-        with ``residual_weight=0``).
+        with ``residual_weight=0``). With ``linear_baseline=False`` there is
+        no baseline to correct: "auto" (or 1) only.
     early_stopping : bool, default=True
         Choose the number of epochs (up to the estimator's ``epochs``) by
         early stopping on the last fifth of the training windows before the
@@ -229,6 +230,12 @@ class LSTMForecaster(BaseForecaster):
         if self.transform in ("log", "log-diff") and not np.all(data.y > 0):
             raise ValueError(f"transform={self.transform!r} needs every value of y to be positive; got min {data.y.min():g}.")
         self._check_members()
+        if not self._linear_baseline() and self.residual_weight not in ("auto", 1):
+            raise ValueError(
+                f"residual_weight={self.residual_weight!r} weighs the networks' correction of the linear baseline, "
+                "but linear_baseline=False fits none: the networks' forecast is the whole forecast. Leave "
+                "residual_weight='auto' (or 1), or set linear_baseline=True."
+            )
         config = Configurator(self._settings(data), data)
         settings, n = config.settings, len(data.y)
         split = config.validation_plan(n)
@@ -362,8 +369,7 @@ class LSTMForecaster(BaseForecaster):
             array of shape (horizon, 3 * n_targets) in that order).
         """
         check_is_fitted(self, "selection_")
-        if not 0 < coverage < 1:
-            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
+        coverage = check_coverage(coverage)
         horizon = self._check_horizon(horizon)
         if method not in ("auto", "holdout", "refit"):
             raise ValueError(f"method must be 'auto', 'holdout' or 'refit', got {method!r}.")

@@ -193,6 +193,12 @@ def resolve_season(season_length: int | str, index: Any, y: Any) -> int:
     int
     """
     if season_length != "auto":
+        n = len(y)
+        if int(season_length) >= n:
+            raise ValueError(
+                f"season_length={season_length} is not shorter than the series ({n} values): a season must repeat "
+                "within it. Pass season_length=1 for no season, or 'auto' to find it from the dates or the values."
+            )
         return int(season_length)
     season = season_length_from_index(index) if index is not None else 1
     return season if season > 1 else detect_season(y)

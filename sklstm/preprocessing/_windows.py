@@ -6,6 +6,7 @@ This module only needs numpy and scikit-learn; it never imports TensorFlow.
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -125,6 +126,7 @@ def make_windows(
     n_steps_out = check_positive_int(n_steps_out, "n_steps_out")
     if isinstance(lead, bool) or not isinstance(lead, numbers.Integral) or lead < 0:
         raise ValueError(f"lead must be a non-negative integer, got {lead!r}.")
+    _check_time_index(data)
     values, columns = _as_2d_series(data)
     n_time, n_columns = values.shape
     feat = _select(features, columns, n_columns, "features")
@@ -144,6 +146,40 @@ def make_windows(
     if y.shape[1] == 1:
         y = y[:, 0]
     return X, y
+
+
+def _check_time_index(data: Any) -> None:
+    """A dated Series or DataFrame must be in time order without repeats; uneven dates are warned about.
+
+    Windows count rows, so rows out of order or repeated make windows that
+    mix times silently. Uneven spacing (a missing month) is legitimate data
+    but makes some windows span more time than others: a warning says where.
+    """
+    index = getattr(data, "index", None)
+    if type(index).__name__ not in ("DatetimeIndex", "PeriodIndex") or len(index) < 2:
+        return
+    if index.has_duplicates:
+        first = index[index.duplicated()][0]
+        raise ValueError(f"data's time index repeats {first} (rows {np.flatnonzero(index == first).tolist()}): one row "
+                         "per time step; aggregate the repeats first (for example data.groupby(level=0).mean()).")
+    if not index.is_monotonic_increasing:
+        row = int(np.flatnonzero(np.diff(index.asi8 if hasattr(index, "asi8") else np.arange(len(index))) < 0)[0]) + 1
+        raise ValueError(f"data's time index is not in time order: {index[row]} (row {row}) comes after "
+                         f"{index[row - 1]}. Sort it first: data.sort_index().")
+    if type(index).__name__ == "PeriodIndex":
+        steps = np.diff(index.asi8)
+        gap = int(np.argmax(steps)) if steps.max() > 1 else None
+    elif len(index) >= 3 and index.inferred_freq is None:
+        steps = np.diff(index.asi8)
+        gap = int(np.argmax(steps))
+        if steps[gap] <= 1.5 * np.median(steps):  # calendar months and years vary a little: not a gap
+            gap = None
+    else:
+        gap = None
+    if gap is not None:
+        warnings.warn(f"data's dates are unevenly spaced (a gap between {index[gap]} and {index[gap + 1]}): windows "
+                      "count rows, not time. Fill the gaps (for example data.asfreq(...)) or pass the values "
+                      "without dates.", UserWarning, stacklevel=3)
 
 
 def _columns(values: np.ndarray, positions: list[int]) -> np.ndarray:
