@@ -176,6 +176,16 @@ def test_panel_gaps_and_empty_cells_are_filled_per_series(panel_csv, capsys):
         load_panel(args_of(path, "--id-col", "store", "--fill", "ffill"))
 
 
+def test_text_static_columns_are_categories_and_empty_ones_are_named(panel_csv):
+    path, frame = panel_csv
+    frame.assign(city=np.where(frame["store"] == "a", "north", "south")).to_csv(path, index=False)
+    data = load_panel(args_of(path, "--id-col", "store", "--static-cols", "size,city"))
+    assert data.static["city"].tolist() == ["north", "south"]
+    frame.assign(city=[None] + ["x"] * (len(frame) - 1)).to_csv(path, index=False)
+    with pytest.raises(CLIError, match=r"--static-cols 'city' has no value in data row 1 \(series 'a'\)"):
+        load_panel(args_of(path, "--id-col", "store", "--static-cols", "city"))
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--static-cols", "sales"], "--static-cols 'sales' changes within series 'a'"),
     (["--static-cols", "region"], "--static-cols 'region' is not a column"),

@@ -366,3 +366,19 @@ def test_a_network_too_large_for_memory_is_refused_before_it_is_built():
     X, y = make_windows(tutorial_data(), 3)
     with pytest.raises(MemoryError, match=r"units=1099511627776 makes a network of about .* lower units"):
         tiny(sklstm.VanillaLSTMRegressor, units=2**40).fit(X, y)
+
+
+def test_nan_is_named_even_when_scikit_learn_is_told_to_assume_finite():
+    import sklearn
+
+    X, y = make_windows(tutorial_data(), 3)
+    X = X.copy()
+    X[2, 1, 0] = np.nan
+    with sklearn.config_context(assume_finite=True):
+        with pytest.raises(ValueError, match=r"X contains NaN or infinity: nan at index \(2, 1, 0\)"):
+            tiny(sklstm.VanillaLSTMRegressor).fit(X, y)
+        fitted = tiny(sklstm.VanillaLSTMRegressor).fit(np.nan_to_num(X), y)
+        with pytest.raises(ValueError, match=r"X contains NaN or infinity: nan at index \(2, 1, 0\)"):
+            fitted.predict(X)
+        with pytest.raises(ValueError, match=r"y contains NaN or infinity: inf at index \(0,\)"):
+            tiny(sklstm.VanillaLSTMRegressor).fit(np.nan_to_num(X), np.r_[np.inf, y[1:]])

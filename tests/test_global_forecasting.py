@@ -203,12 +203,24 @@ def test_static_covariates_are_checked_by_series_and_column():
     wide, static = _drifting_panel()
     with pytest.raises(ValueError, match="static has no row for series 's5'"):
         _one_lag().fit(wide, static=static.iloc[:5])
-    with pytest.raises(ValueError, match="static column 'kind' has a missing or non-numeric value for series 's0'"):
-        _one_lag().fit(wide, static=static.assign(kind=["a", "b"] * 3))
+    with pytest.raises(ValueError, match="static column 'size' has a missing or infinite value for series 's1'"):
+        _one_lag().fit(wide, static=static.assign(size=[1.0, np.nan, 2.0, 3.0, 4.0, 5.0]))
+    with pytest.raises(ValueError, match="static column 'kind' has a missing value for series 's2'"):
+        _one_lag().fit(wide, static=static.assign(kind=["a", "b", None, "a", "b", "a"]))
     with pytest.raises(ValueError, match="several rows for series 's0'"):
         _one_lag().fit(wide, static=pd.concat([static, static.iloc[:1]]))
     with pytest.raises(TypeError, match="static must be a pandas DataFrame"):
         _one_lag().fit(wide, static=[1, 0, 1, 0, 1, 0])
+
+
+def test_text_and_boolean_static_covariates_are_one_hot_encoded():
+    wide, static = _drifting_panel()
+    as_text = static.assign(rising=np.where(static["rising"] > 0, "up", "down"))
+    f = _one_lag().fit(wide, static=as_text)
+    assert f.extra_names_ == ["rising=down", "rising=up"]
+    np.testing.assert_allclose(f.predict()["s0"].to_numpy(), [120.0, 121.0, 122.0], atol=1e-4)  # told apart
+    g = _one_lag().fit(wide, static=static.assign(rising=static["rising"] > 0, kind=pd.Categorical(["x", "y"] * 3)))
+    assert g.extra_names_ == ["rising=False", "rising=True", "kind=x", "kind=y"]
 
 
 def test_streamed_networks_read_the_static_columns():
@@ -259,3 +271,32 @@ def test_a_horizon_or_season_beyond_the_panel_is_refused():
         f.predict_interval(10**9)
     with pytest.raises(ValueError, match=r"season_length=40 is not shorter than the longest series \(40 values\)"):
         ridge_forecaster(season_length=40).fit(wide)
+
+
+_GATE = __import__("threading").Event()
+
+
+class _WaitingRidge(Ridge):
+    """A ridge whose fit waits for the test's gate: a fit held open in another thread."""
+
+    def fit(self, X, y, sample_weight=None):
+        _GATE.wait(30)
+        return super().fit(X, y, sample_weight)
+
+
+def test_two_threads_cannot_fit_one_global_forecaster_at_once():
+    import threading
+    import time
+
+    wide = make_panel()
+    f = GlobalLSTMForecaster(_WaitingRidge(alpha=1e-6), n_steps_in=2, season_length=1, n_models=1, horizon=2)
+    _GATE.clear()
+    first = threading.Thread(target=f.fit, args=(wide,))
+    first.start()
+    while "_fit_lock" not in vars(f):
+        time.sleep(0.01)
+    with pytest.raises(RuntimeError, match="GlobalLSTMForecaster is already being fitted in another thread"):
+        f.fit(wide)
+    _GATE.set()
+    first.join()
+    assert "_fit_lock" not in vars(f) and f.predict().shape[0] == 2

@@ -371,12 +371,19 @@ def _panel_columns(df: Any, args: argparse.Namespace) -> tuple[str, str, str]:
 
 
 def _static(df: Any, id_col: str, names: list[str]) -> Any:
-    """The columns ``names`` of a long CSV as one row per series; a value that changes within a series is a CLIError."""
+    """The columns ``names`` of a long CSV as one row per series; a value that changes within a series is a CLIError.
+
+    Numbers are used as numbers; a column with text is a category (one 0/1
+    input per level, as ``GlobalLSTMForecaster.fit(static=...)`` encodes it).
+    """
     if not names:
         return None
     table = df[[id_col, *names]]
     for name in names:
-        numbers(table[name], name)
+        missing = table[name].isna()
+        if missing.any():
+            raise CLIError(f"--static-cols {name!r} has no value in data row {int(missing.to_numpy().argmax()) + 1} "
+                           f"(series {table[id_col].iloc[int(missing.to_numpy().argmax())]!r})")
         changing = table.groupby(id_col, sort=False)[name].nunique(dropna=False) > 1
         if changing.any():
             raise CLIError(f"--static-cols {name!r} changes within series {changing.index[changing.argmax()]!r}: "

@@ -147,7 +147,8 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
                       "forecast steps")
     data.add_argument("--id-col", help="a long CSV of many series: the column naming each series (one global model)")
     data.add_argument("--static-cols", metavar="COLS",
-                      help="with --id-col: comma-separated columns holding one value per series")
+                      help="with --id-col: comma-separated columns holding one value per series (numbers, or "
+                           "text as categories)")
     data.add_argument("--fill", choices=["none", "interpolate", "ffill"], default="none",
                       help="fill empty cells and date gaps: linear interpolation or the last value (default: "
                       "none, an error names the first one); text in a number column stays an error")

@@ -47,6 +47,7 @@ from ._inputs import (
     Encoding,
     Inputs,
     baseline_of,
+    check_finite,
     check_not_text,
     check_targets,
     check_windows,
@@ -394,6 +395,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         """Windows given to ``predict``, checked against the fit: 3-D sequences."""
         check_not_text(X)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype=[np.float64, np.float32])
+        check_finite(X)
         seq = check_windows(X, lag_order=self.lag_order, layout=self.column_layout_)
         if seq.shape[2] != self.n_series_in_:
             raise ValueError(
@@ -414,6 +416,8 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         check_not_text(y, "y")
         X, y = validate_data(self, X, y, reset=reset, allow_nd=True, multi_output=True, y_numeric=True,
                              dtype=[np.float64, np.float32])
+        check_finite(X)
+        check_finite(y, "y")
         names = getattr(self, "feature_names_in_", None) if X.ndim == 2 else None
         layout = (None if names is None else ColumnLayout.from_names(names)) if reset else self.column_layout_
         seq = check_windows(X, lag_order=self.lag_order, layout=layout)

@@ -26,8 +26,8 @@ from ..preprocessing._reshaping import ColumnLayout, to_sequences
 from ..preprocessing._scaling import TargetScaler, WindowScaler, row_chunks
 from ._baseline import WindowRidge
 
-__all__ = ["Encoding", "Inputs", "baseline_of", "check_not_text", "check_targets", "check_windows", "encode_windows",
-           "fit_feature_encoder", "input_types", "prepare_dense"]
+__all__ = ["Encoding", "Inputs", "baseline_of", "check_finite", "check_not_text", "check_targets", "check_windows",
+           "encode_windows", "fit_feature_encoder", "input_types", "prepare_dense"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +78,29 @@ def check_not_text(X: Any, name: str = "X") -> None:
         example = text if text is not None else np.asarray(X).ravel()[0] if np.asarray(X).size else ""
         raise ValueError(f"{name} holds text ({str(example)!r}), not numbers: convert it first, for example "
                          f"{name}.astype(float) (a CSV read with its decimal mark and without header rows).")
+
+
+def check_finite(array: np.ndarray, name: str = "X") -> None:
+    """Refuse NaN and infinity, even under scikit-learn's ``assume_finite=True`` (which skips its own check).
+
+    A NaN reaches the ridge baseline's solver as a ``LinAlgError`` or the
+    network as a NaN loss; one sum (no copy, even of strided windows) finds
+    that there is one, and a chunked search says where.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(array, dtype=np.float64)):
+            return
+    rows = max(1, _CHUNK_ELEMENTS // max(1, array[:1].size))
+    for start in range(0, len(array), rows):
+        bad = ~np.isfinite(array[start : start + rows])
+        if bad.any():
+            position = tuple(int(i) for i in np.argwhere(bad)[0])
+            position = (position[0] + start, *position[1:])
+            raise ValueError(f"{name} contains NaN or infinity: {float(array[position])!r} at index {position}. "
+                             "Fill or drop missing values before fitting.")
+
+
+_CHUNK_ELEMENTS = 1 << 22
 
 
 def check_windows(X: np.ndarray, *, lag_order: str, layout: ColumnLayout | None) -> np.ndarray:

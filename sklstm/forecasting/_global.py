@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import StrOptions
+from .._guards import one_fit_at_a_time
 from ..preprocessing._windows import SeriesWindows
 from ._base import _MAX_HORIZON_RATIO, FORECASTER_CONSTRAINTS
 from ._intervals import check_coverage, conformal_width
@@ -193,17 +194,19 @@ class GlobalLSTMForecaster(BaseEstimator):
             The panel, long or wide.
         static : DataFrame, default=None
             Static covariates: one row per series (indexed by its id, or with
-            an ``id_col`` column), numeric columns (categories one-hot encoded).
+            an ``id_col`` column): numbers (standardised across series), or text,
+            categories and booleans (one 0/1 column per level, ``"region=north"``).
 
         Returns
         -------
         self : object
         """
-        self._validate_params()
-        for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals"]:
-            self.__dict__.pop(name, None)
-        panel = read_panel(Y, self.id_col, self.time_col, self.target_col)
-        self._fit_panel(panel, *self._series_extras(panel, static))
+        with one_fit_at_a_time(self, "forecaster"):
+            self._validate_params()
+            for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals"]:
+                self.__dict__.pop(name, None)
+            panel = read_panel(Y, self.id_col, self.time_col, self.target_col)
+            self._fit_panel(panel, *self._series_extras(panel, static))
         return self
 
     def _series_extras(self, panel: Panel, static: Any) -> tuple[np.ndarray, list[str]]:

@@ -238,8 +238,9 @@ def static_table(static: Any, ids: list, id_col: str = "unique_id") -> tuple[np.
     """Static covariates ``(len(ids), n_columns)`` of the series ``ids``, standardised across series, and their names.
 
     ``static`` is a DataFrame with one row per series: indexed by the series
-    ids, or with an ``id_col`` column. Every series needs a row; every value
-    must be a finite number.
+    ids, or with an ``id_col`` column. Every series needs a row. Numeric
+    columns are standardised; text, categorical and boolean columns become
+    one 0/1 column per level (``"region=north"``). No value may be missing.
     """
     import pandas as pd
 
@@ -254,13 +255,35 @@ def static_table(static: Any, ids: list, id_col: str = "unique_id") -> tuple[np.
         raise ValueError(f"static has no row for series {', '.join(repr(k) for k in missing[:5])}"
                          f"{' ...' if len(missing) > 5 else ''}.")
     rows = static.loc[ids]
-    values = np.empty(rows.shape)
-    for j, name in enumerate(rows.columns):
-        column = pd.to_numeric(rows[name], errors="coerce").to_numpy(dtype=float)
-        bad = ~np.isfinite(column)
+    blocks, names = [], []
+    for name in rows.columns:
+        column = rows[name]
+        if _is_category(column):  # text, categories, booleans: one 0/1 column per level
+            if column.isna().any():
+                raise ValueError(f"static column {name!r} has a missing value for series "
+                                 f"{ids[int(np.flatnonzero(column.isna().to_numpy())[0])]!r}.")
+            levels = sorted(column.unique(), key=str)
+            blocks += [(column == level).to_numpy(dtype=float) for level in levels]
+            names += [f"{name}={level}" for level in levels]
+            continue
+        numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(numbers)
         if bad.any():
-            raise ValueError(f"static column {name!r} has a missing or non-numeric value for series "
-                             f"{ids[int(np.flatnonzero(bad)[0])]!r}; encode categories as numbers (one-hot).")
-        spread = column.std()
-        values[:, j] = (column - column.mean()) / (spread if spread > 0 else 1.0)
-    return values, [str(c) for c in rows.columns]
+            raise ValueError(f"static column {name!r} has a missing or infinite value for series "
+                             f"{ids[int(np.flatnonzero(bad)[0])]!r}.")
+        spread = numbers.std()
+        blocks.append((numbers - numbers.mean()) / (spread if spread > 0 else 1.0))
+        names.append(str(name))
+    values = np.column_stack(blocks) if blocks else np.empty((len(ids), 0))
+    return values, names
+
+
+def _is_category(column: Any) -> bool:
+    """Whether a static column holds levels rather than numbers: text, categorical or boolean."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == bool:
+        return True
+    if column.dtype.kind in "biuf":
+        return False
+    return bool(pd.to_numeric(column.dropna(), errors="coerce").isna().any())
