@@ -126,3 +126,21 @@ def test_early_stopping_may_monitor_a_metric_by_its_logged_name():
     stop = keras.callbacks.EarlyStopping(monitor="val_mean_absolute_error")
     est = _tiny(epochs=3, metrics=["mae"], callbacks=[stop]).fit(X, Y)
     assert "val_mean_absolute_error" in est.history_
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [("run_eagerly", "Did you mean 'compile__run_eagerly'"), ("validation_batch_size", "Did you mean 'batch_size'?"),
+     ("class_weight", "Did you mean fit(X, y, sample_weight=...)?"), ("validation_data", "'validation_split'")],
+)
+def test_keras_arguments_given_as_parameters_get_a_hint(name, hint):
+    with pytest.raises(ValueError, match=f"Unknown parameter '{name}' .*" + hint.replace("(", r"\(").replace(")", r"\)")
+                       .replace("?", r"\?").replace(".", r"\.")):
+        _tiny(**{name: 1}).fit(X, Y)
+
+
+def test_run_eagerly_trains_in_keras_loop():
+    est = _tiny(epochs=2, compile__run_eagerly=True).fit(X, Y)
+    assert est.fit_loop_ == "keras" and est.model_.run_eagerly
+    with pytest.raises(ValueError, match=r"fit_loop='compiled' cannot honour compile__run_eagerly=True"):
+        _tiny(epochs=2, compile__run_eagerly=True, fit_loop="compiled").fit(X, Y)

@@ -336,7 +336,8 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                      if n != "meta" and n in known}
         arguments.update(route_params(params, destination="model", pass_filter=set(), strict=True))
         key = cache_key(type(self), params, meta["input_shape_"], self.n_steps_out, meta["n_targets_"])
-        return NetworkSpec(type(self).__name__, type(self)._builder, meta, arguments, self._compile_keywords, self.loss, key)
+        return NetworkSpec(type(self).__name__, type(self)._builder, meta, arguments, self._compile_keywords, self.loss, key,
+                           run_eagerly=bool(params.get("compile__run_eagerly", False)))
 
     def _compile_keywords(self) -> dict:
         """scikeras' compile keywords, with the optimizer named by its class rather than Keras' numbered name.

@@ -30,7 +30,8 @@ class NetworkSpec:
 
     ``compile_kwargs`` makes Keras' compile keywords afresh for each network
     (an optimizer instance serves one model); ``cache_key`` names the traced
-    training graph (None: never shared).
+    training graph (None: never shared); ``run_eagerly`` is
+    ``compile__run_eagerly`` (Keras' own loop, step by step).
     """
 
     owner: str
@@ -40,6 +41,7 @@ class NetworkSpec:
     compile_kwargs: Callable[[], dict]
     loss: Any
     cache_key: tuple | None
+    run_eagerly: bool = False
 
 
 @dataclasses.dataclass
@@ -156,7 +158,7 @@ def cache_key(owner_class: type, params: dict, input_shape: tuple, n_steps_out: 
     return (owner_class.__qualname__, tuple(items), input_shape, n_steps_out, n_targets)
 
 
-def choose_loop(fit_loop: str, metrics: Any, callbacks: list) -> tuple[str, Any, list]:
+def choose_loop(fit_loop: str, metrics: Any, callbacks: list, run_eagerly: bool = False) -> tuple[str, Any, list]:
     """The training loop for these settings: ``(loop, early_stop, callbacks for model.fit)``.
 
     Parameters
@@ -164,6 +166,8 @@ def choose_loop(fit_loop: str, metrics: Any, callbacks: list) -> tuple[str, Any,
     fit_loop : {"auto", "compiled", "keras"}
     metrics : list or None
     callbacks : list of keras callbacks
+    run_eagerly : bool, default=False
+        ``compile__run_eagerly``: Keras' loop, step by step in Python.
 
     Returns
     -------
@@ -177,7 +181,8 @@ def choose_loop(fit_loop: str, metrics: Any, callbacks: list) -> tuple[str, Any,
     if fit_loop == "keras" or keras.backend.backend() != "tensorflow":
         return "keras", None, callbacks
     early = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
-    reason = _needs_keras_loop(metrics, callbacks, early)
+    reason = _needs_keras_loop(metrics, callbacks, early) or (
+        "compile__run_eagerly=True (the compiled loop is one graph)" if run_eagerly else None)
     if reason:
         if fit_loop == "compiled":
             raise ValueError(f"fit_loop='compiled' cannot honour {reason}; use fit_loop='auto' or 'keras'.")
@@ -214,7 +219,7 @@ def train_network(spec: NetworkSpec, inputs: Inputs, settings: dict, *, fit_loop
     """
     from .._training.training import quiet_tf_logger
 
-    loop, early, callbacks = choose_loop(fit_loop, metrics, settings["callbacks"])
+    loop, early, callbacks = choose_loop(fit_loop, metrics, settings["callbacks"], bool(spec.run_eagerly))
     if inputs.stream and loop != "compiled":
         raise ValueError(
             "Windows streamed from a long series need the compiled loop: use fit_loop='auto' and at most "

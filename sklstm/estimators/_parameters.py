@@ -194,6 +194,18 @@ def param_defaults(cls: type, base: type) -> dict[str, Any]:
     return defaults
 
 
+# Keras arguments that people pass as estimator parameters, and where they belong instead.
+KERAS_HINTS = {
+    "run_eagerly": " Did you mean 'compile__run_eagerly' (Keras' step-by-step loop)?",
+    "jit_compile": " Did you mean 'compile__jit_compile'?",
+    "steps_per_execution": " Did you mean 'compile__steps_per_execution'?",
+    "validation_batch_size": " Did you mean 'batch_size'?",
+    "validation_data": " Did you mean 'validation_split' (the last fraction of the windows)?",
+    "class_weight": " Did you mean fit(X, y, sample_weight=...)? Class weights are for classifiers.",
+    "sample_weight": " Did you mean fit(X, y, sample_weight=...)?",
+}
+
+
 def check_params(owner: str, params: dict[str, Any], constraints: dict[str, Any], known: set[str]) -> None:
     """Validate every parameter of ``owner``; raise one error that lists every problem, with "did you mean" hints.
 
@@ -231,7 +243,7 @@ def check_params(owner: str, params: dict[str, Any], constraints: dict[str, Any]
             for g in difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
             if g in known or g.split("__", 1)[0] in ROUTING_PREFIXES
         ]
-        hint = f" Did you mean {guess[0]!r}?" if guess else ""
+        hint = KERAS_HINTS.get(name) or (f" Did you mean {guess[0]!r}?" if guess else "")
         problems.append(
             f"Unknown parameter {name!r} for {owner}.{hint} Routed parameters "
             f"start with one of {', '.join(p + '__' for p in ROUTING_PREFIXES)}."
