@@ -104,6 +104,29 @@ def test_skops_round_trip_of_a_forecaster_on_dated_series(tmp_path):
         pd.testing.assert_series_equal(loaded.predict(3), f.predict(3))
 
 
+def test_skops_round_trip_of_a_tz_aware_forecaster_after_refit_intervals(tmp_path):
+    from sklstm.datasets import load_airline
+
+    y = load_airline().to_timestamp().tz_localize("Europe/Paris")
+    f = sklstm.LSTMForecaster(small(), horizon=3, n_models=1, random_state=0).fit(y)
+    interval = f.predict_interval(3, method="refit")  # leaves a cache of refit errors in the state
+    loaded = _skops_round_trip(f, tmp_path / "forecaster.skops")
+    pd.testing.assert_series_equal(loaded.predict(3), f.predict(3))
+    assert str(loaded.predict(3).index.tz) == "Europe/Paris"
+    pd.testing.assert_frame_equal(loaded.predict_interval(3, method="refit"), interval)
+
+
+def test_skops_round_trip_of_a_global_forecaster(tmp_path):
+    from sklearn.linear_model import Ridge
+
+    months = pd.date_range("2000-01", periods=48, freq="MS", tz="UTC")
+    wide = pd.DataFrame({"a": np.sin(np.arange(48) / 2) + 5, "b": np.cos(np.arange(48) / 3) + 5}, index=months)
+    f = sklstm.GlobalLSTMForecaster(Ridge(), n_steps_in=4, n_models=1, horizon=3).fit(wide)
+    loaded = _skops_round_trip(f, tmp_path / "global.skops")
+    pd.testing.assert_frame_equal(loaded.predict(), f.predict())
+    pd.testing.assert_frame_equal(loaded.predict_interval(), f.predict_interval())
+
+
 _LOAD_IN_A_NEW_PROCESS = """
 import sys
 import numpy as np

@@ -14,6 +14,7 @@ panel's windows are never all in memory.
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import sys
 from typing import Any
@@ -28,7 +29,7 @@ from ..preprocessing._windows import SeriesWindows
 from ._base import _MAX_HORIZON_RATIO, FORECASTER_CONSTRAINTS
 from ._intervals import check_coverage, conformal_width
 from ._panels import Panel, cut_panel, panel_frame, read_panel, relative_windows, series_scale, static_table, with_constants
-from ._series import detect_season, season_length_from_index
+from ._series import detect_season, index_from_state, index_state, season_length_from_index
 
 __all__ = ["GlobalLSTMForecaster", "default_network"]
 
@@ -183,6 +184,21 @@ class GlobalLSTMForecaster(BaseEstimator):
         self.n_models, self.nonnegative, self.series_identity = n_models, nonnegative, series_identity
         self.id_col, self.time_col, self.target_col = id_col, time_col, target_col
         self.random_state, self.verbose = random_state, verbose
+
+    # ----------------------------------------------------------- persistence
+    def __getstate__(self) -> dict:
+        """The state with the panel's time indexes as plain data, so that ``skops.io`` stores it as pickle does."""
+        state = super().__getstate__()
+        panel = state.get("_panel")
+        if panel is not None:
+            state = {**state, "_panel": dataclasses.replace(panel, indexes=[index_state(i) for i in panel.indexes])}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        panel = state.get("_panel")
+        if panel is not None:
+            state = {**state, "_panel": dataclasses.replace(panel, indexes=[index_from_state(i) for i in panel.indexes])}
+        super().__setstate__(state)
 
     # ----------------------------------------------------------------- fit
     def fit(self, Y: Any, static: Any = None) -> GlobalLSTMForecaster:

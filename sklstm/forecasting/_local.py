@@ -415,9 +415,10 @@ class LSTMForecaster(BaseForecaster):
     def _refit_errors(self, horizon: int, n_folds: int) -> np.ndarray:
         """Out-of-sample errors ``(n_origins, horizon, n_targets)`` of refits at ``n_folds`` cut-offs (cached)."""
         cache = self.__dict__.setdefault("_calibration", {})
-        if (horizon, n_folds) not in cache:
-            cache[horizon, n_folds] = self._calibrate(horizon, n_folds)
-        return cache[horizon, n_folds]
+        key = f"{horizon},{n_folds}"  # a string key: skops.io stores dicts keyed by strings and numbers only
+        if key not in cache:
+            cache[key] = self._calibrate(horizon, n_folds)
+        return cache[key]
 
     def _calibrate(self, horizon: int, n_folds: int) -> np.ndarray:
         data, n = self._data, len(self._data.y)

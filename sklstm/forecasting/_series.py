@@ -276,7 +276,7 @@ def future_index(index: Any, horizon: int) -> Any:
 
 
 def index_state(index: Any) -> Any:
-    """A pandas time index (Period, Datetime without time zone, Range) as plain data, else as it is.
+    """A pandas time index (Period, Datetime with or without a time zone, Range) as plain data, else as it is.
 
     Plain data (numbers, strings, an int64 array) is what ``skops.io`` stores
     without executing code on load; :func:`index_from_state` reverses it.
@@ -285,9 +285,9 @@ def index_state(index: Any) -> Any:
 
     if isinstance(index, pd.PeriodIndex):
         return {"kind": "period", "values": index.asi8.copy(), "freq": index.freqstr, "name": index.name}
-    if isinstance(index, pd.DatetimeIndex) and index.tz is None:
+    if isinstance(index, pd.DatetimeIndex):  # the instants in UTC, and the zone's name
         return {"kind": "datetime", "values": index.asi8.copy(), "unit": index.unit, "freq": index.freqstr,
-                "name": index.name}
+                "name": index.name, "tz": None if index.tz is None else str(index.tz)}
     if isinstance(index, pd.RangeIndex):
         return {"kind": "range", "values": [index.start, index.stop, index.step], "name": index.name}
     return index
@@ -303,7 +303,10 @@ def index_from_state(state: Any) -> Any:
     if state["kind"] == "period":
         return pd.PeriodIndex.from_ordinals(values, freq=state["freq"], name=name)
     if state["kind"] == "datetime":
-        return pd.DatetimeIndex(values.view(f"M8[{state['unit']}]"), freq=state["freq"], name=name)
+        index = pd.DatetimeIndex(values.view(f"M8[{state['unit']}]"), name=name)
+        if state.get("tz") is not None:
+            index = index.tz_localize("UTC").tz_convert(state["tz"])
+        return pd.DatetimeIndex(index, freq=state["freq"])
     return pd.RangeIndex(*values, name=name)
 
 
