@@ -252,3 +252,23 @@ def test_plot_paths_are_checked_before_any_fitting(promo_csv, tmp_path, capsys, 
     argv = [a.format(tmp=tmp_path) for a in argv]
     assert main(["forecast", str(path), *argv]) == 2
     assert message.format(tmp=tmp_path) in capsys.readouterr().err
+
+
+def test_numbers_near_the_largest_double_print_as_numbers_not_inf():
+    from sklstm.cli._files import show_table
+
+    table = pd.DataFrame({"y": [1.6e308, 12.3456, 0.0, 1e-7], "fold": [1, 2, 3, 4]})
+    lines = show_table(table, 2, index=False).splitlines()
+    assert [line.split()[0] for line in lines[1:]] == ["1.6e+308", "12.35", "0.00", "1e-07"]
+    assert "inf" not in show_table(table, 3)
+
+
+@pytest.mark.parametrize("offsets", [("+01:00", "+01:00"), ("+01:00", "+02:00"), ("Z", "Z")])
+def test_dates_with_time_zone_offsets_read_as_the_local_times_written(tmp_path, capsys, offsets):
+    days = pd.date_range("2020-03-20", periods=20, freq="D")
+    stamps = [f"{d:%Y-%m-%d}T00:00:00{offsets[0] if i < 9 else offsets[1]}" for i, d in enumerate(days)]
+    path = tmp_path / "tz.csv"
+    pd.DataFrame({"date": stamps, "sales": np.arange(20.0)}).to_csv(path, index=False)
+    data = load_series(args_of(path))
+    assert list(data.y.index) == list(days) and data.y.index.freqstr == "D"
+    assert "carry time-zone offsets" in capsys.readouterr().err

@@ -83,7 +83,9 @@ def read_csv(path: str) -> Any:
 
 
 # ----------------------------------------------------------------------------- dates
-_ISO = r"^\d{4}-\d{2}(-\d{2})?([ T]\d{2}:\d{2}(:\d{2})?)?$"  # 2022-01-31, 2022-01-31 10:00, 2022-01
+# 2022-01-31, 2022-01-31 10:00, 2022-01, 2022-01-31T10:00:00.5+01:00
+_ISO = r"^\d{4}-\d{2}(-\d{2})?([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
+_OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"  # a time-zone offset at the end of an ISO time
 _NUMERIC_DAY = r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$"  # 02/01/2023, 2.1.23: day or month first
 
 
@@ -98,7 +100,8 @@ def looks_like_dates(column: Any) -> bool:
         return False
     text = _text(column)
     if text.str.match(_ISO).all():
-        return bool(pd.to_datetime(text, errors="coerce", format="ISO8601").notna().all())
+        wall = text.str.replace(_OFFSET, "", regex=True)
+        return bool(pd.to_datetime(wall, errors="coerce", format="ISO8601").notna().all())
     return bool(text.str.match(_NUMERIC_DAY).all())
 
 
@@ -140,7 +143,11 @@ def parse_dates(column: Any, name: str, dayfirst: bool) -> Any:
             say(f"the dates in {name!r} read month first ({text.iloc[example]} is {dates.iloc[example]:%-d %B %Y}); "
                 "pass --dayfirst if they are day first")
     elif text.str.match(_ISO).all():
-        dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        offsets = text.str.extract(_OFFSET)[0].dropna()
+        if len(offsets):  # local times as written: a daylight-saving change would otherwise shift the grid
+            say(f"the dates in {name!r} carry time-zone offsets ({', '.join(sorted(offsets.unique())[:3])}): read "
+                "as the local times written, without the offsets")
+        dates = pd.to_datetime(text.str.replace(_OFFSET, "", regex=True), errors="coerce", format="ISO8601")
     else:
         dates = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=dayfirst)
     if dates.isna().any():

@@ -60,6 +60,21 @@ def write_file(path: str, flag: str, write: Callable[[str], None]) -> None:
             os.unlink(tmp)
 
 
+def show_table(table: Any, decimals: int, index: bool = True) -> str:
+    """``table`` as text for stdout: numbers to ``decimals`` places, very large or small ones in exponent form.
+
+    ``DataFrame.round`` multiplies by a power of ten, so that values near
+    1e308 printed as ``inf``; a formatter never overflows.
+    """
+    def number(value: float) -> str:
+        magnitude = abs(value)
+        if magnitude != magnitude or magnitude == float("inf") or magnitude == 0 or 1e-3 <= magnitude < 1e15:
+            return f"{value:.{decimals}f}"
+        return f"{value:.{decimals + 4}g}"
+
+    return table.to_string(float_format=number, index=index)
+
+
 def write_table(table: Any, path: str, **to_csv: Any) -> None:
     """Write ``table`` to the CSV file ``path`` (compressed as its extension says), atomically."""
     write_file(path, "--output", lambda tmp: table.to_csv(tmp, **to_csv))

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from ._data import CLIError, SeriesInput, check_folds, future_covariates, load_series, say
-from ._files import check_outputs, save_figure, write_table
+from ._files import check_outputs, save_figure, show_table, write_table
 from ._progress import forecaster_verbosity, progress
 from ._startup import import_tensorflow_quietly
 
@@ -98,7 +98,7 @@ def _forecast(args: argparse.Namespace) -> int:
         table = forecaster.predict_interval(args.horizon, coverage=args.coverage, X=future)
     if args.verbose != 0:
         say(describe_selection(forecaster))
-    print(table.round(2).to_string())
+    print(show_table(table, 2))
     if args.output:
         write_table(table, args.output)
     if args.plot:
@@ -122,7 +122,7 @@ def _backtest(args: argparse.Namespace) -> int:
     with progress(args.verbose):
         table = backtest(_forecaster(args), data.y, data.X, horizon=args.horizon, n_folds=args.folds,
                          window=args.window, season_length=args.season_length or "auto")
-    print(table.round({c: 3 for c in ("mae", "rmse", "mape", "mase")}).to_string(index=False))
+    print(show_table(table, 3, index=False))
     print(f"mean MASE {table['mase'].mean():.3f} (season_length={table.attrs['season_length']})")
     if args.output:
         write_table(table, args.output, index=False)

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ._data import CLIError, PanelInput, check_folds, load_panel, say, split_names
-from ._files import check_outputs, save_figure, write_table
+from ._files import check_outputs, save_figure, show_table, write_table
 from ._progress import forecaster_verbosity, progress
 from ._startup import import_tensorflow_quietly
 
@@ -62,7 +62,7 @@ def forecast_panel(args: argparse.Namespace) -> int:
     with progress(args.verbose):
         forecaster = _forecaster(args, data).fit(data.frame, data.static)
         table = forecaster.predict_interval(args.horizon, coverage=args.coverage)
-    print(table.round(2).to_string(index=False))
+    print(show_table(table, 2, index=False))
     if args.output:
         write_table(table, args.output, index=False)
     if args.plot:
@@ -81,7 +81,7 @@ def backtest_panel(args: argparse.Namespace) -> int:
     with progress(args.verbose):
         table = panel_backtest(_forecaster(args, data), data.frame, data.static, horizon=args.horizon,
                                n_folds=args.folds, season_length=args.season_length or "auto")
-    print(table.round({"mae": 3, "mase": 3}).to_string(index=False))
+    print(show_table(table, 3, index=False))
     print(f"mean MASE {table.attrs['mean_mase']:.3f} over {table['series'].nunique()} series and {args.folds} folds")
     if args.output:
         write_table(table, args.output, index=False)
