@@ -66,7 +66,36 @@ def test_ctrl_c_at_any_phase_exits_130_without_a_traceback(monkeypatch, capsys):
     def interrupted(argv=None):
         raise KeyboardInterrupt  # as if during the start-up imports, before main's own handler
 
+    def exit_now(code):  # os._exit would end the test run too
+        raise SystemExit(code)
+
     monkeypatch.setattr(_main, "main", interrupted)
+    monkeypatch.setattr(cli.os, "_exit", exit_now)
     with pytest.raises(SystemExit) as exit_info:
         cli.run()
     assert exit_info.value.code == 130 and capsys.readouterr().err == "sklstm: interrupted\n"
+
+
+def test_the_command_runs_in_a_worker_thread_and_keeps_its_exit_codes(monkeypatch, capsys):
+    import threading
+
+    from sklstm import cli
+    from sklstm.cli import _main
+
+    seen = {}
+
+    def fake_main(argv=None):
+        seen["thread"] = threading.current_thread().name
+        raise SystemExit(2)  # as argparse exits on a bad argument
+
+    monkeypatch.setattr(_main, "main", fake_main)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.run()
+    assert exit_info.value.code == 2 and seen["thread"] == "sklstm"
+
+    def broken(argv=None):
+        raise RuntimeError("a bug")  # an unexpected error keeps its traceback, raised in the main thread
+
+    monkeypatch.setattr(_main, "main", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        cli.run()
