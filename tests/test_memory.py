@@ -72,3 +72,30 @@ def test_a_streamed_fit_shares_the_scaled_series_and_keeps_float32_targets(monke
     assert shared == [True, True]  # the scaled series and the residual targets, handed over without a copy
     assert inputs.features.shape[1] == 2 and inputs.features.shape[0] >= len(y) + 15  # rows of every window
     assert tuple(inputs.residuals.shape) == (len(y), 1)
+
+
+def _low_memory(monkeypatch, available):
+    from sklstm._training import memory
+
+    monkeypatch.setattr(memory, "available_memory", lambda: available)
+
+
+def test_windows_too_large_for_memory_are_fitted_streamed(monkeypatch):
+    series = np.random.default_rng(0).normal(size=(300, 2)).astype(np.float32)
+    X, y = make_windows(series, 8, targets=[0])
+    params = {"units": 3, "epochs": 2, "random_state": 0}
+    streamed = VanillaLSTMRegressor(**params).fit(*make_windows(series, 8, targets=[0], stream=True))
+    dense = VanillaLSTMRegressor(**params).fit(X, y)
+    _low_memory(monkeypatch, 4 * X.size)  # the windows would take all of it
+    auto = VanillaLSTMRegressor(**params).fit(X, y)
+    assert auto.streamed_ and not dense.streamed_
+    np.testing.assert_allclose(auto.predict(X), streamed.predict(X), rtol=1e-6)
+    copied = VanillaLSTMRegressor(**params).fit(np.ascontiguousarray(X[:, ::-1]), y)  # not a view
+    assert not copied.streamed_
+
+
+def test_copied_windows_too_large_for_memory_are_refused_naming_stream(monkeypatch):
+    X, y = make_windows(np.random.default_rng(0).normal(size=300), 8)
+    _low_memory(monkeypatch, 100)
+    with pytest.raises(MemoryError, match=r"make_windows\(\.\.\., stream=True\)"):
+        VanillaLSTMRegressor(units=3, epochs=1).fit(np.ascontiguousarray(X), y)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ALIGNMENT", "aligned_empty", "is_aligned"]
+__all__ = ["ALIGNMENT", "aligned_empty", "available_memory", "is_aligned"]
 
 #: The byte alignment TensorFlow's CPU tensors require to share a buffer.
 ALIGNMENT = 64
@@ -39,3 +39,20 @@ def aligned_empty(shape: tuple, dtype: Any = np.float32) -> np.ndarray:
 def is_aligned(array: Any) -> bool:
     """Whether ``array`` is a C-contiguous numpy array starting on an ``ALIGNMENT``-byte boundary."""
     return isinstance(array, np.ndarray) and array.flags.c_contiguous and array.ctypes.data % ALIGNMENT == 0
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can give without swapping (``MemAvailable``), or None where unknown."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        import os
+
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None

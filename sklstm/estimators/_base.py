@@ -54,6 +54,7 @@ from ._inputs import (
     encode_windows,
     input_types,
     prepare_dense,
+    stream_when_too_large,
 )
 from ._parameters import (
     COMMON_CONSTRAINTS,
@@ -307,6 +308,8 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         if warm:
             fitted = {name: getattr(self, name) for name in ("feature_encoder_", "target_encoder_", "baseline_",
                                                                "n_steps_in_", "n_series_in_", "n_targets_")}
+        if not isinstance(X, SeriesWindows) and self.lag_order == "oldest_first":
+            X = stream_when_too_large(X)
         if isinstance(X, SeriesWindows):
             return prepare_streamed(X, y, sample_weight, encoding=self._encoding(), n_steps_out=self.n_steps_out,
                                     fitted=fitted, owner=type(self).__name__)

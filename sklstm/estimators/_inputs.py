@@ -27,7 +27,7 @@ from ..preprocessing._scaling import TargetScaler, WindowScaler, row_chunks
 from ._baseline import WindowRidge
 
 __all__ = ["Encoding", "Inputs", "baseline_of", "check_finite", "check_not_text", "check_targets", "check_windows",
-           "encode_windows", "fit_feature_encoder", "input_types", "prepare_dense"]
+           "encode_windows", "fit_feature_encoder", "input_types", "prepare_dense", "stream_when_too_large"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,6 +101,37 @@ def check_finite(array: np.ndarray, name: str = "X") -> None:
 
 
 _CHUNK_ELEMENTS = 1 << 22
+
+#: Dense windows may take at most this share of the memory available when the fit starts; beyond it, windows
+#: that are a view of one series (what ``make_windows`` returns) are fitted streamed.
+DENSE_MEMORY_SHARE = 0.5
+
+
+def stream_when_too_large(X: Any, available: int | None = None) -> Any:
+    """``X``, or its streamed form when its float32 windows would take more than :data:`DENSE_MEMORY_SHARE` of
+    the available memory and it is a view of one series' windows (which :class:`SeriesWindows` can stream).
+
+    A dense fit holds the float32 windows about once more (1.13 times, ``benchmarks/bench_dense_memory.py``);
+    the 2.5-million-row series of the scale benchmark would need 14.5 GB dense, 0.1 GB streamed. Windows
+    that are not such a view (copied, reordered) are fitted dense, or refused with a MemoryError that names
+    ``stream=True`` when even one float32 copy would not fit.
+    """
+    from .._training.memory import available_memory
+    from ..preprocessing._windows import SeriesWindows
+
+    if not isinstance(X, np.ndarray) or X.ndim != 3:
+        return X
+    available = available_memory() if available is None else available
+    if available is None or 4 * X.size <= DENSE_MEMORY_SHARE * available:
+        return X
+    streamed = SeriesWindows.of_view(X)
+    if streamed is None and 4 * X.size > available:
+        raise MemoryError(
+            f"X holds {X.size:,} values; a dense fit adds a float32 copy of {4 * X.size / 2**30:.3g} GiB, more than "
+            f"the {available / 2**30:.3g} GiB available. Build the windows with make_windows(..., stream=True): "
+            "the estimators then stream them from the series."
+        )
+    return X if streamed is None else streamed
 
 
 def check_windows(X: np.ndarray, *, lag_order: str, layout: ColumnLayout | None) -> np.ndarray:

@@ -85,6 +85,32 @@ class SeriesWindows:
                              f"runs past the series' {len(self.series)} rows.")
         return segments
 
+    @classmethod
+    def of_view(cls, X: Any) -> SeriesWindows | None:
+        """The streamed form of ``X`` when it is a strided view of consecutive windows of one series (what
+        ``make_windows`` returns), else None.
+
+        Window ``i + 1`` of such a view starts one row after window ``i``, so
+        the rows they cover are a view too: nothing is copied.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm.preprocessing._windows import SeriesWindows, make_windows
+        >>> X, y = make_windows(np.arange(8.0), 3)
+        >>> SeriesWindows.of_view(X).series.ravel().tolist()
+        [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+        >>> SeriesWindows.of_view(np.ascontiguousarray(X)) is None
+        True
+        """
+        if not isinstance(X, np.ndarray) or X.ndim != 3 or len(X) < 2 or X.shape[1] < 2 or 0 in X.shape:
+            return None
+        if X.strides[0] != X.strides[1]:  # not one row apart: copied windows, or another layout
+            return None
+        n, steps, columns = X.shape
+        rows = np.lib.stride_tricks.as_strided(X, shape=(n + steps - 1, columns), strides=X.strides[1:], writeable=False)
+        return cls(rows, steps)
+
     @property
     def shape(self) -> tuple[int, int, int]:
         n = len(self.series) - self.n_steps + 1 if self.segments is None else int(self._offsets[-1])
