@@ -272,3 +272,11 @@ def test_dates_with_time_zone_offsets_read_as_the_local_times_written(tmp_path, 
     data = load_series(args_of(path))
     assert list(data.y.index) == list(days) and data.y.index.freqstr == "D"
     assert "carry time-zone offsets" in capsys.readouterr().err
+
+
+def test_a_numeric_date_column_is_named_with_its_plain_value(tmp_path):
+    path = tmp_path / "four.csv"
+    path.write_text("d,v\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n2020-01-04,4\n")
+    with pytest.raises(CLIError, match=r"column 'v' has a value that is not a date, 1, in data row 1 \(the column "
+                                       r"holds numbers, not dates\)"):
+        load_series(args_of(path, "--date-col", "v"))

@@ -144,3 +144,10 @@ def test_run_eagerly_trains_in_keras_loop():
     assert est.fit_loop_ == "keras" and est.model_.run_eagerly
     with pytest.raises(ValueError, match=r"fit_loop='compiled' cannot honour compile__run_eagerly=True"):
         _tiny(epochs=2, compile__run_eagerly=True, fit_loop="compiled").fit(X, Y)
+
+
+def test_an_unknown_compile_argument_is_named_with_a_hint():
+    with pytest.raises(ValueError, match=r"compile__bogus is not an argument of keras.Model.compile"):
+        _tiny(compile__bogus=1).fit(X, Y)
+    with pytest.raises(ValueError, match=r"Did you mean 'compile__jit_compile'"):
+        _tiny(compile__jit_compil=False).fit(X, Y)

@@ -152,7 +152,10 @@ def parse_dates(column: Any, name: str, dayfirst: bool) -> Any:
         dates = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=dayfirst)
     if dates.isna().any():
         row = int(np.flatnonzero(dates.isna())[0])
-        raise CLIError(f"column {name!r} has a value that is not a date, {column.iloc[row]!r}, in data row {row + 1}")
+        value = column.iloc[row]
+        value = value.item() if isinstance(value, np.generic) else value  # 1, not np.int64(1)
+        kind = " (the column holds numbers, not dates)" if column.dtype.kind in "iuf" else ""
+        raise CLIError(f"column {name!r} has a value that is not a date, {value!r}, in data row {row + 1}{kind}")
     return dates
 
 

@@ -59,6 +59,7 @@ from ._inputs import (
 from ._parameters import (
     COMMON_CONSTRAINTS,
     PREDICT_BATCH,
+    check_compile_params,
     check_params,
     fit_settings,
     is_routed,
@@ -356,6 +357,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         left to scikeras.
         """
         params = self.get_params()
+        check_compile_params(type(self).__name__, params)
         try:
             optimizer = self._named_optimizer(params)
             if optimizer is not None:

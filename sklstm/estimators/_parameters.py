@@ -31,8 +31,8 @@ from .._compat import (
 )
 
 __all__ = [
-    "COMMON_CONSTRAINTS", "PREDICT_BATCH", "check_params", "fit_settings", "is_routed", "param_defaults", "predict_batch",
-    "routed", "shared_parameters",
+    "COMMON_CONSTRAINTS", "PREDICT_BATCH", "check_compile_params", "check_params", "fit_settings", "is_routed",
+    "param_defaults", "predict_batch", "routed", "shared_parameters",
 ]
 
 ROUTING_PREFIXES = ("model", "fit", "compile", "predict", "optimizer", "loss", "metrics", "callbacks")
@@ -347,6 +347,30 @@ def fit_settings(owner: str, params: dict[str, Any], overrides: dict[str, Any]) 
     validate_parameter_constraints({k: COMMON_CONSTRAINTS[k] for k in checked}, checked, caller_name=f"{owner}.fit")
     check_early_stopping(owner, settings["callbacks"], params.get("metrics"))
     return settings
+
+
+def check_compile_params(owner: str, params: dict[str, Any]) -> None:
+    """Refuse a ``compile__<name>`` that ``keras.Model.compile`` does not take, with a "did you mean" hint.
+
+    Parameters
+    ----------
+    owner : str
+        The class name the message uses.
+    params : dict
+        The estimator's parameters, routed ones included.
+    """
+    import inspect
+
+    from .._tf import keras
+
+    known = [n for n in inspect.signature(keras.Model.compile).parameters if n not in ("self", "kwargs")]
+    for name in sorted(routed(params, "compile")):
+        if "__" in name or name in known:
+            continue
+        guess = difflib.get_close_matches(name, known, n=1)
+        hint = f" Did you mean 'compile__{guess[0]}'?" if guess else ""
+        raise ValueError(f"{owner}: compile__{name} is not an argument of keras.Model.compile, which takes "
+                         f"{', '.join(known)}.{hint}")
 
 
 def check_early_stopping(owner: str, callbacks: list, metrics: Any) -> None:
