@@ -63,16 +63,16 @@ def check_not_text(X: Any, name: str = "X") -> None:
     of text is almost always a parsing mistake upstream (a CSV read without
     its decimal mark, a header row among the values), so it is named here.
     """
-    dtypes = list(X.dtypes) if hasattr(X, "dtypes") and not isinstance(X, np.ndarray) else None
-    if dtypes is None:
-        array = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object) if isinstance(X, (list, tuple)) else None
-        if array is None:
-            return
-        dtypes = [array.dtype]
-        sample = array.ravel()[:1000] if array.dtype.kind == "O" else ()
-    else:
+    if hasattr(X, "iloc") and hasattr(X, "columns"):  # a pandas DataFrame: its object columns
+        dtypes = list(X.dtypes)
         objects = [c for c, d in zip(X.columns, dtypes, strict=True) if d.kind == "O"]
         sample = np.concatenate([np.asarray(X[c]).ravel()[:1000] for c in objects]) if objects else ()
+    elif isinstance(X, np.ndarray) or hasattr(X, "iloc") or isinstance(X, (list, tuple)):  # arrays, Series, lists
+        array = np.asarray(X)
+        dtypes = [array.dtype]
+        sample = array.ravel()[:1000] if array.dtype.kind == "O" else ()
+    else:  # other containers (polars, ...): scikit-learn's conversion names their problems
+        return
     text = next((v for v in sample if isinstance(v, (str, bytes))), None)
     if any(d.kind in "US" for d in dtypes) or text is not None:
         example = text if text is not None else np.asarray(X).ravel()[0] if np.asarray(X).size else ""
