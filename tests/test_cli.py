@@ -304,6 +304,33 @@ def test_covariate_forecast_matches_the_python_api(promo_csv, tmp_path):
     assert "promo" in forecaster.future_names_
 
 
+def test_panel_covariate_forecast_matches_the_python_api(tmp_path):
+    from sklstm.forecasting._global import GlobalLSTMForecaster, default_network
+
+    rng = np.random.default_rng(0)
+    frames = []
+    for key, level in (("a", 100.0), ("b", 300.0)):
+        days = pd.date_range("2023-01-01", periods=64, freq="D")
+        promo = (rng.random(64) < 0.3).astype(int)
+        sales = level + 20 * promo + rng.normal(0, 1, 64)
+        sales[60:] = np.nan
+        frames.append(pd.DataFrame({"store": key, "day": days.strftime("%Y-%m-%d"), "sales": sales, "promo": promo}))
+    frame = pd.concat(frames, ignore_index=True)
+    frame.to_csv(tmp_path / "stores.csv", index=False)
+    out = sklstm("forecast", str(tmp_path / "stores.csv"), "--id-col", "store", "--future-cols", "promo",
+                 "--horizon", "4", *FAST, "--output", str(tmp_path / "f.csv"))
+    assert out.returncode == 0, out.stderr
+    assert "covariates promo" in out.stderr
+    cli = pd.read_csv(tmp_path / "f.csv")
+    history = frame.dropna(subset=["sales"]).assign(day=lambda f: pd.to_datetime(f["day"]))
+    X = frame[["store", "day", "promo"]].assign(day=lambda f: pd.to_datetime(f["day"]), promo=lambda f: f["promo"] * 1.0)
+    forecaster = GlobalLSTMForecaster(default_network().set_params(epochs=5), horizon=4, n_models=1, id_col="store",
+                                      time_col="day", target_col="sales")
+    api = forecaster.fit(history, X=X).predict_interval(4, X=X)
+    np.testing.assert_allclose(cli[["sales", "lower", "upper"]], api[["sales", "lower", "upper"]], rtol=1e-5)
+    assert forecaster.future_names_ == ["promo"]
+
+
 def test_backtest_and_plot_a_long_csv(long_csv, tmp_path):
     out = sklstm("backtest", str(long_csv), "--id-col", "store", "--horizon", "3", "--folds", "2", *FAST,
                  "--plot", str(tmp_path / "b.png"))

@@ -169,7 +169,8 @@ def test_panel_gaps_and_empty_cells_are_filled_per_series(panel_csv, capsys):
     assert len(data.frame) == 60 and data.frame["sales"].notna().all()
     np.testing.assert_allclose(data.frame["sales"], np.r_[10.0 + np.arange(30), 100.0 + np.arange(30)])
     assert data.static["size"].tolist() == [1, 3]
-    assert "ignored columns: city (name per-series constants with --static-cols)" in capsys.readouterr().err
+    assert ("ignored columns: city (name per-series constants with --static-cols, covariates with --future-cols)"
+            in capsys.readouterr().err)
     frame.loc[8, "sales"] = "closed"
     frame.to_csv(path, index=False)
     with pytest.raises(CLIError, match="column 'sales' has a non-numeric value 'closed' in data row 8"):
@@ -189,7 +190,7 @@ def test_text_static_columns_are_categories_and_empty_ones_are_named(panel_csv):
 @pytest.mark.parametrize("argv, message", [
     (["--static-cols", "sales"], "--static-cols 'sales' changes within series 'a'"),
     (["--static-cols", "region"], "--static-cols 'region' is not a column"),
-    (["--future-cols", "size"], "the global model takes no time-varying covariates yet"),
+    (["--future-cols", "size"], "X has no value of 'size' for series 'a' at"),
     (["--plot", "p.png", "--plot-ids", "a,zz"], "--plot-ids zz: no such series"),
     (["--window", "sliding"], "unrecognized arguments"),
 ])
@@ -280,3 +281,41 @@ def test_a_numeric_date_column_is_named_with_its_plain_value(tmp_path):
     with pytest.raises(CLIError, match=r"column 'v' has a value that is not a date, 1, in data row 1 \(the column "
                                        r"holds numbers, not dates\)"):
         load_series(args_of(path, "--date-col", "v"))
+
+
+def _promo_panel_csv(tmp_path, future_rows=4):
+    """Two stores' daily sales with a promo column; each store's last ``future_rows`` rows hold only the promo."""
+    rng = np.random.default_rng(0)
+    frames = []
+    for key, level in (("a", 100.0), ("b", 300.0)):
+        days = pd.date_range("2023-01-01", periods=40 + future_rows, freq="D")
+        promo = (rng.random(len(days)) < 0.3).astype(int)
+        sales = level + 20 * promo + rng.normal(0, 1, len(days))
+        sales[40:] = np.nan
+        frames.append(pd.DataFrame({"store": key, "day": days.strftime("%Y-%m-%d"), "sales": sales, "promo": promo}))
+    frame = pd.concat(frames, ignore_index=True)
+    path = tmp_path / "stores.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_panel_covariates_come_from_the_rows_after_each_series_or_a_file(tmp_path):
+    from sklstm.cli._data import check_panel_future
+
+    path, frame = _promo_panel_csv(tmp_path)
+    data = load_panel(args_of(path, "--id-col", "store", "--future-cols", "promo"))
+    assert len(data.frame) == 80 and data.frame["sales"].notna().all()
+    assert len(data.X) == 88 and list(data.X.columns) == ["store", "day", "promo"]
+    check_panel_future(data, 4)
+    with pytest.raises(CLIError, match=r"X has no value of 'promo' for series 'a' at 2023-02-14 .* --future FILE"):
+        check_panel_future(data, 5)
+    future = tmp_path / "future.csv"
+    frame[frame["sales"].isna()][["store", "day", "promo"]].to_csv(future, index=False)
+    frame.dropna(subset=["sales"]).to_csv(path, index=False)
+    from_file = load_panel(args_of(path, "--id-col", "store", "--future-cols", "promo", "--future", str(future)))
+    order = ["store", "day"]
+    pd.testing.assert_frame_equal(from_file.X.sort_values(order).reset_index(drop=True),
+                                  data.X.sort_values(order).reset_index(drop=True))
+    with pytest.raises(CLIError, match="--future .* has no id-col column 'store'"):
+        future.write_text("day,promo\n2023-02-10,1\n")
+        load_panel(args_of(path, "--id-col", "store", "--future-cols", "promo", "--future", str(future)))

@@ -300,3 +300,63 @@ def test_two_threads_cannot_fit_one_global_forecaster_at_once():
     _GATE.set()
     first.join()
     assert "_fit_lock" not in vars(f) and f.predict().shape[0] == 2
+
+
+def _promo_panel(n_series=6, n_time=80, horizon=4, seed=0):
+    """Long sales with a known promotion effect (+10), the promotions of every day (past and forecast steps)."""
+    rng = np.random.default_rng(seed)
+    rows, promos = [], []
+    for i in range(n_series):
+        days = pd.date_range("2023-01-01", periods=n_time + horizon, freq="D")
+        promo = (rng.random(n_time + horizon) < 0.3).astype(float)
+        sales = 50.0 + 5 * i + 10.0 * promo + rng.normal(0, 0.5, n_time + horizon)
+        rows.append(pd.DataFrame({"unique_id": f"s{i}", "ds": days, "y": sales}))
+        promos.append(pd.DataFrame({"unique_id": f"s{i}", "ds": days, "promo": promo}))
+    full, promo = pd.concat(rows, ignore_index=True), pd.concat(promos, ignore_index=True)
+    last = full.groupby("unique_id")["ds"].transform("max") - pd.Timedelta(days=horizon)
+    return full[full["ds"] <= last], full[full["ds"] > last], promo
+
+
+def _error(forecast, actual):
+    return float(np.mean(np.abs(forecast["y"].to_numpy() - actual["y"].to_numpy())))
+
+
+def test_a_future_known_covariate_with_a_known_effect_improves_the_forecast():
+    train, actual, promo = _promo_panel()
+    without = _one_lag().set_params(n_steps_in=3, horizon=4).fit(train).predict()
+    f = _one_lag().set_params(n_steps_in=3, horizon=4).fit(train, X=promo)
+    with_promo = f.predict(X=promo)
+    assert f.future_names_ == ["promo"] and f.estimators_[0][0].n_features_in_ == 3 * 2
+    assert _error(with_promo, actual) < 0.3 * _error(without, actual)
+    interval = f.predict_interval(X=promo)
+    assert (interval["lower"] <= interval["y"]).all() and (interval["y"] <= interval["upper"]).all()
+    table = panel_backtest(_one_lag().set_params(n_steps_in=3), train, X=promo, horizon=4, n_folds=2)
+    plain = panel_backtest(_one_lag().set_params(n_steps_in=3), train, horizon=4, n_folds=2)
+    assert table.attrs["mean_mase"] < 0.5 * plain.attrs["mean_mase"]
+
+
+def test_an_lstm_streams_the_future_covariates():
+    train, actual, promo = _promo_panel(n_series=3, n_time=60)
+    net = sklstm.VanillaLSTMRegressor(units=4, epochs=3, random_state=0)
+    f = GlobalLSTMForecaster(net, n_steps_in=3, season_length=1, n_models=1, horizon=4).fit(train, X=promo)
+    assert f.estimators_[0][0].streamed_ and f.estimators_[0][0].n_series_in_ == 2
+    assert np.isfinite(f.predict(X=promo)["y"]).all()
+
+
+def test_future_covariate_mismatches_are_named():
+    train, _, promo = _promo_panel()
+    f = _one_lag().set_params(horizon=4).fit(train, X=promo)
+    with pytest.raises(ValueError, match=r"fitted with future-known covariates \['promo'\]: pass X"):
+        f.predict()
+    with pytest.raises(ValueError, match="X has no value of 'promo' for series 's0' at 2023-03-22"):
+        f.predict(X=promo[promo["ds"] < "2023-03-22"])
+    with pytest.raises(ValueError, match="X has no rows for series 's5'"):
+        f.predict(X=promo[promo["unique_id"] != "s5"])
+    with pytest.raises(ValueError, match="X has no covariate column 'promo'"):
+        f.predict(X=promo.rename(columns={"promo": "price"}))
+    with pytest.raises(ValueError, match="at 2023-01-05 .* at each of its time stamps"):
+        _one_lag().fit(train, X=promo.drop(index=4))
+    with pytest.raises(ValueError, match="X column 'kind' is not numeric"):
+        _one_lag().fit(train, X=promo.assign(kind="a"))
+    with pytest.raises(ValueError, match="fitted without future-known covariates"):
+        _one_lag().fit(train).predict(X=promo)

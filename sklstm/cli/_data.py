@@ -42,6 +42,7 @@ class PanelInput:
     date_col: str
     target: str
     static: Any = None
+    X: Any = None  # future-known covariates, long (id, date, one column each), past and forecast steps
 
 
 def say(message: str) -> None:
@@ -406,9 +407,9 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
     pd = _pandas()
     if args.csv is None:
         raise CLIError("--id-col needs a CSV file of many series in long format (id, date, value columns)")
-    if split_names(args.future_cols) or args.future:
-        raise CLIError("--future-cols with --id-col: the global model takes no time-varying covariates yet; "
-                       "give per-series constants with --static-cols")
+    covariates = split_names(args.future_cols)
+    if args.future and not covariates:
+        raise CLIError("--future gives the future values of covariates: name them with --future-cols")
     df = read_csv(args.csv)
     id_col, date_col, target = _panel_columns(df, args)
     if df[id_col].isna().any():
@@ -416,19 +417,63 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
         raise CLIError(f"--id-col {id_col!r} is empty in data row {row + 1} ({int(df[id_col].isna().sum())} row(s) in "
                        "all): every row needs its series' id")
     static_cols = split_names(args.static_cols)
-    _columns_exist(list(df.columns), [("--static-cols", static_cols)], args.csv)
-    _ignored(list(df.columns), {id_col, date_col, target, *static_cols},
-             "name per-series constants with --static-cols")
+    _columns_exist(list(df.columns), [("--static-cols", static_cols), ("--future-cols", covariates)], args.csv)
+    _ignored(list(df.columns), {id_col, date_col, target, *static_cols, *covariates},
+             "name per-series constants with --static-cols, covariates with --future-cols")
     dates = parse_dates(df[date_col], date_col, args.dayfirst)
     values = numbers(df[target], target)
-    parts = []
+    X = None
+    if covariates:  # each series' rows after its last value hold the covariates of its forecast steps
+        X = pd.DataFrame({id_col: df[id_col], date_col: dates, **{c: numbers(df[c], c) for c in covariates}})
+        keep = _up_to_last_value(values, df[id_col])
+        if args.future:
+            X = pd.concat([X[keep], _panel_future_file(args, covariates, id_col, date_col)], ignore_index=True)
+        df, dates, values = df[keep], dates[keep], values[keep]
+    parts, periods = [], None
     for key, rows in pd.DataFrame({date_col: dates, target: values}).groupby(df[id_col], sort=False):
         series = _dated(rows[[target]], rows[date_col], date_col, args.fill, f"series {key!r}", f" (series {key!r})")
         series[target] = filled(series[target], target, args.fill, [f"{key!r} {d}" for d in series.index])
+        if isinstance(series.index, pd.PeriodIndex):
+            periods = series.index.freq
         index = series.index.to_timestamp() if isinstance(series.index, pd.PeriodIndex) else series.index
         parts.append(pd.DataFrame({id_col: key, date_col: index, target: series[target].to_numpy()}))
     frame = pd.concat(parts, ignore_index=True)
-    return PanelInput(frame, id_col, date_col, target, _static(df, id_col, static_cols))
+    if X is not None and periods is not None:  # dated as the series are: each period by its start
+        X[date_col] = X[date_col].dt.to_period(periods).dt.to_timestamp()
+    return PanelInput(frame, id_col, date_col, target, _static(df, id_col, static_cols), X)
+
+
+def _up_to_last_value(values: Any, ids: Any) -> Any:
+    """Rows up to each series' last value (a boolean mask): the rows after it hold only future covariates."""
+    pd = _pandas()
+    present = pd.Series(values.notna().to_numpy(), index=values.index)
+    after_last = present[::-1].groupby(ids[::-1], sort=False).cummax()[::-1]
+    return after_last.reindex(values.index).fillna(False).to_numpy(dtype=bool)
+
+
+def _panel_future_file(args: argparse.Namespace, covariates: list[str], id_col: str, date_col: str) -> Any:
+    """The covariates' future values per series from ``--future FILE`` (id, date and covariate columns)."""
+    pd = _pandas()
+    df = read_csv(args.future)
+    _columns_exist(list(df.columns), [("--future-cols", covariates)], args.future)
+    for name, flag in ((id_col, "--id-col"), (date_col, "--date-col")):
+        if name not in df.columns:
+            raise CLIError(f"--future {args.future} has no {flag.removeprefix('--')} column {name!r}")
+    dates = parse_dates(df[date_col], date_col, args.dayfirst)
+    return pd.DataFrame({id_col: df[id_col], date_col: dates, **{c: numbers(df[c], c) for c in covariates}})
+
+
+def check_panel_future(data: PanelInput, horizon: int) -> None:
+    """Every series' covariates have values at its ``horizon`` forecast steps (a CLIError naming the first gap)."""
+    if data.X is None:
+        return
+    from ..forecasting._panels import covariate_table, read_panel
+
+    panel = read_panel(data.frame, data.id_col, data.date_col, data.target)
+    try:
+        covariate_table(data.X, panel, list(range(len(panel.ids))), data.id_col, data.date_col, horizon)
+    except ValueError as exc:
+        raise CLIError(f"{exc} Give them in rows after each series' last value, or in --future FILE.") from None
 
 
 def check_folds(args: argparse.Namespace, length: int, what: str) -> None:

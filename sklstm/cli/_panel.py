@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._data import CLIError, PanelInput, check_folds, load_panel, say, split_names
+from ._data import CLIError, PanelInput, check_folds, check_panel_future, load_panel, say, split_names
 from ._files import check_outputs, save_figure, show_table, write_table
 from ._progress import forecaster_verbosity, progress
 from ._startup import import_tensorflow_quietly
@@ -13,8 +13,11 @@ from ._startup import import_tensorflow_quietly
 __all__ = ["backtest_panel", "forecast_panel"]
 
 
-def _checked_panel(args: argparse.Namespace) -> PanelInput:
-    """The panel and its plot's series, every option checked before TensorFlow is imported."""
+def _checked_panel(args: argparse.Namespace, future: bool = True) -> PanelInput:
+    """The panel and its plot's series, every option checked before TensorFlow is imported.
+
+    ``future``: the covariates must also cover the forecast steps (not for a backtest, which forecasts the past).
+    """
     if args.model != "vanilla":
         raise CLIError(f"--model {args.model} is for a single series; with --id-col the global model trains the "
                        "vanilla network")
@@ -26,8 +29,10 @@ def _checked_panel(args: argparse.Namespace) -> PanelInput:
     unknown = [key for key in split_names(args.plot_ids) if key not in {str(s) for s in series}]
     if unknown:
         raise CLIError(f"--plot-ids {', '.join(unknown)}: no such series in {args.csv}")
+    if data.X is not None and future:
+        check_panel_future(data, args.horizon)
     say(f"{len(series)} series in {args.csv} ({data.id_col!r}, dates {data.date_col!r}, values {data.target!r}): "
-        "one global model")
+        "one global model" + (f", covariates {', '.join(data.X.columns[2:])}" if data.X is not None else ""))
     return data
 
 
@@ -60,8 +65,8 @@ def forecast_panel(args: argparse.Namespace) -> int:
     """Fit one global model on every series of a long CSV; print each series' forecast and interval."""
     data = _checked_panel(args)
     with progress(args.verbose):
-        forecaster = _forecaster(args, data).fit(data.frame, data.static)
-        table = forecaster.predict_interval(args.horizon, coverage=args.coverage)
+        forecaster = _forecaster(args, data).fit(data.frame, data.static, X=data.X)
+        table = forecaster.predict_interval(args.horizon, coverage=args.coverage, X=data.X)
     print(show_table(table, 2, index=False))
     if args.output:
         write_table(table, args.output, index=False)
@@ -75,11 +80,11 @@ def backtest_panel(args: argparse.Namespace) -> int:
 
     from ..forecasting._backtesting import panel_backtest
 
-    data = _checked_panel(args)
+    data = _checked_panel(args, future=False)
     lengths = data.frame.groupby(data.id_col, sort=False).size()
     check_folds(args, int(lengths.min()), f"series {lengths.idxmin()!r} has {lengths.min()} steps")
     with progress(args.verbose):
-        table = panel_backtest(_forecaster(args, data), data.frame, data.static, horizon=args.horizon,
+        table = panel_backtest(_forecaster(args, data), data.frame, data.static, X=data.X, horizon=args.horizon,
                                n_folds=args.folds, season_length=args.season_length or "auto")
     print(show_table(table, 3, index=False))
     print(f"mean MASE {table.attrs['mean_mase']:.3f} over {table['series'].nunique()} series and {args.folds} folds")

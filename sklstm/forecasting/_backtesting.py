@@ -278,7 +278,7 @@ class FoldForecast:
     names: list
 
 
-def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int = 12, n_folds: int = 3,
+def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, X: Any = None, horizon: int = 12, n_folds: int = 3,
                    season_length: int | str = "auto") -> Any:
     """Rolling-origin evaluation of a panel forecaster: one row per series and fold, MAE and MASE.
 
@@ -299,6 +299,10 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int 
         The panel, long or wide, as ``fit`` takes it.
     static : DataFrame, default=None
         Static covariates per series.
+    X : DataFrame, default=None
+        Future-known covariates (long: id, time and one column each) at every
+        time stamp of ``Y``: each fold fits on its part and forecasts with the
+        values of its test steps.
     horizon : int, default=12
     n_folds : int, default=3
     season_length : int or "auto", default="auto"
@@ -327,9 +331,9 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, horizon: int 
     for fold in range(n_folds):
         cut = (n_folds - fold) * horizon
         head = cut_panel(panel, list(range(len(panel.ids))), cut)
-        fitted = clone(forecaster).fit(panel_history(head), static)
+        fitted = clone(forecaster).fit(panel_history(head), static, X=X)
         season = fitted.season_length_ if season_length == "auto" else int(season_length)
-        forecast = read_panel(fitted.predict(horizon), *panel.columns).values
+        forecast = read_panel(fitted.predict(horizon, X=X), *panel.columns).values
         forecasts.append(np.vstack(forecast))
         for i, key in enumerate(panel.ids):
             train, actual = head.values[i], panel.values[i][len(head.values[i]) : len(head.values[i]) + horizon]

@@ -28,7 +28,18 @@ from .._guards import one_fit_at_a_time
 from ..preprocessing._windows import SeriesWindows
 from ._base import _MAX_HORIZON_RATIO, FORECASTER_CONSTRAINTS
 from ._intervals import check_coverage, conformal_width
-from ._panels import Panel, cut_panel, panel_frame, read_panel, relative_windows, series_scale, static_table, with_constants
+from ._panels import (
+    Panel,
+    covariate_table,
+    cut_panel,
+    next_step_rows,
+    panel_frame,
+    read_panel,
+    relative_windows,
+    series_scale,
+    static_table,
+    with_constants,
+)
 from ._series import detect_season, index_from_state, index_state, season_length_from_index
 
 __all__ = ["GlobalLSTMForecaster", "default_network"]
@@ -137,6 +148,10 @@ class GlobalLSTMForecaster(BaseEstimator):
     extra_names_ : list of str
         The input columns after the series' values: static covariates (as
         passed to ``fit``, standardised across series), then identities.
+    future_names_ : list of str
+        The future-known covariates passed to ``fit`` as ``X`` (empty without).
+    future_stats_ : ndarray of shape (2, n_future)
+        Their means and standard deviations over the panel, which standardise them.
     estimators_ : list of list of fitted estimators
         ``estimators_[j]`` are the networks of window length ``n_steps_in_[j]``.
 
@@ -201,7 +216,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         super().__setstate__(state)
 
     # ----------------------------------------------------------------- fit
-    def fit(self, Y: Any, static: Any = None) -> GlobalLSTMForecaster:
+    def fit(self, Y: Any, static: Any = None, X: Any = None) -> GlobalLSTMForecaster:
         """Fit on a panel: a long DataFrame (id, time, value columns) or a wide one (a column per series).
 
         Parameters
@@ -212,6 +227,14 @@ class GlobalLSTMForecaster(BaseEstimator):
             Static covariates: one row per series (indexed by its id, or with
             an ``id_col`` column): numbers (standardised across series), or text,
             categories and booleans (one 0/1 column per level, ``"region=north"``).
+        X : DataFrame, default=None
+            Future-known covariates that change over time (a promotion
+            calendar, prices, holidays): a long DataFrame with ``id_col``,
+            ``time_col`` and one numeric column per covariate, with a value at
+            every time stamp of every series (rows at other times are
+            ignored). Each window also reads the covariates of the step it
+            forecasts; ``predict`` then needs their values for the forecast
+            steps.
 
         Returns
         -------
@@ -222,7 +245,8 @@ class GlobalLSTMForecaster(BaseEstimator):
             for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals"]:
                 self.__dict__.pop(name, None)
             panel = read_panel(Y, self.id_col, self.time_col, self.target_col)
-            self._fit_panel(panel, *self._series_extras(panel, static))
+            covariates = self._fit_covariates(panel, X)
+            self._fit_panel(panel, *self._series_extras(panel, static), covariates)
         return self
 
     def _series_extras(self, panel: Panel, static: Any) -> tuple[np.ndarray, list[str]]:
@@ -240,12 +264,40 @@ class GlobalLSTMForecaster(BaseEstimator):
             names += [f"series={key}" for key in panel.ids]
         return np.hstack(blocks), names
 
-    def _fit_panel(self, panel: Panel, extras: np.ndarray, extra_names: list[str]) -> None:
+    def _fit_covariates(self, panel: Panel, X: Any) -> list[np.ndarray] | None:
+        """The standardised future-known covariates of every series (None without ``X``); sets their names and stats."""
+        if X is None:
+            self.future_names_, self.future_stats_ = [], np.zeros((2, 0))
+            return None
+        tables, names = covariate_table(X, panel, list(range(len(panel.ids))), self.id_col, self.time_col)
+        stacked = np.concatenate(tables)
+        spread = stacked.std(axis=0)
+        self.future_names_ = names
+        self.future_stats_ = np.vstack([stacked.mean(axis=0), np.where(spread > 0, spread, 1.0)])
+        return [self._standardised(t) for t in tables]
+
+    def _standardised(self, table: np.ndarray) -> np.ndarray:
+        return (table - self.future_stats_[0]) / self.future_stats_[1]
+
+    def _future(self, X: Any, positions: list[int], horizon: int) -> list[np.ndarray] | None:
+        """The standardised covariates of the ``horizon`` forecast steps of each series at ``positions``."""
+        if not self.future_names_:
+            if X is not None:
+                raise ValueError("X was given, but the forecaster was fitted without future-known covariates.")
+            return None
+        if X is None:
+            raise ValueError(f"The forecaster was fitted with future-known covariates {self.future_names_}: pass X "
+                             f"with their values for the next {horizon} steps of each series.")
+        tables, _ = covariate_table(X, self._panel, positions, self.id_col, self.time_col, horizon, self.future_names_)
+        return [self._standardised(t) for t in tables]
+
+    def _fit_panel(self, panel: Panel, extras: np.ndarray, extra_names: list[str],
+                   covariates: list[np.ndarray] | None = None) -> None:
         season = panel_season(self.season_length, panel)
         lengths = self._window_lengths(panel, season)
         self.season_length_, self.n_steps_in_, self.ids_ = season, lengths, list(panel.ids)
         self.scales_ = np.array([series_scale(y, season) for y in panel.values])
-        self._extras, self.extra_names_ = extras, list(extra_names)
+        self._extras, self.extra_names_, self._covariates = extras, list(extra_names), covariates
         self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in panel.values]) if self.nonnegative == "auto"
                              else np.full(len(panel.ids), bool(self.nonnegative)))
         self.estimators_ = []
@@ -277,21 +329,28 @@ class GlobalLSTMForecaster(BaseEstimator):
     def _level(self, n_steps: int) -> int:
         return min(self.season_length_, n_steps)
 
+    def _step_rows(self, p: int) -> np.ndarray | None:
+        """Series ``p``'s per-step input columns: each step's next-step covariates (None without covariates)."""
+        return None if self._covariates is None else next_step_rows(self._covariates[p])
+
     def _pooled_windows(self, panel: Panel, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
-        parts = [relative_windows(y, n_steps, self._level(n_steps), s, extras)
-                 for y, s, extras in zip(panel.values, self.scales_, self._extras) if len(y) > n_steps]
+        parts = [relative_windows(y, n_steps, self._level(n_steps), s, extras, self._step_rows(p))
+                 for p, (y, s, extras) in enumerate(zip(panel.values, self.scales_, self._extras)) if len(y) > n_steps]
         return np.concatenate([X for X, _ in parts]), np.concatenate([y for _, y in parts])
 
     def _end_to_end(self, panel: Panel) -> np.ndarray:
         """Every series divided by its scale, end to end, then its constant columns: what the windows stream from.
 
-        ``(n_values, 1 + n_extras)`` float32.
+        ``(n_values, 1 + n_extras + n_future)`` float32: the next step's future-known covariates last.
         """
-        series = np.empty((sum(len(y) for y in panel.values), 1 + self._extras.shape[1]), dtype=np.float32)
+        n_extras = self._extras.shape[1]
+        series = np.empty((sum(len(y) for y in panel.values), 1 + n_extras + len(self.future_names_)), dtype=np.float32)
         row = 0
-        for y, scale, extras in zip(panel.values, self.scales_, self._extras):
+        for p, (y, scale, extras) in enumerate(zip(panel.values, self.scales_, self._extras)):
             series[row : row + len(y), 0] = y / scale
-            series[row : row + len(y), 1:] = extras
+            series[row : row + len(y), 1 : 1 + n_extras] = extras
+            if self._covariates is not None:
+                series[row : row + len(y), 1 + n_extras :] = self._step_rows(p)
             row += len(y)
         return series
 
@@ -322,7 +381,7 @@ class GlobalLSTMForecaster(BaseEstimator):
             print(f"GlobalLSTMForecaster: {message}", file=sys.stderr, flush=True)
 
     # ------------------------------------------------------------- predict
-    def predict(self, horizon: int | None = None, ids: Any = None) -> Any:
+    def predict(self, horizon: int | None = None, ids: Any = None, X: Any = None) -> Any:
         """Forecast ``horizon`` steps of every series (or of ``ids``), dated after each series' end.
 
         Returns the forecast in the panel's layout: long (id, time and value
@@ -334,6 +393,10 @@ class GlobalLSTMForecaster(BaseEstimator):
             Steps to forecast (default: the ``horizon`` parameter).
         ids : label or list of labels, default=None
             The series to forecast (default: all).
+        X : DataFrame, default=None
+            With a fit on future-known covariates: their values at the
+            forecast steps of each series forecast (long, as ``fit`` took
+            them; rows at other times are ignored).
 
         Returns
         -------
@@ -342,10 +405,11 @@ class GlobalLSTMForecaster(BaseEstimator):
         check_is_fitted(self, "estimators_")
         horizon = self._check_horizon(horizon)
         positions = self._panel.position(ids)
-        forecast = self._forecast(self._panel, positions, horizon)
+        forecast = self._forecast(self._panel, positions, horizon, self._future(X, positions, horizon))
         return panel_frame(self._panel, positions, {self._panel.columns[2]: forecast}, horizon)
 
-    def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, ids: Any = None) -> Any:
+    def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, ids: Any = None,
+                         X: Any = None) -> Any:
         """Forecast with conformal prediction intervals per series and step.
 
         Calibration costs one more fit of every network: a clone is fitted on
@@ -367,6 +431,10 @@ class GlobalLSTMForecaster(BaseEstimator):
         coverage : float in (0, 1), default=0.9
         ids : label or list of labels, default=None
             The series to forecast (default: all).
+        X : DataFrame, default=None
+            With a fit on future-known covariates: their values at the
+            forecast steps of each series forecast (long, as ``fit`` took
+            them; rows at other times are ignored).
 
         Returns
         -------
@@ -376,7 +444,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         horizon = self._check_horizon(horizon)
         coverage = check_coverage(coverage)
         positions = self._panel.position(ids)
-        forecast = self._forecast(self._panel, positions, horizon)
+        forecast = self._forecast(self._panel, positions, horizon, self._future(X, positions, horizon))
         # One calibration error per series and step: the widths are kept from shrinking with the step.
         width = np.maximum.accumulate(conformal_width(self._scaled_errors(horizon)[..., np.newaxis], coverage)[:, 0])
         half = self.scales_[positions][:, np.newaxis] * width[np.newaxis, :]
@@ -396,8 +464,12 @@ class GlobalLSTMForecaster(BaseEstimator):
                                  "the intervals on; use a shorter horizon.")
             head = cut_panel(panel, keep, horizon)
             calibrator = clone(self).set_params(season_length=self.season_length_)
-            calibrator._fit_panel(head, self._extras[keep], self.extra_names_)
-            forecast = calibrator._forecast(head, list(range(len(keep))), horizon)
+            calibrator.future_names_, calibrator.future_stats_ = self.future_names_, self.future_stats_
+            covariates = None if self._covariates is None else [self._covariates[i] for i in keep]
+            calibrator._fit_panel(head, self._extras[keep], self.extra_names_,
+                                  None if covariates is None else [c[:-horizon] for c in covariates])
+            future = None if covariates is None else [c[-horizon:] for c in covariates]
+            forecast = calibrator._forecast(head, list(range(len(keep))), horizon, future)
             actual = np.array([panel.values[i][-horizon:] for i in keep])
             cache[horizon] = (actual - forecast) / calibrator.scales_[:, np.newaxis]
         return cache[horizon]
@@ -414,14 +486,23 @@ class GlobalLSTMForecaster(BaseEstimator):
             )
         return int(horizon)
 
-    def _forecast(self, panel: Panel, positions: list[int], horizon: int) -> np.ndarray:
-        """Raw forecasts ``(len(positions), horizon)`` from the end of each series of ``panel``."""
+    def _forecast(self, panel: Panel, positions: list[int], horizon: int,
+                  future: list[np.ndarray] | None = None) -> np.ndarray:
+        """Raw forecasts ``(len(positions), horizon)`` from the end of each series of ``panel``.
+
+        ``future``: each series' standardised covariates at the forecast steps (when fitted with some).
+        """
         scales = self.scales_[positions][:, np.newaxis]
         longest = max(self.n_steps_in_)
         history = np.full((len(positions), longest + horizon), np.nan)
+        # Column j of the timelines is the time step j - longest after each series' last value.
+        timeline = None if future is None else np.zeros((len(positions), longest + horizon, len(self.future_names_)))
         for row, p in enumerate(positions):
             tail = panel.values[p][-longest:]
             history[row, longest - len(tail) : longest] = tail
+            if timeline is not None:
+                timeline[row, longest - len(tail) : longest] = self._covariates[p][-len(tail):]
+                timeline[row, longest:] = future[row]
         for step in range(horizon):
             end = longest + step
             total, count = np.zeros(len(positions)), np.zeros(len(positions))
@@ -431,7 +512,8 @@ class GlobalLSTMForecaster(BaseEstimator):
                 if not usable.any():
                     continue
                 offset = windows[usable, -self._level(n_steps):].mean(axis=1, keepdims=True)
-                X = with_constants((windows[usable] - offset) / scales[usable], self._extras[positions][usable])
+                steps = None if timeline is None else timeline[usable, end - n_steps + 1 : end + 1]  # next-step values
+                X = with_constants((windows[usable] - offset) / scales[usable], self._extras[positions][usable], steps)
                 out = np.mean([np.ravel(net.predict(_inputs(net, X))) for net in networks], axis=0)
                 total[usable] += out * scales[usable, 0] + offset[:, 0]
                 count[usable] += 1

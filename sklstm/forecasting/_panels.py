@@ -213,25 +213,88 @@ def series_scale(y: np.ndarray, season: int) -> float:
 
 
 def relative_windows(y: np.ndarray, n_steps: int, level: int, scale: float,
-                     extras: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     extras: np.ndarray | None = None, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Every window of ``n_steps`` values of ``y`` and the value after it, relative to the window's level.
 
     The level is the mean of the window's last ``level`` values; windows and
     targets are divided by ``scale``. ``extras`` (constants of the series:
-    static covariates, identity) are appended to every step as more columns.
-    Returns float32 ``(n, n_steps, 1 + n_extras)`` and ``(n,)``.
+    static covariates, identity) are appended to every step as more columns,
+    then ``rows`` ``(len(y), k)``, one row per time step (the next step's
+    future-known covariates, :func:`next_step_rows`).
+    Returns float32 ``(n, n_steps, 1 + n_extras + k)`` and ``(n,)``.
     """
     windows = np.lib.stride_tricks.sliding_window_view(y[:-1], n_steps)
     offset = windows[:, -level:].mean(axis=1, keepdims=True)
     extras = np.zeros((len(windows), 0)) if extras is None else np.broadcast_to(extras, (len(windows), len(extras)))
-    return with_constants((windows - offset) / scale, extras), ((y[n_steps:] - offset[:, 0]) / scale).astype(np.float32)
+    steps = None if rows is None else np.lib.stride_tricks.sliding_window_view(rows[:-1], n_steps, axis=0).transpose(0, 2, 1)
+    return (with_constants((windows - offset) / scale, extras, steps),
+            ((y[n_steps:] - offset[:, 0]) / scale).astype(np.float32))
 
 
-def with_constants(windows: np.ndarray, constants: np.ndarray) -> np.ndarray:
-    """Univariate windows ``(n, steps)`` with each row's constants ``(n, k)`` at every step: float32 ``(n, steps, 1 + k)``."""
-    steps = windows.shape[1]
-    repeated = np.broadcast_to(constants[:, np.newaxis, :], (len(constants), steps, constants.shape[1]))
-    return np.concatenate([windows[..., np.newaxis], repeated], axis=2).astype(np.float32)
+def with_constants(windows: np.ndarray, constants: np.ndarray, steps: np.ndarray | None = None) -> np.ndarray:
+    """Univariate windows ``(n, steps)`` with each row's constants ``(n, k)`` at every step, then ``steps``
+    ``(n, steps, m)`` (values per step): float32 ``(n, steps, 1 + k + m)``."""
+    n_steps = windows.shape[1]
+    repeated = np.broadcast_to(constants[:, np.newaxis, :], (len(constants), n_steps, constants.shape[1]))
+    blocks = [windows[..., np.newaxis], repeated] + ([] if steps is None else [steps])
+    return np.concatenate(blocks, axis=2).astype(np.float32)
+
+
+def next_step_rows(covariates: np.ndarray, after: np.ndarray | None = None) -> np.ndarray:
+    """Row ``t`` holds the covariates of step ``t + 1``: what a window ending at ``t`` reads of the step it forecasts.
+
+    ``covariates`` ``(n, k)``; the last row takes ``after`` (the first future step's values), else zeros
+    (no training window ends there).
+    """
+    last = np.zeros((1, covariates.shape[1])) if after is None else np.asarray(after).reshape(1, -1)
+    return np.vstack([covariates[1:], last])
+
+
+def covariate_table(X: Any, panel: Panel, positions: list[int], id_col: str, time_col: str,
+                    horizon: int = 0, names: list[str] | None = None) -> tuple[list[np.ndarray], list[str]]:
+    """Future-known covariates per series from a long DataFrame (``id_col``, ``time_col``, one column each).
+
+    With ``horizon=0`` the values at each series' own time stamps (for
+    ``fit``), else at its next ``horizon`` time stamps (for ``predict``).
+    Rows at other times are ignored, so one frame covering the past and the
+    future serves both. A series, time stamp or column without a value is an
+    error naming it. Returns float64 arrays ``(n, k)`` in the order of
+    ``positions``, and the column names.
+    """
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame) or id_col not in X.columns or time_col not in X.columns:
+        got = list(X.columns) if isinstance(X, pd.DataFrame) else type(X).__name__
+        raise ValueError(f"X must be a long DataFrame with columns {id_col!r}, {time_col!r} and one per covariate; "
+                         f"got {got}.")
+    columns = [c for c in X.columns if c not in (id_col, time_col)] if names is None else list(names)
+    missing_columns = [c for c in columns if c not in X.columns]
+    if not columns or missing_columns:
+        raise ValueError(f"X has no covariate column {missing_columns[0]!r} (the fit had {columns})." if missing_columns
+                         else f"X has no covariate column besides {id_col!r} and {time_col!r}.")
+    for name in columns:
+        if not (pd.api.types.is_numeric_dtype(X[name]) or pd.api.types.is_bool_dtype(X[name])):
+            raise ValueError(f"X column {name!r} is not numeric; encode categories as numbers (one 0/1 column each).")
+    groups = {key: group for key, group in X.groupby(id_col, sort=False)}
+    tables = []
+    for p in positions:
+        key = panel.ids[p]
+        wanted = panel.indexes[p] if horizon == 0 else next_labels(panel.indexes[p], horizon)
+        if key not in groups:
+            raise ValueError(f"X has no rows for series {key!r}.")
+        group = groups[key]
+        times = _time_index(group[time_col])
+        if times.has_duplicates:
+            raise ValueError(f"X repeats the time {times[times.duplicated()][0]} for series {key!r}.")
+        table = pd.DataFrame(group[columns].to_numpy(dtype=float), index=times, columns=columns).reindex(wanted)
+        gaps = table.isna().to_numpy()
+        if gaps.any():
+            row, column = np.argwhere(gaps)[0]
+            what = "its time stamps" if horizon == 0 else f"the {horizon} forecast steps"
+            raise ValueError(f"X has no value of {columns[column]!r} for series {key!r} at {wanted[row]} (it needs "
+                             f"one at each of {what}).")
+        tables.append(table.to_numpy())
+    return tables, [str(c) for c in columns]
 
 
 def static_table(static: Any, ids: list, id_col: str = "unique_id") -> tuple[np.ndarray, list[str]]:
