@@ -16,7 +16,9 @@ TensorFlow, Keras and scikeras parts import on call.
   so that scikeras makes no numbered one) and ``_saving_utils`` (the model as
   ``.keras`` bytes for pickling).
 - Keras ``keras.src...ConvLSTMCell`` (Keras exports no ConvLSTM cell), a
-  layer's ``_tracker`` (to drop a replaced cell from its variables) and Adam's
+  layer's ``_tracker`` (to drop a replaced cell from its variables), a model's
+  ``_flatten_layers`` (every nested layer, to tell whose configuration is
+  complete enough to share a traced inference graph) and Adam's
   slot variables (``_get_variable_index``, ``_momentums``, ``_velocities``).
 - TensorFlow ``ConcreteFunction._call_flat`` (a traced loop run on another
   model's variables), the eager context's function-call options (a lighter
@@ -49,6 +51,7 @@ __all__ = [
     "compile_keywords",
     "conv_lstm_cell_class",
     "eager_context",
+    "nested_layers",
     "pack_keras_model",
     "resource_apply_adam",
     "route_params",
@@ -119,6 +122,11 @@ def unpack_keras_model(data: Any) -> Any:
 
 
 # -------------------------------------------------------------------- Keras
+def nested_layers(model: Any) -> list:
+    """Every layer inside ``model``, nested ones included (``Layer._flatten_layers``; ``layers`` is the top level only)."""
+    return list(model._flatten_layers(include_self=False, recursive=True))
+
+
 def conv_lstm_cell_class() -> type:
     """Keras' ConvLSTM cell class (``keras.src.layers.rnn.conv_lstm.ConvLSTMCell``; Keras exports none)."""
     from keras.src.layers.rnn.conv_lstm import ConvLSTMCell

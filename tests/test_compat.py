@@ -131,3 +131,11 @@ def test_sklearn_has_methods_constraint():
     _compat.validate_parameter_constraints(constraints, {"optimizer": Optimizer()}, caller_name="T")
     with pytest.raises(_compat.InvalidParameterError, match="object implementing 'apply_gradients'"):
         _compat.validate_parameter_constraints(constraints, {"optimizer": 42}, caller_name="T")
+
+
+def test_keras_nested_layers():
+    from sklstm._tf import keras
+
+    inner = keras.layers.Dense(2, name="inner")
+    model = keras.Sequential([keras.Input((5, 1)), keras.layers.TimeDistributed(inner), keras.layers.LSTM(3)])
+    assert inner in _compat.nested_layers(model), "keras Layer._flatten_layers changed: sklstm lists nested layers with it"

@@ -68,3 +68,27 @@ def test_a_pooled_graph_does_not_keep_the_model_it_was_traced_on():
     del model
     gc.collect()
     assert len(pool) == 1 and ref() is None
+
+
+def test_models_with_layers_of_other_libraries_are_never_shared():
+    from sklstm._tf import keras
+
+    class Scale(keras.layers.Layer):  # its factor is not in its configuration
+        def __init__(self, factor, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def call(self, x):
+            return x * self.factor
+
+    def model(factor):
+        return keras.Sequential([keras.Input((5, 1)), keras.layers.LSTM(3), Scale(factor), keras.layers.Dense(1)])
+
+    pool = inference.InferencePool()
+    x = np.ones((2, 5, 1), dtype="float32")
+    two, three = model(2.0), model(3.0)
+    three.set_weights(two.get_weights())
+    assert inference._architecture(two) is None
+    np.testing.assert_allclose(np.asarray(pool.function(three, (5, 1))(x)), np.asarray(three(x)), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(pool.function(two, (5, 1))(x)), np.asarray(two(x)), rtol=1e-6)
+    assert len(pool) == 0

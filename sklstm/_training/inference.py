@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from .._compat import call_graph
+from .._compat import call_graph, nested_layers
 
 __all__ = ["INFERENCE", "InferencePool", "SharedInference"]
 
@@ -74,13 +74,15 @@ class InferencePool:
             bound = self._bound.get(model)
             if bound is not None and bound[0] == tuple(input_shape):
                 return bound[1]
-            key = (_architecture(model), tuple(input_shape))
-            shared = self._graphs.get(key) if self.size > 0 else None
+            architecture = _architecture(model)
+            key = (architecture, tuple(input_shape))
+            pooled = self.size > 0 and architecture is not None
+            shared = self._graphs.get(key) if pooled else None
             if shared is None or shared.shapes != _shapes(model):
                 shared = SharedInference(model, tuple(input_shape))
-                if self.size > 0:
+                if pooled:
                     self._graphs[key] = shared
-            if self.size > 0:
+            if pooled:
                 self._graphs.move_to_end(key)
                 while len(self._graphs) > self.size:
                     self._graphs.popitem(last=False)
@@ -89,19 +91,27 @@ class InferencePool:
             return function
 
 
-def _architecture(model: Any) -> str:
-    """What fixes a model's inference graph: its class and configuration, up to the names Keras numbers.
+def _architecture(model: Any) -> str | None:
+    """What fixes a model's inference graph: its class and configuration, up to the names Keras numbers; or None.
 
     Names do not change the computation, and Keras numbers the unnamed
     (``repeat_vector_3``, ``functional_12``): each is replaced by its order of
-    first appearance.
+    first appearance. None (never shared) for a model or layer of another
+    library or of the user's own: its configuration need not hold all that
+    its computation depends on.
     """
+    if not all(_own_or_keras(m) for m in (model, *nested_layers(model))):
+        return None
     config = model.get_config()
     text = json.dumps(config, sort_keys=True, default=repr)
     names = list(dict.fromkeys(_names(config)))
     for i, name in sorted(enumerate(names), key=lambda item: -len(item[1])):
         text = text.replace(json.dumps(name), f'"#{i}"')
     return type(model).__qualname__ + text
+
+
+def _own_or_keras(obj: Any) -> bool:
+    return type(obj).__module__.split(".")[0] in ("keras", "sklstm")
 
 
 def _names(config: Any) -> list:
