@@ -360,3 +360,14 @@ def test_future_covariate_mismatches_are_named():
         _one_lag().fit(train, X=promo.assign(kind="a"))
     with pytest.raises(ValueError, match="fitted without future-known covariates"):
         _one_lag().fit(train).predict(X=promo)
+
+
+def test_future_covariates_with_a_wide_panel():
+    train, actual, promo = _promo_panel(n_series=3)
+    wide = train.pivot(index="ds", columns="unique_id", values="y")
+    wide.index = pd.DatetimeIndex(wide.index, freq="D")
+    f = _one_lag().set_params(n_steps_in=3, horizon=4).fit(wide, X=promo)
+    forecast = f.predict(X=promo)
+    assert list(forecast.columns) == ["s0", "s1", "s2"] and len(forecast) == 4
+    expected = actual.pivot(index="ds", columns="unique_id", values="y").to_numpy()
+    assert np.mean(np.abs(forecast.to_numpy() - expected)) < 2.0  # the promotions' +10 is read, not guessed
