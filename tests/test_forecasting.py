@@ -262,6 +262,15 @@ def test_selection_is_visible_and_explicit_parameters_are_kept():
 
 
 
+def test_a_series_without_a_season_gets_windows_up_to_24_steps_when_long_enough():
+    rng = np.random.default_rng(0)
+    y = np.cumsum(rng.normal(size=200)) + 50 * np.sin(np.arange(200) / 6.0) + 200  # a cycle, no season
+    f = LSTMForecaster(residual_weight=0.0, members=("ridge",), season_length=1, transform=None).fit(y)
+    assert sorted(int(k.split("=")[1]) for k in f.validation_scores_) == [3, 6, 12, 24]
+    short = LSTMForecaster(residual_weight=0.0, members=("ridge",), season_length=1, transform=None).fit(y[:60])
+    assert 24 not in [int(k.split("=")[1]) for k in short.validation_scores_]
+
+
 def test_configurations_are_combined_with_weights_falling_by_validation_rank():
     y = load_airline()
     f = LSTMForecaster(residual_weight=0.0, members=("ridge",)).fit(y)

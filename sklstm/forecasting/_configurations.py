@@ -117,7 +117,8 @@ class Configurator:
         if self.settings.n_steps_in != "auto":
             return [int(self.settings.n_steps_in)]
         m = self.settings.season
-        base = sorted({max(L, shortest) for L in ([m, 2 * m, 3 * m] if m > 1 else [3, 6, 12])})
+        # Without a season, 24 steps too: cycles longer than a year of months (chosen on bench_real's tuning half).
+        base = sorted({max(L, shortest) for L in ([m, 2 * m, 3 * m] if m > 1 else [3, 6, 12, 24])})
         fits = [L for L in base if stop - lost - L - layout_steps + 1 >= max(8, L)]
         return fits or [max(1, min(base[0], (stop - lost - layout_steps) // 3))]
 

@@ -80,7 +80,7 @@ class LSTMForecaster(BaseForecaster):
         the windows flattened to 2-D), works.
     n_steps_in : int or "auto", default="auto"
         Time steps in each input window. ``"auto"`` combines 1, 2 and 3
-        seasons (3, 6 and 12 steps without a season) that the series can
+        seasons (3, 6, 12 and 24 steps without a season) that the series can
         afford (at least ``horizon`` for the direct strategy with ``X``).
     strategy : {"recursive", "direct"}, default="recursive"
         ``"recursive"`` trains a one-step model and feeds it its own
