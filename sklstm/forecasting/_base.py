@@ -56,6 +56,16 @@ FORECASTER_CONSTRAINTS: dict = {
 _MAX_HORIZON_RATIO = 10
 
 
+def check_horizon_reach(horizon: int, n_fitted: int, fitted: str) -> int:
+    """``horizon``, or a ValueError when it reaches more than ``_MAX_HORIZON_RATIO`` times ``n_fitted`` steps
+    (``fitted`` says what they are in the message)."""
+    longest = _MAX_HORIZON_RATIO * n_fitted
+    if horizon > longest:
+        raise ValueError(f"horizon={horizon} is more than {_MAX_HORIZON_RATIO} times {fitted} the forecaster was "
+                         f"fitted on (at most {longest}); a forecast that far ahead says nothing.")
+    return int(horizon)
+
+
 class BaseForecaster(BaseEstimator):
     """Base class of the sklstm forecasters: public ``fit``/``predict`` around ``_fit``/``_forecast_from``.
 
@@ -186,13 +196,7 @@ class BaseForecaster(BaseEstimator):
         if horizon is None:
             raise ValueError(f"{type(self).__name__}.predict needs a horizon (the steps to forecast).")
         horizon = check_positive_int(horizon, "horizon")
-        longest = _MAX_HORIZON_RATIO * len(self._data.y)
-        if horizon > longest:
-            raise ValueError(
-                f"horizon={horizon} is more than {_MAX_HORIZON_RATIO} times the {len(self._data.y)} steps the "
-                f"forecaster was fitted on (at most {longest}); a forecast that far ahead says nothing."
-            )
-        return int(horizon)
+        return check_horizon_reach(horizon, len(self._data.y), f"the {len(self._data.y)} steps")
 
     def _check_future(self, X: Any, horizon: int, index: Any = None) -> np.ndarray | None:
         """Validate the future covariates for a forecast of ``horizon`` steps after ``index`` (dated ``X`` must follow it)."""

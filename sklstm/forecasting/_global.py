@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import StrOptions
 from .._guards import one_fit_at_a_time
 from ..preprocessing._windows import SeriesWindows
-from ._base import _MAX_HORIZON_RATIO, FORECASTER_CONSTRAINTS
+from ._base import FORECASTER_CONSTRAINTS, check_horizon_reach
 from ._intervals import check_coverage, conformal_width
 from ._panels import (
     Panel,
@@ -40,7 +40,7 @@ from ._panels import (
     static_table,
     with_constants,
 )
-from ._series import detect_season, index_from_state, index_state, season_length_from_index
+from ._series import check_season_within, detect_season, index_from_state, index_state, season_length_from_index
 
 __all__ = ["GlobalLSTMForecaster", "default_network"]
 
@@ -75,13 +75,7 @@ def panel_season(season_length: int | str, panel: Panel) -> int:
     int
     """
     if season_length != "auto":
-        longest = max(len(values) for values in panel.values)
-        if int(season_length) >= longest:
-            raise ValueError(
-                f"season_length={season_length} is not shorter than the longest series ({longest} values): a season "
-                "must repeat within the series. Pass season_length=1 for no season, or 'auto' to find it."
-            )
-        return int(season_length)
+        return check_season_within(season_length, max(len(values) for values in panel.values), "the longest series")
     season = season_length_from_index(panel.indexes[0])
     if season > 1:
         return season
@@ -478,13 +472,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         horizon = self.horizon if horizon is None else horizon
         if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral) or horizon < 1:
             raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
-        longest = _MAX_HORIZON_RATIO * max(len(values) for values in self._panel.values)
-        if horizon > longest:
-            raise ValueError(
-                f"horizon={horizon} is more than {_MAX_HORIZON_RATIO} times the longest series the forecaster was "
-                f"fitted on (at most {longest}); a forecast that far ahead says nothing."
-            )
-        return int(horizon)
+        return check_horizon_reach(horizon, max(len(values) for values in self._panel.values), "the longest series")
 
     def _forecast(self, panel: Panel, positions: list[int], horizon: int,
                   future: list[np.ndarray] | None = None) -> np.ndarray:

@@ -175,6 +175,16 @@ def detect_season(y: Any, max_period: int | None = None) -> int:
     return max(counts, key=lambda s: (counts[s], -seasons.index(s)))
 
 
+def check_season_within(season_length: int, n: int, series: str) -> int:
+    """``season_length``, or a ValueError when it is not shorter than ``n`` values (``series`` names them)."""
+    if int(season_length) >= n:
+        raise ValueError(
+            f"season_length={season_length} is not shorter than {series} ({n} values): a season must repeat within "
+            "it. Pass season_length=1 for no season, or 'auto' to find it from the dates or the values."
+        )
+    return int(season_length)
+
+
 def resolve_season(season_length: int | str, index: Any, y: Any) -> int:
     """The season that ``season_length`` means for a series: the integer given, else (``"auto"``) its index's
     season (:func:`season_length_from_index`) when that is more than 1, else :func:`detect_season` of the values.
@@ -193,13 +203,7 @@ def resolve_season(season_length: int | str, index: Any, y: Any) -> int:
     int
     """
     if season_length != "auto":
-        n = len(y)
-        if int(season_length) >= n:
-            raise ValueError(
-                f"season_length={season_length} is not shorter than the series ({n} values): a season must repeat "
-                "within it. Pass season_length=1 for no season, or 'auto' to find it from the dates or the values."
-            )
-        return int(season_length)
+        return check_season_within(season_length, len(y), "the series")
     season = season_length_from_index(index) if index is not None else 1
     return season if season > 1 else detect_season(y)
 
