@@ -6,12 +6,13 @@
 - ``default``: the six architectures in turn at their default sizes (units 50-100), a new number of
   windows at every fit (issue 26's case: a backtest or a grid search over architectures).
 
-Each fit is a tiny model (4 units; default sizes in ``default``), 3 epochs, followed by a predict.
+Each fit is a tiny model (4 units; default sizes in ``default``), 3 epochs (``--epochs``), followed by a predict.
 Prints the resident set size every 20 fits and the growth per fit from fit 20 (``--from``) to the
 last::
 
     python benchmarks/bench_leak.py --fits 200
     python benchmarks/bench_leak.py --fits 60 --modes default   # issue 26: at most 0.3 MB per fit
+    python benchmarks/bench_leak.py --fits 60 --modes default --epochs 200   # the default epochs
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 import sklstm
 from sklstm import make_windows
 
-mode, fits = sys.argv[1], int(sys.argv[2])
+mode, fits, epochs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 if mode == "no-pool":
     from sklstm._training import training
 
@@ -54,7 +55,7 @@ for i in range(1, fits + 1):
         cls, n = sklstm.VanillaLSTMRegressor, 100 + (i % 40) * 7
     X, y = make_windows(series[:n], 8)
     sizes = {} if mode == "default" else small[cls.__name__]
-    est = cls(epochs=3, random_state=i, **sizes).fit(X, y)
+    est = cls(epochs=epochs, random_state=i, **sizes).fit(X, y)
     est.predict(X[-5:])
     del est
     if i % 20 == 0:
@@ -63,8 +64,8 @@ for i in range(1, fits + 1):
 """
 
 
-def run(mode: str, fits: int) -> list[tuple[int, float]]:
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(fits)], capture_output=True, text=True, check=True)
+def run(mode: str, fits: int, epochs: int) -> list[tuple[int, float]]:
+    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(fits), str(epochs)], capture_output=True, text=True, check=True)
     return [(int(a), float(b)) for a, b in (line.split() for line in out.stdout.splitlines())]
 
 
@@ -74,9 +75,12 @@ def main() -> None:
     parser.add_argument("--from", dest="start", type=int, default=20, help="the fit growth is measured from")
     parser.add_argument("--modes", nargs="+", default=["rotate", "lengths", "no-pool", "default"],
                         choices=["rotate", "lengths", "no-pool", "default"])
+    parser.add_argument("--epochs", type=int, default=3,
+                        help="epochs per fit (the estimators' default is 200; sklstm collects Keras' cyclic garbage "
+                        "within 10%% of the training time, so short fits collect less often)")
     args = parser.parse_args()
     for mode in args.modes:
-        points = run(mode, args.fits)
+        points = run(mode, args.fits, args.epochs)
         print(f"{mode:8s} RSS MB: " + ", ".join(f"{i}:{mb:.1f}" for i, mb in points))
         warm = [(i, mb) for i, mb in points if i >= args.start]
         (i0, m0), (i1, m1) = warm[0], warm[-1]

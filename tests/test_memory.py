@@ -99,3 +99,38 @@ def test_copied_windows_too_large_for_memory_are_refused_naming_stream(monkeypat
     _low_memory(monkeypatch, 100)
     with pytest.raises(MemoryError, match=r"make_windows\(\.\.\., stream=True\)"):
         VanillaLSTMRegressor(units=3, epochs=1).fit(np.ascontiguousarray(X), y)
+
+
+def test_the_garbage_budget_collects_within_its_share_of_training_time():
+    from sklstm._training.memory import GarbageBudget
+
+    budget = GarbageBudget(share=0.1)
+    assert budget.spent(0.0)  # the first call learns the cost
+    budget.cost = 0.2
+    assert not budget.spent(1.0)  # 10% of 1 s is below 0.2 s
+    assert budget.spent(1.5)  # 10% of 2.5 s is above it
+    assert budget.collections == 2
+    off = GarbageBudget(share=0.0)
+    assert not off.spent(100.0) and off.collections == 0
+
+
+def test_a_discarded_network_is_freed_by_a_later_fit_without_a_collection_by_the_user(monkeypatch):
+    import gc
+    import weakref
+
+    from sklstm._training import memory
+
+    budget = memory.GarbageBudget(share=0.1)
+    monkeypatch.setattr(memory, "GARBAGE", budget)
+    X, y = make_windows(np.sin(np.arange(60) / 3.0), 4)
+    # the keras loop: the pool of traced compiled loops keeps the model each loop was traced on
+    first = VanillaLSTMRegressor(units=3, epochs=2, random_state=0, fit_loop="keras").fit(X, y)
+    network = weakref.ref(first.model_)
+    del first
+    budget.cost = 0.0  # let the next training collect
+    gc.disable()  # only the budget may collect
+    try:
+        VanillaLSTMRegressor(units=3, epochs=2, random_state=1).fit(X, y)
+        assert network() is None and budget.collections >= 2
+    finally:
+        gc.enable()

@@ -11,6 +11,7 @@ smaller learning rate. Both return what they made; the estimator stores it.
 from __future__ import annotations
 
 import dataclasses
+import time
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -217,8 +218,10 @@ def train_network(spec: NetworkSpec, inputs: Inputs, settings: dict, *, fit_loop
     -------
     Training
     """
+    from .._training.memory import GARBAGE
     from .._training.training import quiet_tf_logger
 
+    started = time.perf_counter()
     loop, early, callbacks = choose_loop(fit_loop, metrics, settings["callbacks"], bool(spec.run_eagerly))
     if inputs.stream and loop != "compiled":
         raise ValueError(
@@ -236,6 +239,7 @@ def train_network(spec: NetworkSpec, inputs: Inputs, settings: dict, *, fit_loop
         if not (result.diverged or _exploded(result, inputs.residuals, spec.loss)):
             break
         _report_divergence(spec.owner, model, result, attempt)
+    GARBAGE.spent(time.perf_counter() - started)  # frees the networks earlier fits discarded
     if initial_epoch and history is not None:
         merged = {key: list(values) for key, values in history.items()}
         for key, values in result.history.items():
