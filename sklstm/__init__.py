@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs)
     from .forecasting import (
         GlobalLSTMForecaster,
         LSTMForecaster,
+        PretrainedLSTMForecaster,
         RollingOriginSplit,
         SeasonalNaiveForecaster,
         backtest,
@@ -52,8 +53,8 @@ _LAZY = {
                      "WindowScaler"], ".preprocessing"),
     **dict.fromkeys(["VanillaLSTMRegressor", "StackedLSTMRegressor", "BidirectionalLSTMRegressor", "CNNLSTMRegressor",
                      "ConvLSTMRegressor", "EncoderDecoderLSTMRegressor"], ".estimators"),
-    **dict.fromkeys(["LSTMForecaster", "GlobalLSTMForecaster", "SeasonalNaiveForecaster", "RollingOriginSplit", "backtest",
-                     "panel_backtest", "detect_season"], ".forecasting"),
+    **dict.fromkeys(["LSTMForecaster", "GlobalLSTMForecaster", "PretrainedLSTMForecaster", "SeasonalNaiveForecaster",
+                     "RollingOriginSplit", "backtest", "panel_backtest", "detect_season"], ".forecasting"),
 }
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "EncoderDecoderLSTMRegressor",
     "LSTMForecaster",
     "GlobalLSTMForecaster",
+    "PretrainedLSTMForecaster",
     "SeasonalNaiveForecaster",
     "RollingOriginSplit",
     "backtest",

@@ -42,3 +42,25 @@ def test_a_forecast_that_is_not_finite_raises():
     member.models = [Broken()]
     with pytest.raises(FloatingPointError, match="theta member's forecast is not finite"):
         member.forecast(_monthly(), np.array([90]), 3)
+
+
+def test_the_pretrained_member_forecasts_each_target_as_the_pretrained_forecaster_does():
+    from sklstm.forecasting import PretrainedLSTMForecaster
+
+    y = _monthly(k=2)
+    member = fit_stat_member("pretrained", y[:72], 12)
+    paths = member.forecast(y, np.array([72, 80]), 6)
+    assert paths.shape == (2, 6, 2) and np.all(np.isfinite(paths))
+    alone = PretrainedLSTMForecaster(season_length=12).fit(y[:80, 1]).predict(6)
+    np.testing.assert_allclose(paths[1, :, 1], alone, rtol=1e-5)
+
+
+def test_the_forecaster_takes_the_pretrained_member_and_scores_it():
+    from sklstm import LSTMForecaster
+
+    y = _monthly(n=120)[:, 0]
+    f = LSTMForecaster(horizon=6, members=("ridge", "pretrained"), residual_weight=0.0, random_state=0).fit(y)
+    assert set(f.selection_.member_scores) == {"ridge", "pretrained"}
+    assert abs(sum(f.selection_.member_weights.values()) - 1) < 1e-9
+    with pytest.raises(ValueError, match="pretrained"):
+        LSTMForecaster(members=("ridge", "pretrain")).fit(y)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-__all__ = ["load_airline", "load_energy", "load_lung_deaths"]
+from ._synthetic import make_synthetic_series
+
+__all__ = ["load_airline", "load_energy", "load_lung_deaths", "make_synthetic_series"]
 
 
 def _pandas():

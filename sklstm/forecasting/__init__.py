@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._global import GlobalLSTMForecaster
     from ._local import LSTMForecaster
     from ._panels import read_panel
+    from ._pretrained import PretrainedLSTMForecaster
     from ._series import detect_season
 
 _LAZY = {
@@ -30,6 +31,7 @@ _LAZY = {
     "panel_backtest": "._backtesting",
     "ForecasterSelection": "._combination",
     "read_panel": "._panels",
+    "PretrainedLSTMForecaster": "._pretrained",
     "detect_season": "._series",
 }
 
@@ -43,6 +45,7 @@ __all__ = [
     "panel_backtest",
     "ForecasterSelection",
     "read_panel",
+    "PretrainedLSTMForecaster",
     "detect_season",
 ]
 

@@ -30,7 +30,7 @@ from ._configurations import Configurator, FitSettings, default_network
 from ._intervals import check_coverage, conformal_width, forecast_errors, held_out_origins, interval_bounds
 from ._lags import TRANSFORMS
 from ._series import SeriesData, check_time_index, detect_season, resolve_season, season_length_from_index
-from ._statistical import STATISTICAL_MEMBERS
+from ._statistical import MEMBERS, STATISTICAL_MEMBERS
 
 # The forecasting API in one place (its parts live in the modules named above).
 __all__ = [
@@ -126,8 +126,10 @@ class LSTMForecaster(BaseForecaster):
         The members combined: ``"ridge"`` (the ridge regressions, with the
         networks), ``"ets"``, ``"theta"`` and ``"arima"`` (statsforecast's
         ``AutoETS``, ``AutoTheta`` and ``AutoARIMA``, per target, without the
-        covariates; seasons over 24 are given to ETS and ARIMA as none).
-        ``"auto"``: all four (only ``"ridge"`` with ``linear_baseline=False``).
+        covariates; seasons over 24 are given to ETS and ARIMA as none), and
+        ``"pretrained"`` (:class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
+        network, zero-shot, per target).
+        ``"auto"``: the first four (only ``"ridge"`` with ``linear_baseline=False``).
         A member that fails to fit or forecast is dropped with a warning.
     combination : {"inverse", "rank", "equal", "best"}, default="inverse"
         How the members' validation MASE weights them: proportional to its
@@ -287,7 +289,7 @@ class LSTMForecaster(BaseForecaster):
     def _check_members(self) -> None:
         if self.members == "auto":
             return
-        known = ("ridge", *STATISTICAL_MEMBERS)
+        known = ("ridge", *MEMBERS)
         bad = [m for m in self.members if m not in known]
         if bad or not self.members or len(set(self.members)) != len(self.members):
             raise ValueError(f"members must be 'auto' or distinct names from {list(known)}; got {self.members!r}.")

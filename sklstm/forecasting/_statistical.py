@@ -1,4 +1,5 @@
-"""Statistical members of :class:`~sklstm.forecasting.LSTMForecaster`: exponential smoothing, Theta and ARIMA.
+"""Statistical members of :class:`~sklstm.forecasting.LSTMForecaster`: exponential smoothing, Theta and ARIMA,
+and the pretrained network.
 
 Each member is statsforecast's automatic model (``AutoETS``, ``AutoTheta``,
 ``AutoARIMA``) fitted per target column. Like the ridges, a member is fitted
@@ -6,6 +7,9 @@ once before the held-out end and then forecasts from every origin after it
 by filtering the new observations through the fitted model (statsforecast's
 ``forward``: no re-estimation), so all members are scored on the same
 validation forecasts. statsforecast is imported only when a member is fitted.
+
+The ``"pretrained"`` member is :class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
+network, zero-shot: nothing is fitted, and it forecasts from every origin in one batch.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["STATISTICAL_MEMBERS", "StatMember", "fit_stat_member"]
+__all__ = ["MEMBERS", "PretrainedMember", "STATISTICAL_MEMBERS", "StatMember", "fit_stat_member"]
 
 #: The statistical members, by the name ``LSTMForecaster(members=...)`` takes.
 STATISTICAL_MEMBERS = ("ets", "theta", "arima")
+
+#: Every member besides the ridges that ``LSTMForecaster(members=...)`` takes.
+MEMBERS = (*STATISTICAL_MEMBERS, "pretrained")
 
 # Seasonal ETS and ARIMA are slow and poorly identified beyond this period (R's forecast::ets refuses m > 24);
 # longer seasons are given to them as non-seasonal. Theta deseasonalises by classical decomposition at any period.
@@ -56,7 +63,26 @@ class StatMember:
         return out
 
 
-def fit_stat_member(name: str, y: np.ndarray, season: int) -> StatMember:
+@dataclasses.dataclass
+class PretrainedMember:
+    """The pretrained network as a member: zero-shot forecasts, per target column, from any origin."""
+
+    name: str
+    season: int
+
+    def forecast(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """Forecasts ``(len(origins), horizon, n_targets)`` from each origin (a time index into ``y``)."""
+        from ._pretrained import forecast_from, load_pretrained
+
+        origins = np.asarray(origins, dtype=int)
+        out = np.stack([forecast_from(load_pretrained(), [y[:o, j] for o in origins], [self.season] * len(origins),
+                                      horizon) for j in range(y.shape[1])], axis=-1)
+        if not np.all(np.isfinite(out)):
+            raise FloatingPointError("the pretrained member's forecast is not finite")
+        return out
+
+
+def fit_stat_member(name: str, y: np.ndarray, season: int) -> StatMember | PretrainedMember:
     """Fit member ``name`` (one of :data:`STATISTICAL_MEMBERS`) on ``y`` ``(n_time, n_targets)``.
 
     A seasonal model needs two full seasons: with fewer, the member is fitted
@@ -65,17 +91,19 @@ def fit_stat_member(name: str, y: np.ndarray, season: int) -> StatMember:
 
     Parameters
     ----------
-    name : {"ets", "theta", "arima"}
+    name : {"ets", "theta", "arima", "pretrained"}
     y : ndarray of shape (n_time, n_targets)
     season : int
         The season length (ETS and ARIMA take none beyond 24).
 
     Returns
     -------
-    StatMember
+    StatMember or PretrainedMember
     """
+    if name == "pretrained":
+        return PretrainedMember(name, season if season < len(y) else 1)
     if name not in STATISTICAL_MEMBERS:
-        raise ValueError(f"Unknown statistical member {name!r}; choose from {list(STATISTICAL_MEMBERS)}.")
+        raise ValueError(f"Unknown statistical member {name!r}; choose from {list(MEMBERS)}.")
     season = season if len(y) >= 2 * season + 2 else 1
     models = []
     with warnings.catch_warnings():

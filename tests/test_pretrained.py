@@ -1,0 +1,143 @@
+"""The pretrained LSTM: shipped weights that load offline, zero-shot and fine-tuned forecasts, intervals, errors."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sklstm.datasets import load_airline
+from sklstm.forecasting import PretrainedLSTMForecaster
+from sklstm.forecasting._pretrained import HORIZON, load_pretrained, network_inputs, read_weights
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def numpy_forecast(history, season):
+    """The network's forecast of ``HORIZON`` steps, computed with numpy alone from the shipped ``.npz``."""
+    weights, meta = read_weights()
+    kernel, recurrent, bias, w_hidden, b_hidden, w_out, b_out = weights
+    units = meta["units"]
+    assert kernel.shape == (4, 4 * units) and w_out.shape[1] == HORIZON
+    inputs, level, scale = network_inputs([history], [season])
+    h, c = np.zeros(units), np.zeros(units)
+    for x in inputs["windows"][0].astype(np.float64):
+        z = x @ kernel + h @ recurrent + bias
+        i, f, g, o = np.split(z, 4)  # Keras' gate order
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        h = sigmoid(o) * np.tanh(c)
+    joined = np.concatenate([h, inputs["baseline"][0], inputs["extras"][0]])
+    out = inputs["baseline"][0] + np.maximum(joined @ w_hidden + b_hidden, 0) @ w_out + b_out
+    return level[0] + scale[0] * out
+
+
+FRESH = """
+import json, socket, sys
+def refuse(*args, **kwargs):
+    raise OSError("no network in this test")
+class NoNetwork(socket.socket):
+    connect = connect_ex = refuse
+socket.socket = NoNetwork
+socket.create_connection = socket.getaddrinfo = refuse
+from sklstm.datasets import load_airline
+from sklstm.forecasting import PretrainedLSTMForecaster
+y = load_airline().to_numpy()[:132]
+print(json.dumps(PretrainedLSTMForecaster(horizon=12).fit(y).predict().tolist()))
+"""
+
+
+def test_the_shipped_weights_load_offline_in_a_fresh_process_and_give_the_networks_forecast():
+    out = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True, check=True)
+    forecast = np.array(json.loads(out.stdout.strip().splitlines()[-1]))
+    y = load_airline().to_numpy()[:132]
+    expected = numpy_forecast(y, 12)[:12]
+    np.testing.assert_allclose(forecast, expected, rtol=1e-4)
+    assert np.mean(np.abs(forecast - load_airline().to_numpy()[132:144])) < np.mean(np.abs(y[-12:] - y[-24:-12])) * 3
+
+
+def test_the_shipped_weights_are_small_and_describe_their_training():
+    from importlib import resources
+
+    path = resources.files("sklstm.forecasting").joinpath("data", "pretrained_lstm.npz")
+    assert path.stat().st_size <= 5 * 2**20
+    _, meta = read_weights()
+    assert {"units", "hidden", "n_series", "seed", "curve"} <= set(meta)
+
+
+def test_network_inputs_normalise_by_the_last_season_and_the_mean_step():
+    y = 100 + np.arange(30.0) * 2  # steps of 2
+    inputs, level, scale = network_inputs([y], [4])
+    assert level[0] == np.mean(y[-4:]) and scale[0] == 2.0
+    assert inputs["windows"].shape == (1, 64, 4)
+    assert np.all(inputs["windows"][0, :34, 1] == 0) and np.all(inputs["windows"][0, 34:, 1] == 1)  # padding masked
+    assert np.all(inputs["windows"][0, 38:, 3] == 1) and np.all(inputs["windows"][0, :38, 3] == 0)
+    # the baseline is the seasonal naive forecast, normalised
+    np.testing.assert_allclose(inputs["baseline"][0, :4], (y[-4:] - level[0]) / scale[0])
+    np.testing.assert_allclose(inputs["baseline"][0, 4:8], inputs["baseline"][0, :4])
+
+
+def test_a_constant_series_gets_a_finite_forecast_at_its_level():
+    f = PretrainedLSTMForecaster(horizon=5).fit(np.full(40, 7.0))
+    forecast = f.predict()
+    assert np.all(np.isfinite(forecast)) and np.allclose(forecast, 7.0, atol=0.5)
+
+
+def test_horizons_beyond_the_networks_are_forecast_recursively_and_continue_the_direct_ones():
+    y = load_airline().to_numpy()[:120]
+    f = PretrainedLSTMForecaster(season_length=12).fit(y)
+    short, long = f.predict(HORIZON), f.predict(HORIZON + 30)
+    assert long.shape == (HORIZON + 30,)
+    np.testing.assert_allclose(long[:HORIZON], short)
+
+
+def test_several_targets_are_forecast_column_by_column():
+    y = load_airline().to_numpy()[:120]
+    both = PretrainedLSTMForecaster(horizon=6, season_length=12).fit(np.column_stack([y, y[::-1]])).predict()
+    alone = PretrainedLSTMForecaster(horizon=6, season_length=12).fit(y).predict()
+    assert both.shape == (6, 2)
+    np.testing.assert_allclose(both[:, 0], alone)
+
+
+def test_fine_tuning_trains_a_copy_and_lowers_its_loss():
+    shared = load_pretrained().get_weights()
+    y = load_airline().to_numpy()[:120]
+    f = PretrainedLSTMForecaster(horizon=12, fine_tune=True, fine_tune_epochs=4, random_state=0).fit(y)
+    assert f.network_ is not load_pretrained()
+    assert all(np.array_equal(a, b) for a, b in zip(shared, load_pretrained().get_weights()))
+    assert f.history_["loss"][-1] < f.history_["loss"][0]
+    again = PretrainedLSTMForecaster(horizon=12, fine_tune=True, fine_tune_epochs=4, random_state=0).fit(y)
+    np.testing.assert_allclose(again.predict(), f.predict(), rtol=1e-5)
+    assert not np.allclose(f.predict(), PretrainedLSTMForecaster(horizon=12).fit(y).predict())
+
+
+def test_intervals_hold_the_point_forecast_and_widen_with_coverage():
+    y = load_airline()[:120]
+    f = PretrainedLSTMForecaster(horizon=12).fit(y)
+    narrow, wide = f.predict_interval(coverage=0.5), f.predict_interval(coverage=0.95)
+    assert list(wide.columns) == ["passengers", "passengers_lower", "passengers_upper"]
+    assert np.all(wide["passengers_lower"] <= wide["passengers"]) and np.all(wide["passengers"] <= wide["passengers_upper"])
+    assert np.all(wide["passengers_upper"] - wide["passengers_lower"] >= narrow["passengers_upper"] - narrow["passengers_lower"])
+    np.testing.assert_allclose(wide["passengers"], f.predict())
+
+
+@pytest.mark.parametrize("params, y, message", [
+    ({}, [1.0, 2.0], "at least 3"),
+    ({}, [1.0, np.nan, 2.0, 3.0], "NaN"),
+    ({"fine_tune_epochs": 0}, np.arange(30.0), "fine_tune_epochs"),
+    ({"season_length": 40}, np.arange(30.0), "season"),
+    ({"fine_tune": "yes"}, np.arange(30.0), "fine_tune"),
+])
+def test_bad_input_is_named(params, y, message):
+    with pytest.raises(ValueError, match=message):
+        PretrainedLSTMForecaster(**params).fit(y)
+
+
+def test_bad_coverage_and_horizon_are_named():
+    f = PretrainedLSTMForecaster().fit(np.arange(30.0))
+    with pytest.raises(ValueError, match="horizon"):
+        f.predict()
+    with pytest.raises(ValueError, match="coverage"):
+        f.predict_interval(5, coverage=1.5)
