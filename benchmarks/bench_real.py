@@ -342,9 +342,13 @@ def ridge_lags(case: Case, n_train: int) -> int:
     return max(2, min(max(12, 2 * case.season), n_train // 4))
 
 
+#: ``LSTMForecaster(members=...)`` for every sklstm fit of the run (``--members``; default "auto").
+MEMBERS: str | tuple = "auto"
+
+
 def sklstm_fit(y, X, h, seed, **params):
     start = time.perf_counter()
-    f = LSTMForecaster(horizon=h, random_state=seed, **params).fit(y, X=X)
+    f = LSTMForecaster(horizon=h, random_state=seed, members=MEMBERS, **params).fit(y, X=X)
     return f, time.perf_counter() - start
 
 
@@ -419,11 +423,15 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[],
                         help="skip contenders: rnn, nf (neuralforecast), arima (ARIMA and ETS), dated, default "
                              "(tuning the members only)")
+    parser.add_argument("--members", nargs="+", help="LSTMForecaster(members=...) for every sklstm fit (default: auto), "
+                        "for example --members ridge ets theta arima pretrained")
     parser.add_argument("--dump", help="pickle each half's raw results to DUMP-<half>.pkl")
     parser.add_argument("--from-dump", help="report the results a run dumped to FROM_DUMP-<half>.pkl (and run the "
                                             "contenders it lacks) instead of fitting again")
     parser.add_argument("--nf-worker", help=argparse.SUPPRESS)  # the child of neuralforecast_peers: pickle to this path
     args = parser.parse_args()
+    global MEMBERS
+    MEMBERS = tuple(args.members) if args.members else "auto"
     halves = {**split_cases(load_cases()), "fresh": load_fresh_cases() if args.half == "fresh" else []}
     names = ["tuning", "confirmation"] if args.half == "both" else [args.half]
     seeds = list(range(args.seeds))

@@ -9,7 +9,14 @@ import pytest
 
 from sklstm.datasets import load_airline
 from sklstm.forecasting import PretrainedLSTMForecaster
-from sklstm.forecasting._pretrained import HORIZON, load_pretrained, network_inputs, read_weights
+from sklstm.forecasting._pretrained import (
+    HORIZON,
+    load_pretrained,
+    network_inputs,
+    network_space,
+    read_weights,
+    training_windows,
+)
 
 
 def sigmoid(x):
@@ -18,6 +25,8 @@ def sigmoid(x):
 
 def numpy_forecast(history, season):
     """The network's forecast of ``HORIZON`` steps, computed with numpy alone from the shipped ``.npz``."""
+    logged = bool(np.all(history > 0))
+    history = np.log(history) if logged else history
     weights, meta = read_weights()
     kernel, recurrent, bias, w_hidden, b_hidden, w_out, b_out = weights
     units = meta["units"]
@@ -31,7 +40,8 @@ def numpy_forecast(history, season):
         h = sigmoid(o) * np.tanh(c)
     joined = np.concatenate([h, inputs["baseline"][0], inputs["extras"][0]])
     out = inputs["baseline"][0] + np.maximum(joined @ w_hidden + b_hidden, 0) @ w_out + b_out
-    return level[0] + scale[0] * out
+    out = level[0] + scale[0] * out
+    return np.exp(out) if logged else out
 
 
 FRESH = """
@@ -77,6 +87,16 @@ def test_network_inputs_normalise_by_the_last_season_and_the_mean_step():
     # the baseline is the seasonal naive forecast, normalised
     np.testing.assert_allclose(inputs["baseline"][0, :4], (y[-4:] - level[0]) / scale[0])
     np.testing.assert_allclose(inputs["baseline"][0, 4:8], inputs["baseline"][0, :4])
+
+
+def test_positive_series_are_read_in_logs_and_others_as_they_are():
+    assert network_space(np.array([1.0, np.e]))[1] and np.allclose(network_space(np.array([1.0, np.e]))[0], [0, 1])
+    values, logged = network_space(np.array([-1.0, 2.0]))
+    assert not logged and values.tolist() == [-1.0, 2.0]
+    # a value at or below 0 after a positive history is left out of the loss
+    series = np.r_[np.linspace(1.0, 5.0, 20), -1.0, 2.0]
+    _, targets = training_windows([series], [1], [20])
+    assert targets[0, HORIZON:HORIZON + 3].tolist() == [0.0, 1.0, 0.0]
 
 
 def test_a_constant_series_gets_a_finite_forecast_at_its_level():
@@ -141,3 +161,26 @@ def test_bad_coverage_and_horizon_are_named():
         f.predict()
     with pytest.raises(ValueError, match="coverage"):
         f.predict_interval(5, coverage=1.5)
+
+
+@pytest.mark.slow
+def test_the_pretraining_script_runs_end_to_end_on_a_tiny_corpus(tmp_path):
+    out = tmp_path / "tiny.npz"
+    run = subprocess.run([sys.executable, "-m", "sklstm.pretrain", "--series", "40", "--windows", "600", "--epochs", "2",
+                          "--units", "8", "--hidden", "16", "--out", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    curve = [line for line in run.stderr.splitlines() if line.startswith("epoch")]
+    assert len(curve) == 2 and "val_loss" in curve[0]
+    weights, meta = read_weights(str(out))
+    assert meta["units"] == 8 and meta["n_series"] == 40 and len(meta["curve"]) == 2
+    assert weights[0].shape == (4, 32)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--series", "0", "--out", "w.npz"], "--series"),
+    (["--out", "weights.h5"], ".npz"),
+    ([], "--out"),
+])
+def test_the_pretraining_script_refuses_bad_arguments_before_any_work(args, message):
+    run = subprocess.run([sys.executable, "-m", "sklstm.pretrain", *args], capture_output=True, text=True)
+    assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr

@@ -28,14 +28,14 @@ _CHANCE = {"trend": 0.6, "season": 0.6, "cycle": 0.2, "level_shift": 0.2, "ar_no
 
 def _trend(rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
     u = t / max(len(t) - 1, 1)
-    slope = rng.normal(0.0, 3.0)
+    slope = rng.normal(0.0, 1.0) * 10 ** rng.uniform(0.0, 1.5)  # trends from gentle to dominant
     kind = rng.choice(["linear", "damped", "piecewise", "exponential"], p=[0.4, 0.2, 0.25, 0.15])
     if kind == "linear":
         return slope * u
     if kind == "damped":
         return slope * (1 - np.exp(-rng.uniform(1.0, 6.0) * u)) / 2
     if kind == "exponential":
-        return np.sign(slope) * (np.exp(rng.uniform(0.5, 2.5) * u) - 1)
+        return slope / 3 * (np.exp(rng.uniform(0.5, 2.5) * u) - 1)
     out = slope * u
     for knot in rng.uniform(0.1, 0.9, size=rng.integers(1, 4)):
         out += rng.normal(0.0, 3.0) * np.maximum(u - knot, 0.0)
@@ -70,7 +70,7 @@ def _ar_noise(rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
     phi2 = rng.uniform(-0.3, 0.3) if rng.random() < 0.3 else 0.0
     if abs(phi1) + abs(phi2) >= 0.98:
         phi2 = 0.0
-    e = rng.normal(0.0, rng.uniform(0.05, 1.0), size=len(t) + 50)
+    e = rng.normal(0.0, 10 ** rng.uniform(-2.0, 0.0), size=len(t) + 50)
     x = np.zeros_like(e)
     for i in range(2, len(e)):
         x[i] = phi1 * x[i - 1] + phi2 * x[i - 2] + e[i]

@@ -1,6 +1,7 @@
 """A small LSTM pretrained on synthetic series: zero-shot forecasts, optional fine-tuning, conformal intervals.
 
-The network reads the last ``CONTEXT`` values of a series, normalised by
+The network reads the last ``CONTEXT`` values of a series (their logarithms
+when all are positive), normalised by
 the level of its last season and the mean absolute step of the context
 (:func:`network_inputs`, numpy only), with each value's value one season
 earlier, and forecasts ``HORIZON`` steps as a correction to the seasonal
@@ -26,7 +27,7 @@ from ._intervals import check_coverage, conformal_width, forecast_errors, interv
 from ._series import SeriesData, check_season_within, resolve_season
 
 __all__ = ["CONTEXT", "HORIZON", "PretrainedLSTMForecaster", "build_pretrained_network", "forecast_from",
-           "load_pretrained",
+           "load_pretrained", "network_space",
            "network_inputs", "training_windows"]
 
 #: Values the network reads, and steps it forecasts at once (longer horizons: recursively).
@@ -99,8 +100,19 @@ def network_inputs(histories: list, seasons: list) -> tuple[dict, np.ndarray, np
     return {"windows": windows, "baseline": baseline, "extras": extras}, level, scale
 
 
+def network_space(history: np.ndarray) -> tuple[np.ndarray, bool]:
+    """``history`` as the network reads it: its logarithm when every value is positive (multiplicative
+    trends and seasons become additive), else itself; and whether it was logged."""
+    history = np.asarray(history, dtype=np.float64)
+    logged = bool(len(history) and np.all(history > 0))
+    return (np.log(history) if logged else history), logged
+
+
 def training_windows(series: list, seasons: list, cuts: list) -> tuple[dict, np.ndarray]:
     """Inputs and targets for training: series ``i`` cut after ``cuts[i]`` values, its next ``HORIZON`` the target.
+
+    Each history is taken to :func:`network_space` (logged when positive),
+    as :func:`forecast_from` does.
 
     Returns
     -------
@@ -110,13 +122,17 @@ def training_windows(series: list, seasons: list, cuts: list) -> tuple[dict, np.
         The normalised future values (0 past the series' end), then 1 where
         a value was observed (the loss's mask).
     """
-    histories = [s[:c] for s, c in zip(series, cuts)]
-    inputs, level, scale = network_inputs(histories, seasons)
+    spaces = [network_space(s[:c]) for s, c in zip(series, cuts)]
+    inputs, level, scale = network_inputs([h for h, _ in spaces], seasons)
     targets = np.zeros((len(series), 2 * HORIZON), np.float32)
     for i, (s, c) in enumerate(zip(series, cuts)):
         future = np.asarray(s[c : c + HORIZON], dtype=np.float64)
-        targets[i, : len(future)] = np.clip((future - level[i]) / scale[i], -_CLIP, _CLIP)
-        targets[i, HORIZON : HORIZON + len(future)] = 1.0
+        observed = np.ones(len(future), bool)
+        if spaces[i][1]:  # a value at or below 0 after a positive history is left out of the loss
+            observed = future > 0
+            future = np.log(np.where(observed, future, 1.0))
+        targets[i, : len(future)] = np.clip((future - level[i]) / scale[i], -_CLIP, _CLIP) * observed
+        targets[i, HORIZON : HORIZON + len(future)] = observed
     return inputs, targets
 
 
@@ -181,14 +197,20 @@ def load_pretrained() -> Any:
 
 
 def forecast_from(model: Any, histories: list, seasons: list, horizon: int) -> np.ndarray:
-    """Forecasts ``(len(histories), horizon)``: ``HORIZON`` steps at a time, each block appended to the history."""
+    """Forecasts ``(len(histories), horizon)``: ``HORIZON`` steps at a time, each block appended to the history.
+
+    A positive history is forecast in logs (:func:`network_space`) and the forecast taken back.
+    """
     out = np.empty((len(histories), horizon))
     histories = [np.asarray(h, dtype=np.float64) for h in histories]
     done = 0
     while done < horizon:
-        inputs, level, scale = network_inputs(histories, seasons)
+        spaces = [network_space(h) for h in histories]
+        inputs, level, scale = network_inputs([h for h, _ in spaces], seasons)
         block = np.asarray(model(inputs, training=False), dtype=np.float64)
         block = level[:, None] + scale[:, None] * block
+        logged = np.array([lg for _, lg in spaces])
+        block[logged] = np.exp(np.minimum(block[logged], 700.0))
         take = min(HORIZON, horizon - done)
         out[:, done : done + take] = block[:, :take]
         histories = [np.concatenate([h, b]) for h, b in zip(histories, block)]
