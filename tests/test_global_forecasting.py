@@ -371,3 +371,27 @@ def test_future_covariates_with_a_wide_panel():
     assert list(forecast.columns) == ["s0", "s1", "s2"] and len(forecast) == 4
     expected = actual.pivot(index="ds", columns="unique_id", values="y").to_numpy()
     assert np.mean(np.abs(forecast.to_numpy() - expected)) < 2.0  # the promotions' +10 is read, not guessed
+
+
+def test_max_steps_cuts_the_epochs_of_a_large_panel():
+    wide = make_panel(n_series=6, n_time=40, noise=0.3)  # 6 x 36 = 216 windows of 4 steps: 27 batches of 8
+    net = sklstm.VanillaLSTMRegressor(units=2, epochs=20, batch_size=8, random_state=0)
+    budget = GlobalLSTMForecaster(net, n_steps_in=4, n_models=1, horizon=2, max_steps=60).fit(wide)
+    assert budget.epochs_ == [2]  # 60 // 27
+    assert len(budget.estimators_[0][0].history_["loss"]) == 2
+    tiny = GlobalLSTMForecaster(net, n_steps_in=4, n_models=1, horizon=2, max_steps=5).fit(wide)
+    assert tiny.epochs_ == [1]  # never fewer than one epoch
+
+
+def test_max_steps_none_or_a_regressor_without_epochs_keeps_them():
+    wide = make_panel()
+    net = sklstm.VanillaLSTMRegressor(units=2, epochs=3, batch_size=8, random_state=0)
+    assert GlobalLSTMForecaster(net, n_steps_in=4, n_models=1, max_steps=None).fit(wide).epochs_ == [3]
+    assert GlobalLSTMForecaster(net, n_steps_in=4, n_models=1, max_steps=10**6).fit(wide).epochs_ == [3]
+    assert ridge_forecaster(max_steps=1).fit(wide).epochs_ == [None]
+
+
+@pytest.mark.parametrize("bad", [0, -5, 2.5, "many"])
+def test_a_bad_max_steps_is_named(bad):
+    with pytest.raises(ValueError, match="max_steps"):
+        ridge_forecaster(max_steps=bad).fit(make_panel())

@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import StrOptions
+from .._compat import Interval, StrOptions
 from .._guards import one_fit_at_a_time
 from ..preprocessing._windows import SeriesWindows
 from ._base import FORECASTER_CONSTRAINTS, check_horizon_reach
@@ -114,6 +114,13 @@ class GlobalLSTMForecaster(BaseEstimator):
         (:func:`panel_season`).
     n_models : int, default=2
         Networks per window length, with different seeds.
+    max_steps : int or None, default=1000
+        At most this many gradient steps per network (as neuralforecast's
+        ``max_steps``): a network whose ``epochs`` would take more batches of
+        ``batch_size`` windows trains fewer epochs (at least one), so that a
+        large panel costs about what a small one does. ``None`` keeps the
+        network's ``epochs``. Networks without integer ``epochs`` and
+        ``batch_size`` are not affected.
     nonnegative : bool or "auto", default="auto"
         Clip forecasts (and interval bounds) at zero; ``"auto"``: for each
         series none of whose training values is negative.
@@ -134,6 +141,9 @@ class GlobalLSTMForecaster(BaseEstimator):
         The series, in the order of the panel.
     n_steps_in_ : list of int
         The window lengths used.
+    epochs_ : list of int or None
+        The epochs each window length's networks trained (None for networks
+        without ``epochs``).
     season_length_ : int
     nonnegative_ : ndarray of bool of shape (n_series,)
         Whether each series' forecasts are clipped at zero.
@@ -169,6 +179,7 @@ class GlobalLSTMForecaster(BaseEstimator):
     _parameter_constraints: dict = {
         **FORECASTER_CONSTRAINTS,
         "series_identity": [StrOptions({"none", "one-hot"})],
+        "max_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "id_col": [str],
         "time_col": [str],
         "target_col": [str],
@@ -181,6 +192,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         horizon: int = 12,
         season_length: int | str = "auto",
         n_models: int = 2,
+        max_steps: int | None = 1000,
         nonnegative: bool | str = "auto",
         series_identity: str = "none",
         id_col: str = "unique_id",
@@ -190,7 +202,8 @@ class GlobalLSTMForecaster(BaseEstimator):
         verbose: int = 0,
     ):
         self.estimator, self.n_steps_in, self.horizon, self.season_length = estimator, n_steps_in, horizon, season_length
-        self.n_models, self.nonnegative, self.series_identity = n_models, nonnegative, series_identity
+        self.n_models, self.max_steps = n_models, max_steps
+        self.nonnegative, self.series_identity = nonnegative, series_identity
         self.id_col, self.time_col, self.target_col = id_col, time_col, target_col
         self.random_state, self.verbose = random_state, verbose
 
@@ -294,13 +307,14 @@ class GlobalLSTMForecaster(BaseEstimator):
         self._extras, self.extra_names_, self._covariates = extras, list(extra_names), covariates
         self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in panel.values]) if self.nonnegative == "auto"
                              else np.full(len(panel.ids), bool(self.nonnegative)))
-        self.estimators_ = []
+        self.estimators_, self.epochs_ = [], []
         streamed = hasattr(self._network(0), "predict_steps")  # an sklstm estimator streams the windows
         series = self._end_to_end(panel) if streamed else None
         for n_steps in lengths:
             X, y = self._streamed_windows(panel, series, n_steps) if streamed else self._pooled_windows(panel, n_steps)
             self._say(f"{len(y)} windows of {n_steps} steps from {len(panel.ids)} series: {self.n_models} network(s)")
-            networks = [self._network(i) for i in range(self.n_models)]
+            networks = [self._network(i, len(y)) for i in range(self.n_models)]
+            self.epochs_.append(networks[0].get_params().get("epochs"))
             self.estimators_.append([net.fit(_inputs(net, X), y) for net in networks])
         self._panel = panel
 
@@ -364,10 +378,16 @@ class GlobalLSTMForecaster(BaseEstimator):
             row += len(y)
         return SeriesWindows(series, n_steps, segments, level=level), targets
 
-    def _network(self, i: int) -> Any:
+    def _network(self, i: int, n_windows: int = 1) -> Any:
+        """Network ``i`` of a window length with ``n_windows`` windows: seeded, its epochs within ``max_steps``."""
         base = default_network() if self.estimator is None else clone(self.estimator)
-        if self.random_state is not None and "random_state" in base.get_params():
+        params = base.get_params()
+        if self.random_state is not None and "random_state" in params:
             base.set_params(random_state=self.random_state + i)
+        if self.max_steps is not None and isinstance(params.get("epochs"), numbers.Integral) and isinstance(
+                params.get("batch_size"), numbers.Integral):
+            batches = -(-n_windows // params["batch_size"])  # per epoch
+            base.set_params(epochs=int(max(1, min(params["epochs"], self.max_steps // batches))))
         return base
 
     def _say(self, message: str) -> None:
