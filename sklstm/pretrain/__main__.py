@@ -8,10 +8,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sklstm.pretrain", description=__doc__.split(":", 1)[1].strip())
-    parser.add_argument("--series", type=int, default=20000, help="synthetic series in the corpus (default 20000)")
-    parser.add_argument("--windows", type=int, default=100000, help="windows drawn per epoch (default 100000)")
+    parser.add_argument("--series", type=int, default=30000, help="synthetic series in the corpus (default 30000)")
+    parser.add_argument("--windows", type=int, default=150000, help="windows drawn per epoch (default 150000)")
     parser.add_argument("--epochs", type=int, default=30, help="at most this many epochs (default 30)")
-    parser.add_argument("--minutes", type=float, default=55.0, help="stop after the epoch that passes this (default 55)")
+    parser.add_argument("--minutes", type=float, default=50.0, help="stop after the epoch that passes this (default 50)")
     parser.add_argument("--units", type=int, default=64, help="LSTM units (default 64)")
     parser.add_argument("--hidden", type=int, default=128, help="units of the dense layer (default 128)")
     parser.add_argument("--batch-size", type=int, default=256)
