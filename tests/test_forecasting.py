@@ -493,7 +493,7 @@ def _seasonal_array(n=144, period=12, seed=0):
 def test_members_are_weighted_by_validation_and_reported():
     f = LSTMForecaster(residual_weight=0.0).fit(_seasonal_array())
     chosen = f.selection_
-    assert set(chosen.member_weights) == {"ridge", "ets", "theta", "arima"} == set(chosen.member_scores)
+    assert set(chosen.member_weights) == {"ridge", "ets", "theta", "arima", "pretrained"} == set(chosen.member_scores)
     assert sum(chosen.member_weights.values()) == pytest.approx(1.0)
     best = min(chosen.member_scores, key=chosen.member_scores.get)
     assert chosen.member_weights[best] == max(chosen.member_weights.values())  # "inverse": the best weighs most
