@@ -121,32 +121,16 @@ def test_several_targets_are_forecast_column_by_column():
     np.testing.assert_allclose(both[:, 0], alone)
 
 
-def _odd_weekly_pattern(n=150):
-    t = np.arange(n)
-    return 20 + np.array([0, 9, 1, 1, 8, 0, 3])[t % 7] + 0.1 * np.random.default_rng(0).normal(size=n)
-
-
-def test_fine_tuning_keeps_a_copy_at_its_best_held_out_epoch():
+def test_fine_tuning_trains_a_copy_and_lowers_its_loss():
     shared = load_pretrained().get_weights()
-    y = _odd_weekly_pattern()
-    f = PretrainedLSTMForecaster(horizon=7, fine_tune=True, fine_tune_epochs=6, random_state=0).fit(y)
-    losses = f.history_["val_loss"]
-    assert len(losses) == 7 and len(f.history_["loss"]) == 6  # the held-out loss before training, then per epoch
-    assert f.fine_tune_epoch_ == int(np.argmin(losses)) > 0
+    y = load_airline().to_numpy()[:120]
+    f = PretrainedLSTMForecaster(horizon=12, fine_tune=True, fine_tune_epochs=4, random_state=0).fit(y)
     assert f.network_ is not load_pretrained()
     assert all(np.array_equal(a, b) for a, b in zip(shared, load_pretrained().get_weights()))
-    again = PretrainedLSTMForecaster(horizon=7, fine_tune=True, fine_tune_epochs=6, random_state=0).fit(y)
+    assert f.history_["loss"][-1] < f.history_["loss"][0]
+    again = PretrainedLSTMForecaster(horizon=12, fine_tune=True, fine_tune_epochs=4, random_state=0).fit(y)
     np.testing.assert_allclose(again.predict(), f.predict(), rtol=1e-5)
-    assert not np.allclose(f.predict(), PretrainedLSTMForecaster(horizon=7).fit(y).predict())
-
-
-def test_fine_tuning_that_does_not_help_on_the_held_out_end_keeps_the_pretrained_weights():
-    y = _odd_weekly_pattern()
-    f = PretrainedLSTMForecaster(horizon=7, fine_tune=True, fine_tune_epochs=2, fine_tune_learning_rate=1.0,
-                                 random_state=0).fit(y)
-    assert f.fine_tune_epoch_ == 0 and min(f.history_["val_loss"][1:]) > f.history_["val_loss"][0]
-    assert f.network_ is load_pretrained()
-    np.testing.assert_array_equal(f.predict(), PretrainedLSTMForecaster(horizon=7).fit(y).predict())
+    assert not np.allclose(f.predict(), PretrainedLSTMForecaster(horizon=12).fit(y).predict())
 
 
 def test_intervals_hold_the_point_forecast_and_widen_with_coverage():
