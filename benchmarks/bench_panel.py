@@ -18,7 +18,8 @@ Contenders:
 * ridge on lag windows per series (``RidgeCV`` on 1-4 seasons of lags, forecasts averaged: the window
   lengths the global model reads); seasonal naive; statsforecast ``AutoETS`` per series;
 * neuralforecast's ``LSTM`` and ``NHITS`` with their defaults, one global model per fold (series scaled
-  one by one, ``local_scaler_type="standard"``; ``NHITS`` reads ``2 * h`` steps), in a child process
+  one by one, ``local_scaler_type="standard"``; ``NHITS`` reads ``2 * h`` steps; ``start_padding_enabled``,
+  without which neuralforecast finds no training window in prison's shortest fold), in a child process
   (PyTorch and TensorFlow in one process crashed ``bench_real.py``); ``--skip nf`` leaves them out;
 * ``--local`` adds ``LSTMForecaster`` fitted per series (slow on ``employment``).
 
@@ -146,7 +147,7 @@ def neuralforecast_in_process(case: PanelCase, seed: int = 0) -> dict:
     for name in ("pytorch_lightning", "lightning", "lightning.pytorch", "lightning_fabric"):
         logging.getLogger(name).setLevel(logging.ERROR)
     quiet = {"accelerator": "cpu", "enable_progress_bar": False, "logger": False, "enable_model_summary": False,
-             "random_seed": seed}
+             "random_seed": seed, "start_padding_enabled": True}  # prison's first fold: 24 values, h=8
     h = case.horizon
     results: dict = {"NF LSTM": ([], []), "NF NHITS": ([], [])}
     for _, train, _ in folds(case):
