@@ -207,7 +207,7 @@ def forecast_from(model: Any, histories: list, seasons: list, horizon: int) -> n
     while done < horizon:
         spaces = [network_space(h) for h in histories]
         inputs, level, scale = network_inputs([h for h, _ in spaces], seasons)
-        block = np.asarray(model(inputs, training=False), dtype=np.float64)
+        block = np.asarray(model.predict_on_batch(inputs), dtype=np.float64)  # traced once per model, then ~4 ms
         block = level[:, None] + scale[:, None] * block
         logged = np.array([lg for _, lg in spaces])
         block[logged] = np.exp(np.minimum(block[logged], 700.0))
