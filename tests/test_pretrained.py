@@ -59,6 +59,7 @@ print(json.dumps(PretrainedLSTMForecaster(horizon=12).fit(y).predict().tolist())
 """
 
 
+@pytest.mark.slow  # a fresh Python process (7 s): the quick tier stays under 5 minutes
 def test_the_shipped_weights_load_offline_in_a_fresh_process_and_give_the_networks_forecast():
     out = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True, check=True)
     forecast = np.array(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -121,6 +122,7 @@ def test_several_targets_are_forecast_column_by_column():
     np.testing.assert_allclose(both[:, 0], alone)
 
 
+@pytest.mark.slow  # 5 s of training
 def test_fine_tuning_trains_a_copy_and_lowers_its_loss():
     shared = load_pretrained().get_weights()
     y = load_airline().to_numpy()[:120]
