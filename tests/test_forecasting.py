@@ -631,7 +631,8 @@ def test_a_fit_without_networks_never_imports_tensorflow():
     import sys
 
     code = ("import sys, numpy as np; from sklstm import LSTMForecaster; "
-            "f = LSTMForecaster(residual_weight=0.0, members=('ridge', 'theta')).fit(np.arange(60.0) % 12 + np.arange(60.0)); "
+            "f = LSTMForecaster(residual_weight=0.0, members=('ridge', 'theta', 'pretrained'))"
+            ".fit(np.arange(60.0) % 12 + np.arange(60.0)); "
             "f.predict(6); print('tensorflow' in sys.modules, 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"], out

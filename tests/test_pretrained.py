@@ -11,6 +11,7 @@ from sklstm.datasets import load_airline
 from sklstm.forecasting import PretrainedLSTMForecaster
 from sklstm.forecasting._pretrained import (
     HORIZON,
+    keras_network,
     load_pretrained,
     network_inputs,
     network_space,
@@ -56,17 +57,30 @@ from sklstm.datasets import load_airline
 from sklstm.forecasting import PretrainedLSTMForecaster
 y = load_airline().to_numpy()[:132]
 print(json.dumps(PretrainedLSTMForecaster(horizon=12).fit(y).predict().tolist()))
+print("tensorflow" in sys.modules)
 """
 
 
 @pytest.mark.slow  # a fresh Python process (7 s): the quick tier stays under 5 minutes
 def test_the_shipped_weights_load_offline_in_a_fresh_process_and_give_the_networks_forecast():
     out = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True, check=True)
-    forecast = np.array(json.loads(out.stdout.strip().splitlines()[-1]))
+    *_, printed, tensorflow_imported = out.stdout.strip().splitlines()
+    assert tensorflow_imported == "False"  # zero-shot runs the numpy forward pass
+    forecast = np.array(json.loads(printed))
     y = load_airline().to_numpy()[:132]
     expected = numpy_forecast(y, 12)[:12]
     np.testing.assert_allclose(forecast, expected, rtol=1e-4)
     assert np.mean(np.abs(forecast - load_airline().to_numpy()[132:144])) < np.mean(np.abs(y[-12:] - y[-24:-12])) * 3
+
+
+def test_the_numpy_forward_pass_matches_the_keras_network_on_a_batch():
+    rng = np.random.default_rng(0)
+    histories = [rng.normal(size=n).cumsum() + 10 for n in (5, 40, 64, 200)]
+    inputs, _, _ = network_inputs(histories, [1, 4, 12, 7])
+    network = load_pretrained()
+    expected = keras_network(network).predict_on_batch(inputs)
+    np.testing.assert_allclose(network.predict_on_batch(inputs), expected, rtol=1e-4, atol=1e-4)
+    assert network.predict_on_batch({k: v[:0] for k, v in inputs.items()}).shape == (0, HORIZON)
 
 
 def test_the_shipped_weights_are_small_and_describe_their_training():

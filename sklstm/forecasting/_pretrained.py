@@ -27,7 +27,7 @@ from ._intervals import check_coverage, conformal_width, forecast_errors, interv
 from ._series import SeriesData, check_season_within, resolve_season
 
 __all__ = ["CONTEXT", "HORIZON", "PretrainedLSTMForecaster", "build_pretrained_network", "forecast_from",
-           "load_pretrained", "network_space",
+           "NumpyNetwork", "keras_network", "load_pretrained", "network_space",
            "network_inputs", "training_windows"]
 
 #: Values the network reads, and steps it forecasts at once (longer horizons: recursively).
@@ -187,12 +187,60 @@ class _same:
         return None
 
 
+class NumpyNetwork:
+    """The shipped network's forward pass in numpy: zero-shot forecasts without importing TensorFlow.
+
+    Computes what :func:`build_pretrained_network` computes with the same
+    weights (Keras' gate order: input, forget, cell, output), for a batch of
+    inputs as :func:`network_inputs` gives them. A test compares the two.
+
+    Parameters
+    ----------
+    weights : list of ndarray
+        As ``keras.Model.get_weights()`` returns them for the network.
+    """
+
+    def __init__(self, weights: list) -> None:
+        self.weights = [np.asarray(w) for w in weights]
+        self.units = self.weights[1].shape[0]
+        self.hidden = self.weights[3].shape[1]
+
+    def get_weights(self) -> list:
+        """Copies of the weights, in Keras' order."""
+        return [w.copy() for w in self.weights]
+
+    def predict_on_batch(self, inputs: dict) -> np.ndarray:
+        """The normalised forecasts ``(n, HORIZON)`` for ``inputs`` (see :func:`network_inputs`)."""
+        kernel, recurrent, bias, w_hidden, b_hidden, w_out, b_out = self.weights
+        windows = np.asarray(inputs["windows"], dtype=np.float32)
+        n = len(windows)
+        h = np.zeros((n, self.units), np.float32)
+        c = np.zeros((n, self.units), np.float32)
+        projected = windows @ kernel + bias  # (n, CONTEXT, 4 * units): the inputs' share, all steps at once
+        for t in range(windows.shape[1]):
+            z = projected[:, t] + h @ recurrent
+            i, f, g, o = np.split(z, 4, axis=1)
+            c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+            h = _sigmoid(o) * np.tanh(c)
+        joined = np.concatenate([h, inputs["baseline"], inputs["extras"]], axis=1)
+        return inputs["baseline"] + np.maximum(joined @ w_hidden + b_hidden, 0.0) @ w_out + b_out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)  # no overflow for large negative x
+
+
 @functools.lru_cache(maxsize=1)
-def load_pretrained() -> Any:
-    """The shipped network with its weights, built once per process and shared (read only) by zero-shot forecasts."""
-    weights, meta = read_weights()
-    model = build_pretrained_network(meta["units"], meta["hidden"])
-    model.set_weights(weights)
+def load_pretrained() -> NumpyNetwork:
+    """The shipped network (its numpy forward pass), read once per process and shared (read only) by zero-shot forecasts."""
+    weights, _ = read_weights()
+    return NumpyNetwork(weights)
+
+
+def keras_network(network: NumpyNetwork) -> Any:
+    """A trainable Keras copy of ``network`` (for fine-tuning)."""
+    model = build_pretrained_network(network.units, network.hidden)
+    model.set_weights(network.get_weights())
     return model
 
 
@@ -207,7 +255,7 @@ def forecast_from(model: Any, histories: list, seasons: list, horizon: int) -> n
     while done < horizon:
         spaces = [network_space(h) for h in histories]
         inputs, level, scale = network_inputs([h for h, _ in spaces], seasons)
-        block = np.asarray(model.predict_on_batch(inputs), dtype=np.float64)  # traced once per model, then ~4 ms
+        block = np.asarray(model.predict_on_batch(inputs), dtype=np.float64)  # numpy, or a fine-tuned Keras model
         block = level[:, None] + scale[:, None] * block
         logged = np.array([lg for _, lg in spaces])
         block[logged] = np.exp(np.minimum(block[logged], 700.0))
@@ -251,8 +299,10 @@ class PretrainedLSTMForecaster(BaseForecaster):
     Attributes
     ----------
     season_length_ : int
-    network_ : keras.Model
-        The network used (shared by zero-shot forecasters; a copy when fine-tuned).
+    network_ : NumpyNetwork or keras.Model
+        The network used: the shipped one's numpy forward pass, shared by
+        zero-shot forecasters (TensorFlow is not imported), or a fine-tuned
+        Keras copy.
     history_ : dict or None
         The fine-tuning loss per epoch.
     n_targets_, target_names_, index_
@@ -315,8 +365,7 @@ class PretrainedLSTMForecaster(BaseForecaster):
             return load_pretrained(), {}
         inputs, targets = training_windows([s for s, _ in cuts], [self.season_length_] * len(cuts), [c for _, c in cuts])
         with global_seed(self.random_state):
-            model = build_pretrained_network(**_sizes(load_pretrained()))
-            model.set_weights(load_pretrained().get_weights())
+            model = keras_network(load_pretrained())
             model.compile(optimizer=keras.optimizers.Adam(self.fine_tune_learning_rate), loss=masked_mae)
             fitted = model.fit(inputs, targets, epochs=self.fine_tune_epochs, batch_size=32, shuffle=True,
                                verbose=2 if self.verbose >= 2 else 0)
@@ -378,7 +427,3 @@ class PretrainedLSTMForecaster(BaseForecaster):
         import pandas as pd
 
         return pd.concat([self._wrap(point), self._wrap(lower, "_lower"), self._wrap(upper, "_upper")], axis=1)
-
-
-def _sizes(model: Any) -> dict:
-    return {"units": model.get_layer("lstm").units, "hidden": model.get_layer("hidden").units}
