@@ -146,7 +146,13 @@ def test_fine_tuning_trains_a_copy_and_lowers_its_loss():
     assert f.history_["loss"][-1] < f.history_["loss"][0]
     again = PretrainedLSTMForecaster(horizon=12, fine_tune=True, fine_tune_epochs=4, random_state=0).fit(y)
     np.testing.assert_allclose(again.predict(), f.predict(), rtol=1e-5)
-    assert not np.allclose(f.predict(), PretrainedLSTMForecaster(horizon=12).fit(y).predict())
+    zero_shot = PretrainedLSTMForecaster(horizon=12).fit(y).predict()
+    assert not np.allclose(f.predict(), zero_shot)
+    alone = PretrainedLSTMForecaster(horizon=12, fine_tune=True, fine_tune_epochs=4, fine_tune_mix=1.0,
+                                     random_state=0).fit(y).predict()
+    np.testing.assert_allclose(f.predict(), 0.5 * alone + 0.5 * zero_shot, rtol=1e-5)  # the default even mix
+    mixed = f.predict_interval(coverage=0.9)
+    np.testing.assert_allclose(mixed[:, 0], f.predict())
 
 
 def test_intervals_hold_the_point_forecast_and_widen_with_coverage():
@@ -165,6 +171,8 @@ def test_intervals_hold_the_point_forecast_and_widen_with_coverage():
     ({"fine_tune_epochs": 0}, np.arange(30.0), "fine_tune_epochs"),
     ({"season_length": 40}, np.arange(30.0), "season"),
     ({"fine_tune": "yes"}, np.arange(30.0), "fine_tune"),
+    ({"fine_tune_mix": 0.0}, np.arange(30.0), "fine_tune_mix"),
+    ({"fine_tune_mix": 1.5}, np.arange(30.0), "fine_tune_mix"),
 ])
 def test_bad_input_is_named(params, y, message):
     with pytest.raises(ValueError, match=message):
