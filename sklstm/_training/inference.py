@@ -69,7 +69,15 @@ class InferencePool:
             self._graphs.clear()
 
     def function(self, model: Any, input_shape: tuple) -> Callable[[Any], Any]:
-        """``model``'s inference function for inputs of ``input_shape`` per sample, traced once per architecture."""
+        """``model``'s inference function for inputs of ``input_shape`` per sample, traced once per architecture.
+
+        Inside a ``tf.distribute`` strategy's scope the model is called as it is
+        (its mirrored variables have no single handle to hand a shared graph).
+        """
+        from .._tf import tf
+
+        if tf.distribute.has_strategy():
+            return lambda x: model(x, training=False)
         with self._lock:
             bound = self._bound.get(model)
             if bound is not None and bound[0] == tuple(input_shape):

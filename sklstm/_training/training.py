@@ -28,7 +28,8 @@ from .compiled_loop import EVAL_BATCH, CompiledLoop, EarlyStop, LoopSpec
 from .memory import is_aligned
 from .pool import POOL, TrainingPool
 
-__all__ = ["POOL", "EarlyStop", "FitResult", "Schedule", "TrainingPool", "fit_compiled", "fit_keras", "quiet_tf_logger"]
+__all__ = ["POOL", "EarlyStop", "FitResult", "Schedule", "TrainingPool", "fit_compiled", "fit_keras", "fit_multi_worker",
+           "multi_worker_strategy", "quiet_tf_logger"]
 
 
 @dataclass
@@ -262,3 +263,67 @@ def fit_keras(model: Any, X: np.ndarray, y: np.ndarray, schedule: Schedule, *, s
         diverged=diverged,
         stopped_epoch=initial_epoch + len(history.get("loss", [])) - 1 if stopped else None,
     )
+
+
+def multi_worker_strategy() -> Any:
+    """The active ``tf.distribute.MultiWorkerMirroredStrategy`` (its ``scope()`` entered), else None."""
+    strategy = tf.distribute.get_strategy()
+    return strategy if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) else None
+
+
+def fit_multi_worker(model: Any, X: np.ndarray, y: np.ndarray, schedule: Schedule, strategy: Any, *, seed: int,
+                     sample_weight: np.ndarray | None = None) -> FitResult:
+    """``model.fit``'s job under a ``MultiWorkerMirroredStrategy``, by TensorFlow's custom-loop recipe.
+
+    Keras 3's own ``fit`` fails under that strategy with more than one worker
+    (keras-team/keras#20585: it reduces the first batch's per-replica values
+    eagerly). Here every worker holds the same windows and shuffles them with
+    the same seed; each global batch of ``batch_size`` windows is split
+    between the workers (``AutoShardPolicy.DATA``), each computes the
+    gradient of its share, and Keras' optimizer sums them across workers
+    (all-reduce) before one identical update everywhere. A last global batch
+    smaller than ``batch_size`` is dropped each epoch (with shuffling, other
+    windows each epoch), so that no worker gets an empty share.
+
+    Returns
+    -------
+    FitResult
+        The mean loss per epoch (over the workers' shares), a NaN guard.
+    """
+    n = len(X)
+    batch = min(schedule.batch_size or 32, n)
+    arrays = (np.asarray(X, np.float32), np.asarray(y, np.float32).reshape(n, -1))
+    if sample_weight is not None:
+        arrays = (*arrays, np.asarray(sample_weight, np.float32))
+    data = tf.data.Dataset.from_tensor_slices(arrays)
+    if schedule.shuffle:
+        data = data.shuffle(n, seed=seed, reshuffle_each_iteration=True)
+    data = data.batch(batch, drop_remainder=True)
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    batches = strategy.experimental_distribute_dataset(data.with_options(options))
+    weights = model.trainable_variables
+
+    def replica_step(*batch_data):
+        x, target = batch_data[0], batch_data[1]
+        with tf.GradientTape() as tape:
+            pred = model(x, training=True)  # compute_loss divides by the replicas: the all-reduced sum is the mean
+            loss = model.compute_loss(x=x, y=target, y_pred=pred, sample_weight=batch_data[2] if len(batch_data) > 2
+                                      else None, training=True)
+        model.optimizer.apply(tape.gradient(loss, weights), weights)
+        return loss
+
+    @tf.function(autograph=False)
+    def step(batch_data):
+        return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(replica_step, args=batch_data), axis=None)
+
+    history: dict[str, list[float]] = {"loss": []}
+    for _ in range(schedule.epochs):
+        losses = [float(step(batch_data)) for batch_data in batches]
+        history["loss"].append(float(np.mean(losses)))
+        if schedule.verbose >= 1:
+            print(f"Epoch {len(history['loss'])}/{schedule.epochs} - loss: {history['loss'][-1]:.4g}", flush=True)
+        if not math.isfinite(history["loss"][-1]):
+            return FitResult(history=history, diverged=True)
+    return FitResult(history=history)
+

@@ -174,11 +174,22 @@ def choose_loop(fit_loop: str, metrics: Any, callbacks: list, run_eagerly: bool 
     -------
     tuple
         ``"compiled"`` with the single EarlyStopping it runs (or None) and no
-        callbacks, or ``"keras"`` with None and the callbacks.
+        callbacks, ``"keras"`` with None and the callbacks, or, under a
+        ``MultiWorkerMirroredStrategy``, ``"multi-worker"`` with neither.
     """
     from .._tf import keras
     from .._training.training import EarlyStop
 
+    if keras.backend.backend() == "tensorflow":
+        from .._training.training import multi_worker_strategy
+
+        if multi_worker_strategy() is not None:
+            problems = [p for p, bad in (("fit_loop='compiled'", fit_loop == "compiled"), (f"callbacks={callbacks}", callbacks),
+                                         (f"metrics={metrics}", metrics), ("compile__run_eagerly=True", run_eagerly)) if bad]
+            if problems:
+                raise ValueError("Under a MultiWorkerMirroredStrategy sklstm trains with its own distributed step "
+                                 f"loop, which takes epochs, batch_size and shuffle only: remove {', '.join(problems)}.")
+            return "multi-worker", None, []
     if fit_loop == "keras" or keras.backend.backend() != "tensorflow":
         return "keras", None, callbacks
     early = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
@@ -223,6 +234,10 @@ def train_network(spec: NetworkSpec, inputs: Inputs, settings: dict, *, fit_loop
 
     started = time.perf_counter()
     loop, early, callbacks = choose_loop(fit_loop, metrics, settings["callbacks"], bool(spec.run_eagerly))
+    if inputs.stream and loop == "multi-worker":
+        raise ValueError("Windows streamed from a long series cannot be split between workers: under a "
+                         "MultiWorkerMirroredStrategy pass windows (GlobalLSTMForecaster takes them so from a network "
+                         "with fit_loop='keras').")
     if inputs.stream and loop != "compiled":
         raise ValueError(
             "Windows streamed from a long series need the compiled loop: use fit_loop='auto' and at most "
@@ -268,6 +283,14 @@ def _run_training(spec: NetworkSpec, model: Any, inputs: Inputs, settings: dict,
         return fit_compiled(model, inputs.features, inputs.residuals, schedule, sample_weight=inputs.sample_weight,
                             early_stop=early, seed=fresh_seed() if seed is None else seed, cache_key=spec.cache_key,
                             **stream)
+    if loop == "multi-worker":
+        from .._training.training import fit_multi_worker, multi_worker_strategy
+
+        if settings["validation_split"]:
+            raise ValueError(f"validation_split={settings['validation_split']} is not supported under a "
+                             "MultiWorkerMirroredStrategy; use 0.0.")
+        return fit_multi_worker(model, inputs.features, inputs.residuals, schedule, multi_worker_strategy(),
+                                seed=fresh_seed() if seed is None else seed, sample_weight=inputs.sample_weight)
     with global_seed(seed):  # model.fit shuffles with TensorFlow's global generator
         return fit_keras(model, inputs.features, inputs.residuals, schedule, sample_weight=inputs.sample_weight,
                          callbacks=callbacks)

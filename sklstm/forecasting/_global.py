@@ -308,7 +308,10 @@ class GlobalLSTMForecaster(BaseEstimator):
         self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in panel.values]) if self.nonnegative == "auto"
                              else np.full(len(panel.ids), bool(self.nonnegative)))
         self.estimators_, self.epochs_ = [], []
-        streamed = hasattr(self._network(0), "predict_steps")  # an sklstm estimator streams the windows
+        first = self._network(0)
+        # An sklstm estimator streams the windows, unless it trains through Keras' own loop (fit_loop="keras",
+        # which a tf.distribute strategy needs): that one takes them materialised.
+        streamed = hasattr(first, "predict_steps") and first.get_params().get("fit_loop") != "keras"
         series = self._end_to_end(panel) if streamed else None
         for n_steps in lengths:
             X, y = self._streamed_windows(panel, series, n_steps) if streamed else self._pooled_windows(panel, n_steps)
