@@ -373,6 +373,71 @@ def test_future_covariates_with_a_wide_panel():
     assert np.mean(np.abs(forecast.to_numpy() - expected)) < 2.0  # the promotions' +10 is read, not guessed
 
 
+def _leading_panel(n_series=6, n_time=100, horizon=4, seed=0):
+    """Long sales that follow a past-only indicator ``horizon`` days later, and the indicator at every day."""
+    rng = np.random.default_rng(seed)
+    rows, leads = [], []
+    for i in range(n_series):
+        days = pd.date_range("2023-01-01", periods=n_time + horizon, freq="D")
+        lead = rng.normal(0, 1, n_time + horizon)
+        sales = 50.0 + 5 * i + 8.0 * np.concatenate([np.zeros(horizon), lead[:-horizon]]) + rng.normal(0, 0.3, n_time + horizon)
+        rows.append(pd.DataFrame({"unique_id": f"s{i}", "ds": days, "y": sales}))
+        leads.append(pd.DataFrame({"unique_id": f"s{i}", "ds": days, "visits": lead}))
+    full, lead = pd.concat(rows, ignore_index=True), pd.concat(leads, ignore_index=True)
+    last = full.groupby("unique_id")["ds"].transform("max") - pd.Timedelta(days=horizon)
+    observed = lead[lead["ds"] <= lead.groupby("unique_id")["ds"].transform("max") - pd.Timedelta(days=horizon)]
+    return full[full["ds"] <= last], full[full["ds"] > last], observed
+
+
+def test_a_past_only_covariate_that_leads_the_series_improves_the_forecast():
+    train, actual, visits = _leading_panel()  # the indicator only up to each series' last value
+    without = _one_lag().set_params(n_steps_in=3, horizon=4).fit(train).predict()
+    f = _one_lag().set_params(n_steps_in=3, horizon=4).fit(train, X_past=visits)
+    with_visits = f.predict()  # nothing more to pass: the values read are observed
+    assert f.past_names_ == ["visits"] and f.future_names_ == [] and f.future_stats_.shape == (2, 1)
+    assert _error(with_visits, actual) < 0.3 * _error(without, actual)
+    assert f.predict(2)["y"].tolist() == with_visits.groupby("unique_id").head(2)["y"].tolist()
+    interval = f.predict_interval()
+    assert (interval["lower"] <= interval["y"]).all() and (interval["y"] <= interval["upper"]).all()
+    table = panel_backtest(_one_lag().set_params(n_steps_in=3), train, X_past=visits, horizon=4, n_folds=2)
+    plain = panel_backtest(_one_lag().set_params(n_steps_in=3), train, horizon=4, n_folds=2)
+    assert table.attrs["mean_mase"] < 0.5 * plain.attrs["mean_mase"]
+
+
+def test_past_only_and_future_known_covariates_together():
+    train, actual, visits = _leading_panel(n_series=3)
+    promo = visits.rename(columns={"visits": "promo"}).assign(promo=0.0)
+    promo = pd.concat([promo, actual[["unique_id", "ds"]].assign(promo=0.0)], ignore_index=True)
+    f = _one_lag().set_params(n_steps_in=3, horizon=4).fit(train, X=promo, X_past=visits)
+    assert f.future_names_ == ["promo"] and f.past_names_ == ["visits"]
+    assert f.estimators_[0][0].n_features_in_ == 3 * 3  # value, promo, lagged visits per step
+    assert np.mean(np.abs(f.predict(X=promo)["y"].to_numpy() - actual["y"].to_numpy())) < 2.0
+
+
+def test_an_lstm_streams_the_past_only_covariates():
+    train, _, visits = _leading_panel(n_series=3, n_time=60)
+    net = sklstm.VanillaLSTMRegressor(units=4, epochs=3, random_state=0)
+    f = GlobalLSTMForecaster(net, n_steps_in=3, season_length=1, n_models=1, horizon=4).fit(train, X_past=visits)
+    assert f.estimators_[0][0].streamed_ and np.isfinite(f.predict()["y"]).all()
+
+
+def test_past_covariate_mismatches_are_named():
+    train, _, visits = _leading_panel()
+    f = _one_lag().set_params(horizon=4).fit(train, X_past=visits)
+    with pytest.raises(ValueError, match=r"horizon=5 is beyond the fit's horizon=4: the past-only covariates \['visits'\]"):
+        f.predict(5)
+    with pytest.raises(ValueError, match="X was given, but the forecaster was fitted without future-known"):
+        f.predict(X=visits)
+    with pytest.raises(ValueError, match="X_past has no value of 'visits' for series 's0' at 2023-01-05"):
+        _one_lag().fit(train, X_past=visits.drop(index=4))
+    with pytest.raises(ValueError, match="X_past has no rows for series 's5'"):
+        _one_lag().fit(train, X_past=visits[visits["unique_id"] != "s5"])
+    with pytest.raises(ValueError, match="X_past column 'kind' is not numeric"):
+        _one_lag().fit(train, X_past=visits.assign(kind="a"))
+    with pytest.raises(ValueError, match="X_past must be a long DataFrame"):
+        _one_lag().fit(train, X_past=visits.to_numpy())
+
+
 def test_max_steps_cuts_the_epochs_of_a_large_panel():
     wide = make_panel(n_series=6, n_time=40, noise=0.3)  # 6 x 36 = 216 windows of 4 steps: 27 batches of 8
     net = sklstm.VanillaLSTMRegressor(units=2, epochs=20, batch_size=8, random_state=0)

@@ -278,8 +278,8 @@ class FoldForecast:
     names: list
 
 
-def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, X: Any = None, horizon: int = 12, n_folds: int = 3,
-                   season_length: int | str = "auto") -> Any:
+def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, X: Any = None, X_past: Any = None,
+                   horizon: int = 12, n_folds: int = 3, season_length: int | str = "auto") -> Any:
     """Rolling-origin evaluation of a panel forecaster: one row per series and fold, MAE and MASE.
 
     Fold ``k`` of ``n_folds`` fits a clone of ``forecaster`` on every series
@@ -303,7 +303,13 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, X: Any = None
         Future-known covariates (long: id, time and one column each) at every
         time stamp of ``Y``: each fold fits on its part and forecasts with the
         values of its test steps.
+    X_past : DataFrame, default=None
+        Past-only covariates, long like ``X``, at every time stamp of ``Y``:
+        each fold fits on its part (they enter lagged by ``horizon``) and
+        reads nothing of them after its origin.
     horizon : int, default=12
+        Steps per fold; each fold's clone of ``forecaster`` is fitted with
+        this ``horizon``.
     n_folds : int, default=3
     season_length : int or "auto", default="auto"
 
@@ -331,7 +337,7 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, X: Any = None
     for fold in range(n_folds):
         cut = (n_folds - fold) * horizon
         head = cut_panel(panel, list(range(len(panel.ids))), cut)
-        fitted = clone(forecaster).fit(panel_history(head), static, X=X)
+        fitted = clone(forecaster).set_params(horizon=horizon).fit(panel_history(head), static, X=X, X_past=X_past)
         season = fitted.season_length_ if season_length == "auto" else int(season_length)
         forecast = read_panel(fitted.predict(horizon, X=X), *panel.columns).values
         forecasts.append(np.vstack(forecast))

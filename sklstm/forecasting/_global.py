@@ -32,6 +32,7 @@ from ._panels import (
     Panel,
     covariate_table,
     cut_panel,
+    lagged_rows,
     next_step_rows,
     panel_frame,
     read_panel,
@@ -154,8 +155,11 @@ class GlobalLSTMForecaster(BaseEstimator):
         passed to ``fit``, standardised across series), then identities.
     future_names_ : list of str
         The future-known covariates passed to ``fit`` as ``X`` (empty without).
-    future_stats_ : ndarray of shape (2, n_future)
-        Their means and standard deviations over the panel, which standardise them.
+    past_names_ : list of str
+        The past-only covariates passed to ``fit`` as ``X_past`` (empty without).
+    future_stats_ : ndarray of shape (2, n_future + n_past)
+        The means and standard deviations over the panel that standardise the
+        future-known covariates, then the past-only ones.
     estimators_ : list of list of fitted estimators
         ``estimators_[j]`` are the networks of window length ``n_steps_in_[j]``.
 
@@ -223,7 +227,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         super().__setstate__(state)
 
     # ----------------------------------------------------------------- fit
-    def fit(self, Y: Any, static: Any = None, X: Any = None) -> GlobalLSTMForecaster:
+    def fit(self, Y: Any, static: Any = None, X: Any = None, X_past: Any = None) -> GlobalLSTMForecaster:
         """Fit on a panel: a long DataFrame (id, time, value columns) or a wide one (a column per series).
 
         Parameters
@@ -242,6 +246,14 @@ class GlobalLSTMForecaster(BaseEstimator):
             ignored). Each window also reads the covariates of the step it
             forecasts; ``predict`` then needs their values for the forecast
             steps.
+        X_past : DataFrame, default=None
+            Past-only covariates (observed with the series, unknown ahead: a
+            competitor's sales, the weather, web traffic), long like ``X``,
+            with a value at every time stamp of every series. Each window reads
+            them lagged by ``horizon`` steps, the value ``horizon`` steps
+            before the step it forecasts, which is observed for every step up
+            to ``horizon``: ``predict`` needs nothing more, and forecasts at
+            most ``horizon`` steps.
 
         Returns
         -------
@@ -249,10 +261,10 @@ class GlobalLSTMForecaster(BaseEstimator):
         """
         with one_fit_at_a_time(self, "forecaster"):
             self._validate_params()
-            for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals"]:
+            for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals", "_past"]:
                 self.__dict__.pop(name, None)
             panel = read_panel(Y, self.id_col, self.time_col, self.target_col)
-            covariates = self._fit_covariates(panel, X)
+            covariates = self._fit_covariates(panel, X, X_past)
             self._fit_panel(panel, *self._series_extras(panel, static), covariates)
         return self
 
@@ -271,15 +283,23 @@ class GlobalLSTMForecaster(BaseEstimator):
             names += [f"series={key}" for key in panel.ids]
         return np.hstack(blocks), names
 
-    def _fit_covariates(self, panel: Panel, X: Any) -> list[np.ndarray] | None:
-        """The standardised future-known covariates of every series (None without ``X``); sets their names and stats."""
-        if X is None:
-            self.future_names_, self.future_stats_ = [], np.zeros((2, 0))
+    def _fit_covariates(self, panel: Panel, X: Any, X_past: Any = None) -> list[np.ndarray] | None:
+        """Every series' standardised covariates (None without any): the future-known ones, then the past-only
+        ones lagged by ``horizon``; sets their names and stats."""
+        positions = list(range(len(panel.ids)))
+        tables = [np.zeros((len(y), 0)) for y in panel.values]
+        self.future_names_, self.past_names_, self._past = [], [], None
+        if X is not None:
+            tables, self.future_names_ = covariate_table(X, panel, positions, self.id_col, self.time_col)
+        if X_past is not None:
+            self._past, self.past_names_ = covariate_table(X_past, panel, positions, self.id_col, self.time_col,
+                                                           argument="X_past")
+            tables = [np.hstack([t, lagged_rows(p, self.horizon)]) for t, p in zip(tables, self._past)]
+        if X is None and X_past is None:
+            self.future_stats_ = np.zeros((2, 0))
             return None
-        tables, names = covariate_table(X, panel, list(range(len(panel.ids))), self.id_col, self.time_col)
         stacked = np.concatenate(tables)
         spread = stacked.std(axis=0)
-        self.future_names_ = names
         self.future_stats_ = np.vstack([stacked.mean(axis=0), np.where(spread > 0, spread, 1.0)])
         return [self._standardised(t) for t in tables]
 
@@ -291,11 +311,23 @@ class GlobalLSTMForecaster(BaseEstimator):
         if not self.future_names_:
             if X is not None:
                 raise ValueError("X was given, but the forecaster was fitted without future-known covariates.")
-            return None
-        if X is None:
+            if not self.past_names_:
+                return None
+        elif X is None:
             raise ValueError(f"The forecaster was fitted with future-known covariates {self.future_names_}: pass X "
                              f"with their values for the next {horizon} steps of each series.")
-        tables, _ = covariate_table(X, self._panel, positions, self.id_col, self.time_col, horizon, self.future_names_)
+        tables = [np.zeros((horizon, 0)) for _ in positions]
+        if self.future_names_:
+            tables, _ = covariate_table(X, self._panel, positions, self.id_col, self.time_col, horizon,
+                                        self.future_names_)
+        if self.past_names_:
+            if horizon > self.horizon:
+                raise ValueError(f"horizon={horizon} is beyond the fit's horizon={self.horizon}: the past-only "
+                                 f"covariates {self.past_names_} enter lagged by {self.horizon} steps, so they cover "
+                                 f"at most {self.horizon}; refit with horizon={horizon}.")
+            # Step k after a series' end reads the past-only values self.horizon steps before it: observed ones.
+            tables = [np.hstack([t, self._past[p][np.maximum(len(self._past[p]) - self.horizon + np.arange(horizon), 0)]])
+                      for t, p in zip(tables, positions)]
         return [self._standardised(t) for t in tables]
 
     def _fit_panel(self, panel: Panel, extras: np.ndarray, extra_names: list[str],
@@ -355,7 +387,8 @@ class GlobalLSTMForecaster(BaseEstimator):
         ``(n_values, 1 + n_extras + n_future)`` float32: the next step's future-known covariates last.
         """
         n_extras = self._extras.shape[1]
-        series = np.empty((sum(len(y) for y in panel.values), 1 + n_extras + len(self.future_names_)), dtype=np.float32)
+        series = np.empty((sum(len(y) for y in panel.values), 1 + n_extras + self.future_stats_.shape[1]),
+                          dtype=np.float32)
         row = 0
         for p, (y, scale, extras) in enumerate(zip(panel.values, self.scales_, self._extras)):
             series[row : row + len(y), 0] = y / scale
@@ -482,6 +515,7 @@ class GlobalLSTMForecaster(BaseEstimator):
             head = cut_panel(panel, keep, horizon)
             calibrator = clone(self).set_params(season_length=self.season_length_)
             calibrator.future_names_, calibrator.future_stats_ = self.future_names_, self.future_stats_
+            calibrator.past_names_ = self.past_names_
             covariates = None if self._covariates is None else [self._covariates[i] for i in keep]
             calibrator._fit_panel(head, self._extras[keep], self.extra_names_,
                                   None if covariates is None else [c[:-horizon] for c in covariates])
@@ -507,7 +541,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         longest = max(self.n_steps_in_)
         history = np.full((len(positions), longest + horizon), np.nan)
         # Column j of the timelines is the time step j - longest after each series' last value.
-        timeline = None if future is None else np.zeros((len(positions), longest + horizon, len(self.future_names_)))
+        timeline = None if future is None else np.zeros((len(positions), longest + horizon, self.future_stats_.shape[1]))
         for row, p in enumerate(positions):
             tail = panel.values[p][-longest:]
             history[row, longest - len(tail) : longest] = tail

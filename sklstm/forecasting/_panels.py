@@ -250,48 +250,66 @@ def next_step_rows(covariates: np.ndarray, after: np.ndarray | None = None) -> n
     return np.vstack([covariates[1:], last])
 
 
+def lagged_rows(table: np.ndarray, lag: int) -> np.ndarray:
+    """Row ``t`` holds ``table``'s row ``t - lag`` (its first row before that): a past-only covariate as a known one.
+
+    A past-only covariate lagged by the forecast horizon is known at every
+    step forecast: the value ``lag`` steps before it has been observed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lagged_rows(np.arange(5.0)[:, None], 2).ravel().tolist()
+    [0.0, 0.0, 0.0, 1.0, 2.0]
+    """
+    index = np.maximum(np.arange(len(table)) - lag, 0)
+    return table[index]
+
+
 def covariate_table(X: Any, panel: Panel, positions: list[int], id_col: str, time_col: str,
-                    horizon: int = 0, names: list[str] | None = None) -> tuple[list[np.ndarray], list[str]]:
+                    horizon: int = 0, names: list[str] | None = None,
+                    argument: str = "X") -> tuple[list[np.ndarray], list[str]]:
     """Future-known covariates per series from a long DataFrame (``id_col``, ``time_col``, one column each).
 
     With ``horizon=0`` the values at each series' own time stamps (for
     ``fit``), else at its next ``horizon`` time stamps (for ``predict``).
     Rows at other times are ignored, so one frame covering the past and the
     future serves both. A series, time stamp or column without a value is an
-    error naming it. Returns float64 arrays ``(n, k)`` in the order of
-    ``positions``, and the column names.
+    error naming it (and ``argument``, the parameter ``X`` was passed as).
+    Returns float64 arrays ``(n, k)`` in the order of ``positions``, and the
+    column names.
     """
     import pandas as pd
 
     if not isinstance(X, pd.DataFrame) or id_col not in X.columns or time_col not in X.columns:
         got = list(X.columns) if isinstance(X, pd.DataFrame) else type(X).__name__
-        raise ValueError(f"X must be a long DataFrame with columns {id_col!r}, {time_col!r} and one per covariate; "
+        raise ValueError(f"{argument} must be a long DataFrame with columns {id_col!r}, {time_col!r} and one per covariate; "
                          f"got {got}.")
     columns = [c for c in X.columns if c not in (id_col, time_col)] if names is None else list(names)
     missing_columns = [c for c in columns if c not in X.columns]
     if not columns or missing_columns:
-        raise ValueError(f"X has no covariate column {missing_columns[0]!r} (the fit had {columns})." if missing_columns
-                         else f"X has no covariate column besides {id_col!r} and {time_col!r}.")
+        raise ValueError(f"{argument} has no covariate column {missing_columns[0]!r} (the fit had {columns})." if missing_columns
+                         else f"{argument} has no covariate column besides {id_col!r} and {time_col!r}.")
     for name in columns:
         if not (pd.api.types.is_numeric_dtype(X[name]) or pd.api.types.is_bool_dtype(X[name])):
-            raise ValueError(f"X column {name!r} is not numeric; encode categories as numbers (one 0/1 column each).")
+            raise ValueError(f"{argument} column {name!r} is not numeric; encode categories as numbers (one 0/1 column each).")
     groups = {key: group for key, group in X.groupby(id_col, sort=False)}
     tables = []
     for p in positions:
         key = panel.ids[p]
         wanted = panel.indexes[p] if horizon == 0 else next_labels(panel.indexes[p], horizon)
         if key not in groups:
-            raise ValueError(f"X has no rows for series {key!r}.")
+            raise ValueError(f"{argument} has no rows for series {key!r}.")
         group = groups[key]
         times = _time_index(group[time_col])
         if times.has_duplicates:
-            raise ValueError(f"X repeats the time {times[times.duplicated()][0]} for series {key!r}.")
+            raise ValueError(f"{argument} repeats the time {times[times.duplicated()][0]} for series {key!r}.")
         table = pd.DataFrame(group[columns].to_numpy(dtype=float), index=times, columns=columns).reindex(wanted)
         gaps = table.isna().to_numpy()
         if gaps.any():
             row, column = np.argwhere(gaps)[0]
             what = "its time stamps" if horizon == 0 else f"the {horizon} forecast steps"
-            raise ValueError(f"X has no value of {columns[column]!r} for series {key!r} at {wanted[row]} (it needs "
+            raise ValueError(f"{argument} has no value of {columns[column]!r} for series {key!r} at {wanted[row]} (it needs "
                              f"one at each of {what}).")
         tables.append(table.to_numpy())
     return tables, [str(c) for c in columns]
