@@ -31,7 +31,7 @@ def test_rows_after_the_last_value_hold_the_future_covariates(promo_csv, capsys)
     assert str(future.index[0].date()) == "2020-03-01" and len(future) == 7
     np.testing.assert_array_equal(future["promo"], frame["promo"].iloc[60:])
     err = capsys.readouterr().err
-    assert "ignored columns: note (name future-known covariates with --future-cols)" in err
+    assert "ignored columns: note (name future-known covariates with --future-cols, past-only ones with --past-cols)" in err
 
 
 def test_future_values_from_a_second_csv(promo_csv, tmp_path):
@@ -73,7 +73,7 @@ def test_covariate_options_are_checked(promo_csv, capsys, argv, message):
 
 def test_covariates_need_a_csv(capsys):
     assert main(["backtest", "--future-cols", "promo"]) == 2
-    assert "--future-cols and --future need a CSV file" in capsys.readouterr().err
+    assert "--future-cols, --future and --past-cols need a CSV file" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("fill", ["none", "interpolate", "ffill"])
@@ -169,7 +169,7 @@ def test_panel_gaps_and_empty_cells_are_filled_per_series(panel_csv, capsys):
     assert len(data.frame) == 60 and data.frame["sales"].notna().all()
     np.testing.assert_allclose(data.frame["sales"], np.r_[10.0 + np.arange(30), 100.0 + np.arange(30)])
     assert data.static["size"].tolist() == [1, 3]
-    assert ("ignored columns: city (name per-series constants with --static-cols, covariates with --future-cols)"
+    assert ("ignored columns: city (name per-series constants with --static-cols, covariates with --future-cols or --past-cols)"
             in capsys.readouterr().err)
     frame.loc[8, "sales"] = "closed"
     frame.to_csv(path, index=False)
@@ -319,3 +319,51 @@ def test_panel_covariates_come_from_the_rows_after_each_series_or_a_file(tmp_pat
     with pytest.raises(CLIError, match="--future .* has no id-col column 'store'"):
         future.write_text("day,promo\n2023-02-10,1\n")
         load_panel(args_of(path, "--id-col", "store", "--future-cols", "promo", "--future", str(future)))
+
+
+def _visits_csv(tmp_path, gap=False):
+    """Two stores' daily sales with a past-only ``visits`` column (observed with the sales, none ahead)."""
+    rng = np.random.default_rng(0)
+    frames = []
+    for key in ("a", "b"):
+        days = pd.date_range("2023-01-01", periods=40, freq="D")
+        frames.append(pd.DataFrame({"store": key, "day": days.strftime("%Y-%m-%d"), "sales": rng.normal(100, 1, 40),
+                                    "visits": rng.normal(10, 1, 40)}))
+    frame = pd.concat(frames, ignore_index=True)
+    if gap:
+        frame.loc[5, "visits"] = np.nan
+    path = tmp_path / "visits.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_past_only_covariates_of_a_panel_are_read_at_each_series_dates(tmp_path):
+    from sklstm.cli._data import check_panel_past
+
+    data = load_panel(args_of(_visits_csv(tmp_path), "--id-col", "store", "--past-cols", "visits"))
+    assert data.X is None and list(data.X_past.columns) == ["store", "day", "visits"] and len(data.X_past) == 80
+    check_panel_past(data)
+    gappy = load_panel(args_of(_visits_csv(tmp_path, gap=True), "--id-col", "store", "--past-cols", "visits"))
+    with pytest.raises(CLIError, match=r"--past-cols has no value of 'visits' for series 'a' at 2023-01-06"):
+        check_panel_past(gappy)
+
+
+def test_past_only_covariates_of_one_series(tmp_path):
+    path = _visits_csv(tmp_path)
+    frame = pd.read_csv(path)
+    frame[frame["store"] == "a"].drop(columns="store").to_csv(path, index=False)
+    data = load_series(args_of(path, "--past-cols", "visits"))
+    assert data.y.name == "sales" and list(data.X_past.columns) == ["visits"] and len(data.X_past) == 40
+    assert data.X is None
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--past-cols", "visits", "--future-cols", "visits"], "'visits' is named by both --future-cols and --past-cols"),
+    (["--past-cols", "clicks"], "--past-cols 'clicks' is not a column"),
+])
+def test_bad_past_cols_exit_2_before_any_work(tmp_path, capsys, argv, message):
+    path = _visits_csv(tmp_path)
+    assert main(["forecast", str(path), "--id-col", "store", *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert main(["forecast", *argv]) == 2  # the bundled series has no covariates
+    assert "--past-cols need a CSV file" in capsys.readouterr().err

@@ -26,11 +26,13 @@ class CLIError(Exception):
 
 @dataclasses.dataclass
 class SeriesInput:
-    """One series: its history ``y``, future-known covariates ``X`` over it, and ``X_future`` after it."""
+    """One series: its history ``y``, future-known covariates ``X`` over it, ``X_future`` after it, and
+    past-only covariates ``X_past`` over it."""
 
     y: Any
     X: Any = None
     X_future: Any = None
+    X_past: Any = None
 
 
 @dataclasses.dataclass
@@ -43,6 +45,7 @@ class PanelInput:
     target: str
     static: Any = None
     X: Any = None  # future-known covariates, long (id, date, one column each), past and forecast steps
+    X_past: Any = None  # past-only covariates, long, at each series' own dates
 
 
 def say(message: str) -> None:
@@ -275,9 +278,11 @@ def load_series(args: argparse.Namespace) -> SeriesInput:
     """The series of ``args.csv`` (or the bundled airline data), its covariates and their future values."""
     pd = _pandas()
     covariates = split_names(args.future_cols)
+    past_cols = split_names(args.past_cols)
     if args.csv is None:
-        if covariates or args.future:
-            raise CLIError("--future-cols and --future need a CSV file holding the series and its covariates")
+        if covariates or args.future or past_cols:
+            raise CLIError("--future-cols, --future and --past-cols need a CSV file holding the series and its "
+                           "covariates")
         from ..datasets import load_airline
 
         return SeriesInput(load_airline())
@@ -285,15 +290,17 @@ def load_series(args: argparse.Namespace) -> SeriesInput:
         raise CLIError("--future gives the future values of covariates: name them with --future-cols")
     df = read_csv(args.csv)
     _columns_exist(list(df.columns), [("--date-col", args.date_col), ("--target", args.target),
-                                      ("--future-cols", covariates)], args.csv)
+                                      ("--future-cols", covariates), ("--past-cols", past_cols)], args.csv)
+    _disjoint(covariates, past_cols)
     date_col = args.date_col if args.date_col is not None else find_date_column(df)
-    target = args.target or next((c for c in df.columns if c != date_col and c not in covariates), None)
+    target = args.target or next((c for c in df.columns if c != date_col and c not in covariates + past_cols), None)
     if target is None:
         raise CLIError(f"{args.csv} has no column to forecast besides the dates and covariates")
-    if target in covariates or target == date_col:
+    if target in covariates + past_cols or target == date_col:
         raise CLIError(f"--target {target!r} is also named as {'the dates' if target == date_col else 'a covariate'}")
-    _ignored(list(df.columns), {date_col, target, *covariates}, "name future-known covariates with --future-cols")
-    table = df[[target, *covariates]]
+    _ignored(list(df.columns), {date_col, target, *covariates, *past_cols},
+             "name future-known covariates with --future-cols, past-only ones with --past-cols")
+    table = df[[target, *covariates, *past_cols]]
     if date_col is not None:
         table = _dated(table, parse_dates(df[date_col], date_col, args.dayfirst), date_col, args.fill, args.csv)
     else:
@@ -308,8 +315,12 @@ def load_series(args: argparse.Namespace) -> SeriesInput:
         say(f"the {len(y) - n_history} row(s) after the last value of {target!r} ({y.index[n_history]} on) are not "
             "used: they can give future-known covariates named with --future-cols")
     series = filled(y.iloc[:n_history], target, args.fill, where).rename(target)
+    X_past = None
+    if past_cols:  # observed with the series: values up to its last one
+        X_past = pd.DataFrame({c: filled(numbers(table[c].iloc[:n_history], c, where), c, args.fill, where)
+                               for c in past_cols})
     if not covariates:
-        return SeriesInput(series)
+        return SeriesInput(series, X_past=X_past)
     X = pd.DataFrame({c: filled(numbers(table[c].iloc[:n_history], c, where), c, args.fill, where)
                       for c in covariates})
     later = table[covariates].iloc[n_history:]
@@ -318,7 +329,14 @@ def load_series(args: argparse.Namespace) -> SeriesInput:
             raise CLIError(f"{args.csv} has {len(later)} row(s) after the last value of {target!r} and --future "
                            "gives the future covariates too: use one or the other")
         later = _future_file(args, covariates, date_col, series.index)
-    return SeriesInput(series, X, later)
+    return SeriesInput(series, X, later, X_past)
+
+
+def _disjoint(future_cols: list[str], past_cols: list[str]) -> None:
+    both = [c for c in past_cols if c in future_cols]
+    if both:
+        raise CLIError(f"{both[0]!r} is named by both --future-cols and --past-cols: a covariate is either known "
+                       "ahead or only observed")
 
 
 def _future_file(args: argparse.Namespace, covariates: list[str], date_col: str | None, index: Any) -> Any:
@@ -408,8 +426,10 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
     if args.csv is None:
         raise CLIError("--id-col needs a CSV file of many series in long format (id, date, value columns)")
     covariates = split_names(args.future_cols)
+    past_cols = split_names(args.past_cols)
     if args.future and not covariates:
         raise CLIError("--future gives the future values of covariates: name them with --future-cols")
+    _disjoint(covariates, past_cols)
     df = read_csv(args.csv)
     id_col, date_col, target = _panel_columns(df, args)
     if df[id_col].isna().any():
@@ -417,18 +437,21 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
         raise CLIError(f"--id-col {id_col!r} is empty in data row {row + 1} ({int(df[id_col].isna().sum())} row(s) in "
                        "all): every row needs its series' id")
     static_cols = split_names(args.static_cols)
-    _columns_exist(list(df.columns), [("--static-cols", static_cols), ("--future-cols", covariates)], args.csv)
-    _ignored(list(df.columns), {id_col, date_col, target, *static_cols, *covariates},
-             "name per-series constants with --static-cols, covariates with --future-cols")
+    _columns_exist(list(df.columns), [("--static-cols", static_cols), ("--future-cols", covariates),
+                                      ("--past-cols", past_cols)], args.csv)
+    _ignored(list(df.columns), {id_col, date_col, target, *static_cols, *covariates, *past_cols},
+             "name per-series constants with --static-cols, covariates with --future-cols or --past-cols")
     dates = parse_dates(df[date_col], date_col, args.dayfirst)
     values = numbers(df[target], target)
-    X = None
+    X = X_past = None
     if covariates:  # each series' rows after its last value hold the covariates of its forecast steps
         X = pd.DataFrame({id_col: df[id_col], date_col: dates, **{c: numbers(df[c], c) for c in covariates}})
         keep = _up_to_last_value(values, df[id_col])
         if args.future:
             X = pd.concat([X[keep], _panel_future_file(args, covariates, id_col, date_col)], ignore_index=True)
         df, dates, values = df[keep], dates[keep], values[keep]
+    if past_cols:  # observed with the series, at its own dates
+        X_past = pd.DataFrame({id_col: df[id_col], date_col: dates, **{c: numbers(df[c], c) for c in past_cols}})
     parts, periods = [], None
     for key, rows in pd.DataFrame({date_col: dates, target: values}).groupby(df[id_col], sort=False):
         series = _dated(rows[[target]], rows[date_col], date_col, args.fill, f"series {key!r}", f" (series {key!r})")
@@ -438,9 +461,10 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
         index = series.index.to_timestamp() if isinstance(series.index, pd.PeriodIndex) else series.index
         parts.append(pd.DataFrame({id_col: key, date_col: index, target: series[target].to_numpy()}))
     frame = pd.concat(parts, ignore_index=True)
-    if X is not None and periods is not None:  # dated as the series are: each period by its start
-        X[date_col] = X[date_col].dt.to_period(periods).dt.to_timestamp()
-    return PanelInput(frame, id_col, date_col, target, _static(df, id_col, static_cols), X)
+    for table in (X, X_past):
+        if table is not None and periods is not None:  # dated as the series are: each period by its start
+            table[date_col] = table[date_col].dt.to_period(periods).dt.to_timestamp()
+    return PanelInput(frame, id_col, date_col, target, _static(df, id_col, static_cols), X, X_past)
 
 
 def _up_to_last_value(values: Any, ids: Any) -> Any:
@@ -474,6 +498,20 @@ def check_panel_future(data: PanelInput, horizon: int) -> None:
         covariate_table(data.X, panel, list(range(len(panel.ids))), data.id_col, data.date_col, horizon)
     except ValueError as exc:
         raise CLIError(f"{exc} Give them in rows after each series' last value, or in --future FILE.") from None
+
+
+def check_panel_past(data: PanelInput) -> None:
+    """Every series' past-only covariates have a value at each of its dates (a CLIError naming the first gap)."""
+    if data.X_past is None:
+        return
+    from ..forecasting._panels import covariate_table, read_panel
+
+    panel = read_panel(data.frame, data.id_col, data.date_col, data.target)
+    try:
+        covariate_table(data.X_past, panel, list(range(len(panel.ids))), data.id_col, data.date_col,
+                        argument="--past-cols")
+    except ValueError as exc:
+        raise CLIError(f"{exc} Fill the gaps (--fill) or drop the column.") from None
 
 
 def check_folds(args: argparse.Namespace, length: int, what: str) -> None:

@@ -94,7 +94,7 @@ def _forecast(args: argparse.Namespace) -> int:
     data = _series(args)
     future = future_covariates(data, args.horizon)
     with progress(args.verbose):
-        forecaster = _forecaster(args).fit(data.y, data.X)
+        forecaster = _forecaster(args).fit(data.y, data.X, data.X_past)
         table = forecaster.predict_interval(args.horizon, coverage=args.coverage, X=future)
     if args.verbose != 0:
         say(describe_selection(forecaster))
@@ -120,7 +120,7 @@ def _backtest(args: argparse.Namespace) -> int:
     data = _series(args)
     check_folds(args, len(data.y), f"the series has {len(data.y)} steps")
     with progress(args.verbose):
-        table = backtest(_forecaster(args), data.y, data.X, horizon=args.horizon, n_folds=args.folds,
+        table = backtest(_forecaster(args), data.y, data.X, data.X_past, horizon=args.horizon, n_folds=args.folds,
                          window=args.window, season_length=args.season_length or "auto")
     print(show_table(table, 3, index=False))
     print(f"mean MASE {table['mase'].mean():.3f} (season_length={table.attrs['season_length']})")
@@ -145,6 +145,9 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
                       "come from rows after the target's last value, or from --future")
     data.add_argument("--future", metavar="CSV", help="a CSV with the date column and the --future-cols values of the "
                       "forecast steps")
+    data.add_argument("--past-cols", metavar="COLS",
+                      help="comma-separated past-only covariates (visits,temperature): observed with the series, "
+                      "unknown ahead (a panel's global model reads them lagged by --horizon)")
     data.add_argument("--id-col", help="a long CSV of many series: the column naming each series (one global model)")
     data.add_argument("--static-cols", metavar="COLS",
                       help="with --id-col: comma-separated columns holding one value per series (numbers, or "

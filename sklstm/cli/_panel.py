@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._data import CLIError, PanelInput, check_folds, check_panel_future, load_panel, say, split_names
+from ._data import CLIError, PanelInput, check_folds, check_panel_future, check_panel_past, load_panel, say, split_names
 from ._files import check_outputs, save_figure, show_table, write_table
 from ._progress import forecaster_verbosity, progress
 from ._startup import import_tensorflow_quietly
@@ -31,8 +31,11 @@ def _checked_panel(args: argparse.Namespace, future: bool = True) -> PanelInput:
         raise CLIError(f"--plot-ids {', '.join(unknown)}: no such series in {args.csv}")
     if data.X is not None and future:
         check_panel_future(data, args.horizon)
+    check_panel_past(data)
+    covariates = [f"{kind} {', '.join(table.columns[2:])}" for kind, table in
+                  (("future-known covariates", data.X), ("past-only covariates", data.X_past)) if table is not None]
     say(f"{len(series)} series in {args.csv} ({data.id_col!r}, dates {data.date_col!r}, values {data.target!r}): "
-        "one global model" + (f", covariates {', '.join(data.X.columns[2:])}" if data.X is not None else ""))
+        "one global model" + "".join(f", {c}" for c in covariates))
     return data
 
 
@@ -66,7 +69,7 @@ def forecast_panel(args: argparse.Namespace) -> int:
     """Fit one global model on every series of a long CSV; print each series' forecast and interval."""
     data = _checked_panel(args)
     with progress(args.verbose):
-        forecaster = _forecaster(args, data).fit(data.frame, data.static, X=data.X)
+        forecaster = _forecaster(args, data).fit(data.frame, data.static, X=data.X, X_past=data.X_past)
         table = forecaster.predict_interval(args.horizon, coverage=args.coverage, X=data.X)
     print(show_table(table, 2, index=False))
     if args.output:
@@ -85,7 +88,8 @@ def backtest_panel(args: argparse.Namespace) -> int:
     lengths = data.frame.groupby(data.id_col, sort=False).size()
     check_folds(args, int(lengths.min()), f"series {lengths.idxmin()!r} has {lengths.min()} steps")
     with progress(args.verbose):
-        table = panel_backtest(_forecaster(args, data), data.frame, data.static, X=data.X, horizon=args.horizon,
+        table = panel_backtest(_forecaster(args, data), data.frame, data.static, X=data.X, X_past=data.X_past,
+                               horizon=args.horizon,
                                n_folds=args.folds, season_length=args.season_length or "auto")
     print(show_table(table, 3, index=False))
     print(f"mean MASE {table.attrs['mean_mase']:.3f} over {table['series'].nunique()} series and {args.folds} folds")
