@@ -414,6 +414,16 @@ def test_past_only_and_future_known_covariates_together():
     assert np.mean(np.abs(f.predict(X=promo)["y"].to_numpy() - actual["y"].to_numpy())) < 2.0
 
 
+def test_past_only_covariates_with_a_wide_panel():
+    train, actual, visits = _leading_panel(n_series=3)
+    wide = train.pivot(index="ds", columns="unique_id", values="y")
+    wide.index = pd.DatetimeIndex(wide.index, freq="D")
+    long = _one_lag().set_params(n_steps_in=3, horizon=4).fit(train, X_past=visits).predict()
+    forecast = _one_lag().set_params(n_steps_in=3, horizon=4).fit(wide, X_past=visits).predict()
+    assert list(forecast.columns) == ["s0", "s1", "s2"] and len(forecast) == 4
+    np.testing.assert_allclose(forecast.to_numpy().T.ravel(), long["y"].to_numpy())
+
+
 def test_an_lstm_streams_the_past_only_covariates():
     train, _, visits = _leading_panel(n_series=3, n_time=60)
     net = sklstm.VanillaLSTMRegressor(units=4, epochs=3, random_state=0)
