@@ -1,2 +1,3 @@
-"""The training engine: a compiled loop over Keras models, its pool of traced loops, the fused Adam step and
-seeding. It knows Keras models, not estimators; :mod:`sklstm.estimators` calls it."""
+"""The training engine: a compiled loop over Keras models, its pool of traced loops, the fused Adam step, the step
+loop under a ``MultiWorkerMirroredStrategy`` and seeding. It knows Keras models, not estimators;
+:mod:`sklstm.estimators` calls it."""

@@ -8,7 +8,8 @@ best-weight restoration, and a stop on a non-finite loss, all in the graph.
 Python regains control between chunks of epochs (about a quarter of a second
 each), to move the progress bar and to let Ctrl-C stop the fit.
 :func:`fit_keras` is the plain ``model.fit`` path, used when callbacks need
-Python every epoch.
+Python every epoch; :func:`fit_multi_worker` replaces it under a
+``tf.distribute.MultiWorkerMirroredStrategy``, where Keras 3's ``fit`` fails.
 """
 
 from __future__ import annotations
