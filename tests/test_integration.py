@@ -94,6 +94,7 @@ def test_skops_round_trip(tmp_path):
     np.testing.assert_array_equal(_skops_round_trip(est, tmp_path / "model.skops").predict(X), est.predict(X))
 
 
+@pytest.mark.slow  # 4-6 s of fitting: the quick tier stays under 5 minutes
 def test_skops_round_trip_of_a_forecaster_on_dated_series(tmp_path):
     from sklstm.datasets import load_airline
 
@@ -104,6 +105,7 @@ def test_skops_round_trip_of_a_forecaster_on_dated_series(tmp_path):
         pd.testing.assert_series_equal(loaded.predict(3), f.predict(3))
 
 
+@pytest.mark.slow  # 4-6 s of fitting: the quick tier stays under 5 minutes
 def test_skops_round_trip_of_a_tz_aware_forecaster_after_refit_intervals(tmp_path):
     from sklstm.datasets import load_airline
 
