@@ -38,3 +38,30 @@ def promo_csv_factory(tmp_path):
         return path, frame
 
     return make
+
+
+@pytest.fixture
+def visits_csv_factory(tmp_path):
+    """Writes two stores' daily sales (long: store, day, sales) with a past-only ``visits`` column.
+
+    Returns ``make(gap=False)`` -> the CSV's path; ``gap=True`` leaves one ``visits`` cell of store
+    ``a`` empty (2023-01-06).
+    """
+    import numpy as np
+    import pandas as pd
+
+    def make(gap: bool = False):
+        rng = np.random.default_rng(0)
+        frames = []
+        for key in ("a", "b"):
+            days = pd.date_range("2023-01-01", periods=40, freq="D")
+            frames.append(pd.DataFrame({"store": key, "day": days.strftime("%Y-%m-%d"),
+                                        "sales": rng.normal(100, 1, 40), "visits": rng.normal(10, 1, 40)}))
+        frame = pd.concat(frames, ignore_index=True)
+        if gap:
+            frame.loc[5, "visits"] = np.nan
+        path = tmp_path / "visits.csv"
+        frame.to_csv(path, index=False)
+        return path
+
+    return make

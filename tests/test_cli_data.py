@@ -321,35 +321,19 @@ def test_panel_covariates_come_from_the_rows_after_each_series_or_a_file(tmp_pat
         load_panel(args_of(path, "--id-col", "store", "--future-cols", "promo", "--future", str(future)))
 
 
-def _visits_csv(tmp_path, gap=False):
-    """Two stores' daily sales with a past-only ``visits`` column (observed with the sales, none ahead)."""
-    rng = np.random.default_rng(0)
-    frames = []
-    for key in ("a", "b"):
-        days = pd.date_range("2023-01-01", periods=40, freq="D")
-        frames.append(pd.DataFrame({"store": key, "day": days.strftime("%Y-%m-%d"), "sales": rng.normal(100, 1, 40),
-                                    "visits": rng.normal(10, 1, 40)}))
-    frame = pd.concat(frames, ignore_index=True)
-    if gap:
-        frame.loc[5, "visits"] = np.nan
-    path = tmp_path / "visits.csv"
-    frame.to_csv(path, index=False)
-    return path
-
-
-def test_past_only_covariates_of_a_panel_are_read_at_each_series_dates(tmp_path):
+def test_past_only_covariates_of_a_panel_are_read_at_each_series_dates(visits_csv_factory):
     from sklstm.cli._data import check_panel_past
 
-    data = load_panel(args_of(_visits_csv(tmp_path), "--id-col", "store", "--past-cols", "visits"))
+    data = load_panel(args_of(visits_csv_factory(), "--id-col", "store", "--past-cols", "visits"))
     assert data.X is None and list(data.X_past.columns) == ["store", "day", "visits"] and len(data.X_past) == 80
     check_panel_past(data)
-    gappy = load_panel(args_of(_visits_csv(tmp_path, gap=True), "--id-col", "store", "--past-cols", "visits"))
+    gappy = load_panel(args_of(visits_csv_factory(gap=True), "--id-col", "store", "--past-cols", "visits"))
     with pytest.raises(CLIError, match=r"--past-cols has no value of 'visits' for series 'a' at 2023-01-06"):
         check_panel_past(gappy)
 
 
-def test_past_only_covariates_of_one_series(tmp_path):
-    path = _visits_csv(tmp_path)
+def test_past_only_covariates_of_one_series(visits_csv_factory):
+    path = visits_csv_factory()
     frame = pd.read_csv(path)
     frame[frame["store"] == "a"].drop(columns="store").to_csv(path, index=False)
     data = load_series(args_of(path, "--past-cols", "visits"))
@@ -361,8 +345,8 @@ def test_past_only_covariates_of_one_series(tmp_path):
     (["--past-cols", "visits", "--future-cols", "visits"], "'visits' is named by both --future-cols and --past-cols"),
     (["--past-cols", "clicks"], "--past-cols 'clicks' is not a column"),
 ])
-def test_bad_past_cols_exit_2_before_any_work(tmp_path, capsys, argv, message):
-    path = _visits_csv(tmp_path)
+def test_bad_past_cols_exit_2_before_any_work(visits_csv_factory, capsys, argv, message):
+    path = visits_csv_factory()
     assert main(["forecast", str(path), "--id-col", "store", *argv]) == 2
     assert message in capsys.readouterr().err
     assert main(["forecast", *argv]) == 2  # the bundled series has no covariates

@@ -115,18 +115,9 @@ def test_epochs_given_on_the_command_line_are_trained_as_given(epochs, max_steps
     assert (forecaster.estimator or forecaster._network(0)).get_params()["epochs"] == net_epochs
 
 
-def test_a_panel_forecast_with_past_only_covariates(tmp_path, capsys):
-    import numpy as np
-
-    rng = np.random.default_rng(0)
-    frames = []
-    for key in ("a", "b"):
-        days = pd.date_range("2023-01-01", periods=40, freq="D")
-        frames.append(pd.DataFrame({"store": key, "day": days.strftime("%Y-%m-%d"), "sales": rng.normal(100, 1, 40),
-                                    "visits": rng.normal(10, 1, 40)}))
-    path = _csv(tmp_path, pd.concat(frames, ignore_index=True))
-    argv = [path, "--id-col", "store", "--past-cols", "visits", "--horizon", "3", "--epochs", "2", "--n-models", "1",
-            "--n-steps-in", "3"]
+def test_a_panel_forecast_with_past_only_covariates(visits_csv_factory, capsys):
+    argv = [str(visits_csv_factory()), "--id-col", "store", "--past-cols", "visits", "--horizon", "3", "--epochs", "2",
+            "--n-models", "1", "--n-steps-in", "3"]
     assert main(["forecast", *argv]) == 0
     captured = capsys.readouterr()
     assert "past-only covariates visits" in captured.err
