@@ -292,7 +292,8 @@ def test_covariate_forecast_matches_the_python_api(promo_csv, tmp_path):
     out = sklstm("forecast", str(path), "--future-cols", "promo", "--horizon", "7", "--n-models", "1", "--epochs", "3",
                  "--output", str(tmp_path / "f.csv"))
     assert out.returncode == 0, out.stderr
-    assert "ignored columns: store (name future-known covariates with --future-cols)" in out.stderr
+    assert ("ignored columns: store (name future-known covariates with --future-cols, past-only ones with --past-cols)"
+            in out.stderr)
     cli = pd.read_csv(tmp_path / "f.csv", index_col=0)
     index = pd.DatetimeIndex(pd.to_datetime(frame["date"]), name="date", freq="D")
     y = pd.Series(frame["sales"].to_numpy(), index=index, name="sales")
