@@ -315,14 +315,15 @@ def load_series(args: argparse.Namespace) -> SeriesInput:
         say(f"the {len(y) - n_history} row(s) after the last value of {target!r} ({y.index[n_history]} on) are not "
             "used: they can give future-known covariates named with --future-cols")
     series = filled(y.iloc[:n_history], target, args.fill, where).rename(target)
-    X_past = None
-    if past_cols:  # observed with the series: values up to its last one
-        X_past = pd.DataFrame({c: filled(numbers(table[c].iloc[:n_history], c, where), c, args.fill, where)
-                               for c in past_cols})
+
+    def over_history(columns: list[str]) -> Any:  # covariates' values up to the series' last one, checked and filled
+        return pd.DataFrame({c: filled(numbers(table[c].iloc[:n_history], c, where), c, args.fill, where)
+                             for c in columns})
+
+    X_past = over_history(past_cols) if past_cols else None
     if not covariates:
         return SeriesInput(series, X_past=X_past)
-    X = pd.DataFrame({c: filled(numbers(table[c].iloc[:n_history], c, where), c, args.fill, where)
-                      for c in covariates})
+    X = over_history(covariates)
     later = table[covariates].iloc[n_history:]
     if args.future:
         if len(later):

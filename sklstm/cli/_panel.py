@@ -89,8 +89,7 @@ def backtest_panel(args: argparse.Namespace) -> int:
     check_folds(args, int(lengths.min()), f"series {lengths.idxmin()!r} has {lengths.min()} steps")
     with progress(args.verbose):
         table = panel_backtest(_forecaster(args, data), data.frame, data.static, X=data.X, X_past=data.X_past,
-                               horizon=args.horizon,
-                               n_folds=args.folds, season_length=args.season_length or "auto")
+                               horizon=args.horizon, n_folds=args.folds, season_length=args.season_length or "auto")
     print(show_table(table, 3, index=False))
     print(f"mean MASE {table.attrs['mean_mase']:.3f} over {table['series'].nunique()} series and {args.folds} folds")
     if args.output:

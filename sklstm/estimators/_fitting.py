@@ -234,10 +234,8 @@ def train_network(spec: NetworkSpec, inputs: Inputs, settings: dict, *, fit_loop
 
     started = time.perf_counter()
     loop, early, callbacks = choose_loop(fit_loop, metrics, settings["callbacks"], bool(spec.run_eagerly))
-    if inputs.stream and loop == "multi-worker":
-        raise ValueError("Windows streamed from a long series cannot be split between workers: under a "
-                         "MultiWorkerMirroredStrategy pass windows (GlobalLSTMForecaster takes them so from a network "
-                         "with fit_loop='keras').")
+    if loop == "multi-worker":
+        _check_multi_worker(inputs, settings)
     if inputs.stream and loop != "compiled":
         raise ValueError(
             "Windows streamed from a long series need the compiled loop: use fit_loop='auto' and at most "
@@ -264,6 +262,18 @@ def train_network(spec: NetworkSpec, inputs: Inputs, settings: dict, *, fit_loop
     return Training(model, merged, loop, result.stopped_epoch)
 
 
+def _check_multi_worker(inputs: Inputs, settings: dict) -> None:
+    """What the multi-worker step loop cannot take besides what :func:`choose_loop` refuses: streamed windows,
+    a validation split."""
+    if inputs.stream:
+        raise ValueError("Windows streamed from a long series cannot be split between workers: under a "
+                         "MultiWorkerMirroredStrategy pass windows (GlobalLSTMForecaster takes them so from a network "
+                         "with fit_loop='keras').")
+    if settings["validation_split"]:
+        raise ValueError(f"validation_split={settings['validation_split']} is not supported under a "
+                         "MultiWorkerMirroredStrategy; use 0.0.")
+
+
 def _run_training(spec: NetworkSpec, model: Any, inputs: Inputs, settings: dict, *, loop: str, early: Any,
                   callbacks: list, seed: int | None, initial_epoch: int) -> Any:
     """One training run with the compiled loop or ``model.fit``; its :class:`~sklstm._training.training.FitResult`."""
@@ -286,9 +296,6 @@ def _run_training(spec: NetworkSpec, model: Any, inputs: Inputs, settings: dict,
     if loop == "multi-worker":
         from .._training.training import fit_multi_worker, multi_worker_strategy
 
-        if settings["validation_split"]:
-            raise ValueError(f"validation_split={settings['validation_split']} is not supported under a "
-                             "MultiWorkerMirroredStrategy; use 0.0.")
         return fit_multi_worker(model, inputs.features, inputs.residuals, schedule, multi_worker_strategy(),
                                 seed=fresh_seed() if seed is None else seed, sample_weight=inputs.sample_weight)
     with global_seed(seed):  # model.fit shuffles with TensorFlow's global generator

@@ -261,7 +261,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         """
         with one_fit_at_a_time(self, "forecaster"):
             self._validate_params()
-            for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals", "_past"]:
+            for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals"]:
                 self.__dict__.pop(name, None)
             panel = read_panel(Y, self.id_col, self.time_col, self.target_col)
             covariates = self._fit_covariates(panel, X, X_past)
@@ -325,8 +325,8 @@ class GlobalLSTMForecaster(BaseEstimator):
                 raise ValueError(f"horizon={horizon} is beyond the fit's horizon={self.horizon}: the past-only "
                                  f"covariates {self.past_names_} enter lagged by {self.horizon} steps, so they cover "
                                  f"at most {self.horizon}; refit with horizon={horizon}.")
-            # Step k after a series' end reads the past-only values self.horizon steps before it: observed ones.
-            tables = [np.hstack([t, self._past[p][np.maximum(len(self._past[p]) - self.horizon + np.arange(horizon), 0)]])
+            # Each step after a series' end reads the past-only values self.horizon steps before it: observed ones.
+            tables = [np.hstack([t, lagged_rows(self._past[p], self.horizon, ahead=horizon)[-horizon:]])
                       for t, p in zip(tables, positions)]
         return [self._standardised(t) for t in tables]
 

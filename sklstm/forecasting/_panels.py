@@ -250,19 +250,23 @@ def next_step_rows(covariates: np.ndarray, after: np.ndarray | None = None) -> n
     return np.vstack([covariates[1:], last])
 
 
-def lagged_rows(table: np.ndarray, lag: int) -> np.ndarray:
+def lagged_rows(table: np.ndarray, lag: int, ahead: int = 0) -> np.ndarray:
     """Row ``t`` holds ``table``'s row ``t - lag`` (its first row before that): a past-only covariate as a known one.
 
     A past-only covariate lagged by the forecast horizon is known at every
     step forecast: the value ``lag`` steps before it has been observed.
+    ``ahead`` more rows follow, for the steps after the table's end (at most
+    ``lag`` of them read observed rows).
 
     Examples
     --------
     >>> import numpy as np
     >>> lagged_rows(np.arange(5.0)[:, None], 2).ravel().tolist()
     [0.0, 0.0, 0.0, 1.0, 2.0]
+    >>> lagged_rows(np.arange(5.0)[:, None], 2, ahead=2)[-2:].ravel().tolist()
+    [3.0, 4.0]
     """
-    index = np.maximum(np.arange(len(table)) - lag, 0)
+    index = np.maximum(np.arange(len(table) + ahead) - lag, 0)
     return table[index]
 
 
