@@ -382,3 +382,76 @@ def test_nan_is_named_even_when_scikit_learn_is_told_to_assume_finite():
             fitted.predict(X)
         with pytest.raises(ValueError, match=r"y contains NaN or infinity: inf at index \(0,\)"):
             tiny(sklstm.VanillaLSTMRegressor).fit(np.nan_to_num(X), np.r_[np.inf, y[1:]])
+
+
+def _with_ids(n=240, n_ids=4, seed=0):
+    """Windows of noise with an id column, and targets offset by 3 per id: a number the windows do not show."""
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(0, n_ids, n)
+    X = np.concatenate([rng.normal(size=(n, 3, 1)), np.repeat(ids[:, None, None], 3, axis=1).astype(float)], axis=2)
+    return X, X[:, -1, 0] + 3.0 * (ids - 1.5) ** 2, ids
+
+
+def test_an_id_embedding_learns_what_each_id_adds():
+    X, y, _ = _with_ids()
+    est = sklstm.VanillaLSTMRegressor(units=8, epochs=60, random_state=0, id_embedding=(4, 2)).fit(X, y)
+    plain = sklstm.VanillaLSTMRegressor(units=8, epochs=60, random_state=0).fit(X[..., :1], y)
+    scaler = est.feature_encoder_.named_steps["scale"]
+    assert scaler.offset_[-1] == 0.0 and scaler.scale_[-1] == 1.0  # the ids are read as they are
+    assert est.baseline_.coef_.shape == (1, 3)  # the baseline sees the three values, not the ids
+    assert est.model_.get_layer("id_embedding").table.embeddings.shape == (4, 2)
+    error, without = np.mean(np.abs(est.predict(X) - y)), np.mean(np.abs(plain.predict(X[..., :1]) - y))
+    assert error < 0.2 * without
+
+
+@pytest.mark.slow  # six fits
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_every_architecture_embeds_ids_and_exports_them(cls):
+    X, y, _ = _with_ids(n=96)
+    est = tiny(cls, n_seq=1, id_embedding=(4, 2)) if "n_seq" in cls().get_params() else tiny(cls, id_embedding=(4, 2))
+    est.fit(X, y)
+    assert est.model_.get_layer("id_embedding").table.embeddings.shape == (4, 2)
+    exported = est.export_model()
+    np.testing.assert_allclose(np.ravel(exported(X.astype(np.float32)).numpy()), est.predict(X), rtol=1e-5, atol=1e-4)
+
+
+def test_a_streamed_fit_embeds_the_ids_of_the_series():
+    rng = np.random.default_rng(1)
+    series = np.column_stack([rng.normal(size=60), np.repeat([0.0, 1.0, 2.0], 20)])
+    X, y = make_windows(series, 4, targets=[0], stream=True)
+    est = tiny(sklstm.VanillaLSTMRegressor, id_embedding=(3, 2)).fit(X, y)
+    assert est.streamed_ and est.baseline_.coef_.shape == (1, 4)
+    assert est.feature_encoder_.named_steps["scale"].scale_[-1] == 1.0
+    bad = series.copy()
+    bad[5, 1] = 3.0
+    with pytest.raises(ValueError, match=r"integer from 0 to 2; X has 3.0 there \(index \(5,\)\)"):
+        tiny(sklstm.VanillaLSTMRegressor, id_embedding=(3, 2)).fit(make_windows(bad, 4, targets=[0], stream=True)[0], y)
+
+
+@pytest.mark.parametrize("bad, value, match", [
+    ("id_embedding", (4, 0), r"id_embedding must be \(n_ids, dim\), two positive integers; got \(4, 0\)"),
+    ("id_embedding", (4,), r"id_embedding must be \(n_ids, dim\)"),
+    ("id_embedding", (4.0, 2), r"id_embedding must be \(n_ids, dim\)"),
+    ("id_embedding", "ids", r"id_embedding"),
+    ("ids", 4, r"integer from 0 to 3; X has 4.0 there \(index \(0, 0\)\)"),
+    ("ids", -1, r"integer from 0 to 3; X has -1.0 there"),
+    ("ids", 0.5, r"integer from 0 to 3; X has 0.5 there"),
+])
+def test_bad_ids_or_embedding_shapes_are_named_before_training(bad, value, match):
+    X, y, _ = _with_ids(n=20)
+    if bad == "ids":
+        X[0, :, -1] = value
+    est = tiny(sklstm.VanillaLSTMRegressor, id_embedding=value if bad == "id_embedding" else (4, 2))
+    with pytest.raises(ValueError, match=match):
+        est.fit(X, y)
+    assert not hasattr(est, "model_")
+
+
+def test_ids_need_another_feature_and_are_checked_at_predict_time():
+    X, y, _ = _with_ids(n=40)
+    with pytest.raises(ValueError, match="at least one more feature per step; it has 1"):
+        tiny(sklstm.VanillaLSTMRegressor, id_embedding=(4, 2)).fit(X[..., 1:], y)
+    est = tiny(sklstm.VanillaLSTMRegressor, id_embedding=(4, 2)).fit(X, y)
+    X[3, :, -1] = 9
+    with pytest.raises(ValueError, match=r"X has 9.0 there \(index \(3, 0\)\)"):
+        est.predict(X)

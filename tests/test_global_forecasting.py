@@ -199,6 +199,54 @@ def test_one_hot_identity_learns_what_is_particular_to_each_series():
         _one_lag(series_identity="one-hot").fit(many)
 
 
+def _embedding_lstm(**kw):
+    net = sklstm.VanillaLSTMRegressor(units=8, epochs=80, batch_size=32, random_state=0)
+    return GlobalLSTMForecaster(net, n_steps_in=1, season_length=1, n_models=1, horizon=3, **kw)
+
+
+def test_an_embedding_learns_what_is_particular_to_each_series():
+    wide, _ = _drifting_panel()
+    truth = np.array([[120.0, 121.0, 122.0] if i % 2 == 0 else [80.0, 79.0, 78.0] for i in range(6)])
+    f = _embedding_lstm(series_identity="embedding", embedding_dim=2).fit(wide)
+    net = f.estimators_[0][0]
+    assert f.embedding_dim_ == 2 and net.id_embedding == (6, 2) and net.streamed_ and net.n_series_in_ == 2
+    assert f.extra_names_ == []
+    error = np.abs(f.predict().to_numpy().T - truth).mean()
+    blind = np.abs(_one_lag().fit(wide).predict().to_numpy().T - truth).mean()  # rising or falling? one can't tell
+    assert blind > 1.9 and error < 0.25 * blind, (error, blind)
+    with pytest.raises(ValueError, match="series 's9' not in the fitted panel"):
+        f.predict(ids="s9")  # an unseen series has no embedding
+
+
+def test_an_embedding_needs_an_sklstm_network():
+    wide, _ = _drifting_panel()
+    with pytest.raises(ValueError, match="series_identity='embedding' needs an sklstm network.*Ridge has none"):
+        _one_lag(series_identity="embedding").fit(wide)
+    with pytest.raises(ValueError, match="embedding_dim"):
+        _embedding_lstm(series_identity="embedding", embedding_dim=0).fit(wide)
+
+
+@pytest.mark.slow  # 1,001 series, and a second path through Keras' own loop
+def test_an_embedding_serves_panels_beyond_one_hot_and_keras_own_loop():
+    t = np.arange(12, dtype=float)
+    many = pd.DataFrame({f"s{i}": 10.0 + (i % 3) * t for i in range(1001)})
+    net = sklstm.VanillaLSTMRegressor(units=4, epochs=2, random_state=0)
+    f = GlobalLSTMForecaster(net, n_steps_in=2, season_length=1, n_models=1, horizon=2,
+                             series_identity="embedding").fit(many)
+    assert f.embedding_dim_ == 16 and f.estimators_[0][0].id_embedding == (1001, 16)
+    assert np.all(np.isfinite(f.predict().to_numpy()))
+    wide, _ = _drifting_panel()
+    keras_loop = _embedding_lstm(series_identity="embedding", embedding_dim=2)
+    keras_loop.estimator.set_params(fit_loop="keras")
+    out = keras_loop.fit(wide).predict()
+    assert not keras_loop.estimators_[0][0].streamed_
+    np.testing.assert_allclose(out["s0"].to_numpy(), [120.0, 121.0, 122.0], atol=2.0)
+    np.testing.assert_allclose(out["s1"].to_numpy(), [80.0, 79.0, 78.0], atol=2.0)
+    again = pickle.loads(pickle.dumps(keras_loop))
+    pd.testing.assert_frame_equal(again.predict(), out)
+    assert panel_backtest(_embedding_lstm(series_identity="embedding"), wide, horizon=2, n_folds=1).attrs["mean_mase"] < 0.5
+
+
 def test_static_covariates_are_checked_by_series_and_column():
     wide, static = _drifting_panel()
     with pytest.raises(ValueError, match="static has no row for series 's5'"):

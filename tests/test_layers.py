@@ -11,6 +11,7 @@ from sklstm.estimators._layers import (
     MAX_TAPS,
     FusedConvLSTM2D,
     FusedConvLSTMCell,
+    IdEmbedding,
     MatmulConv1D,
     ReshapeMaxPooling1D,
     small_conv,
@@ -219,3 +220,18 @@ def test_pickled_convolutional_regressor_loads_in_a_fresh_process(tmp_path, cls)
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
     np.testing.assert_allclose(np.load(tmp_path / "pred.npy"), est.predict(Xw), rtol=1e-6)
+
+
+def test_id_embedding_replaces_the_last_feature_by_its_row_of_the_table(tmp_path):
+    x = np.array([[[0.5, 2.0], [0.7, 2.0]], [[0.1, 0.0], [0.2, 0.0]]], dtype=np.float32)
+    model = keras.Sequential([keras.Input(x.shape[1:]), IdEmbedding(3, 4, name="ids")])
+    out = model(x).numpy()
+    table = model.get_layer("ids").table.embeddings.numpy()
+    assert out.shape == (2, 2, 1 + 4)
+    np.testing.assert_array_equal(out[..., 0], x[..., 0])
+    np.testing.assert_array_equal(out[0, 1, 1:], table[2])
+    np.testing.assert_array_equal(out[1, 0, 1:], table[0])
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    assert isinstance(loaded.get_layer("ids"), IdEmbedding)
+    np.testing.assert_array_equal(loaded(x).numpy(), out)

@@ -29,11 +29,22 @@ __all__ = [
 
 
 def _io(meta: dict[str, Any]):
+    """Keras, the model's input, what the first layer reads, and the number of outputs.
+
+    With ``meta["id_embedding_"] = (n_ids, dim)`` the input's last feature is
+    an integer id, which the first layer reads as its learned embedding
+    (:class:`~sklstm.estimators._layers.IdEmbedding`).
+    """
     from .._tf import keras
 
     inputs = keras.Input(shape=meta["input_shape_"], name="windows")
     n_outputs = meta["n_steps_out_"] * meta["n_targets_"]
-    return keras, inputs, n_outputs
+    embedding = meta.get("id_embedding_")
+    if embedding is None:
+        return keras, inputs, inputs, n_outputs
+    from ._layers import IdEmbedding
+
+    return keras, inputs, IdEmbedding(*embedding, name="id_embedding")(inputs), n_outputs
 
 
 # Measured on 2 CPU cores, LSTM(32), 110 windows, 150 epochs (first fit with tracing, then pooled refits):
@@ -57,8 +68,8 @@ def _dense(keras, n_out: int, hidden):
 
 def build_vanilla(meta: dict[str, Any], units: int = 50, activation: str = "relu"):
     """``LSTM(units) -> Dense``: the tutorial's vanilla model."""
-    keras, inputs, n_out = _io(meta)
-    hidden = keras.layers.LSTM(units, activation=activation, unroll=_unroll(inputs.shape[1]), name="lstm")(inputs)
+    keras, inputs, features, n_out = _io(meta)
+    hidden = keras.layers.LSTM(units, activation=activation, unroll=_unroll(inputs.shape[1]), name="lstm")(features)
     return _model(keras, inputs, _dense(keras, n_out, hidden), meta)
 
 
@@ -66,8 +77,8 @@ def build_stacked(
     meta: dict[str, Any], units: int = 50, n_layers: int = 2, activation: str = "relu"
 ):
     """``n_layers`` LSTMs, all but the last returning sequences, then Dense."""
-    keras, inputs, n_out = _io(meta)
-    hidden = inputs
+    keras, inputs, features, n_out = _io(meta)
+    hidden = features
     for layer in range(n_layers):
         hidden = keras.layers.LSTM(
             units, activation=activation, return_sequences=layer < n_layers - 1, unroll=_unroll(inputs.shape[1]),
@@ -80,9 +91,9 @@ def build_bidirectional(
     meta: dict[str, Any], units: int = 50, activation: str = "relu", merge_mode: str = "concat"
 ):
     """``Bidirectional(LSTM(units)) -> Dense``."""
-    keras, inputs, n_out = _io(meta)
+    keras, inputs, features, n_out = _io(meta)
     layer = keras.layers.LSTM(units, activation=activation, unroll=_unroll(inputs.shape[1]), name="lstm")
-    hidden = keras.layers.Bidirectional(layer, merge_mode=merge_mode, name="bidirectional")(inputs)
+    hidden = keras.layers.Bidirectional(layer, merge_mode=merge_mode, name="bidirectional")(features)
     return _model(keras, inputs, _dense(keras, n_out, hidden), meta)
 
 
@@ -103,10 +114,10 @@ def build_cnn_lstm(
     """
     from ._layers import MatmulConv1D, ReshapeMaxPooling1D
 
-    keras, inputs, n_out = _io(meta)
+    keras, inputs, features, n_out = _io(meta)
     td = keras.layers.TimeDistributed
     hidden = td(MatmulConv1D(filters, kernel_size, activation=activation, padding="same", name="conv1d"), name="conv")(
-        inputs
+        features
     )
     hidden = td(ReshapeMaxPooling1D(pool_size, padding="same", name="pool"), name="pooling")(hidden)
     hidden = td(keras.layers.Flatten())(hidden)
@@ -128,18 +139,18 @@ def build_conv_lstm(
     """
     from ._layers import FusedConvLSTM2D
 
-    keras, inputs, n_out = _io(meta)
+    keras, inputs, features, n_out = _io(meta)
     hidden = FusedConvLSTM2D(
         filters, tuple(kernel_size), activation=activation, unroll=_unroll(inputs.shape[1]), name="conv_lstm"
-    )(inputs)
+    )(features)
     hidden = keras.layers.Flatten()(hidden)
     return _model(keras, inputs, _dense(keras, n_out, hidden), meta)
 
 
 def build_encoder_decoder(meta: dict[str, Any], units: int = 100, activation: str = "relu"):
     """Encoder LSTM, ``RepeatVector(n_steps_out)``, decoder LSTM, TimeDistributed Dense."""
-    keras, inputs, n_out = _io(meta)
-    hidden = keras.layers.LSTM(units, activation=activation, unroll=_unroll(inputs.shape[1]), name="encoder")(inputs)
+    keras, inputs, features, n_out = _io(meta)
+    hidden = keras.layers.LSTM(units, activation=activation, unroll=_unroll(inputs.shape[1]), name="encoder")(features)
     hidden = keras.layers.RepeatVector(meta["n_steps_out_"])(hidden)
     hidden = keras.layers.LSTM(
         units, activation=activation, return_sequences=True, unroll=_unroll(meta["n_steps_out_"]), name="decoder"

@@ -48,6 +48,7 @@ from ._inputs import (
     Inputs,
     baseline_of,
     check_finite,
+    check_ids,
     check_not_text,
     check_targets,
     check_windows,
@@ -91,7 +92,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         ``batch_size``, ``optimizer``, ``loss``, ``metrics``, ``scaling``,
         ``lag_order``, ``linear_baseline``, ``validation_split``, ``shuffle``,
         ``callbacks``, ``fit_loop``, ``warm_start``, ``random_state``,
-        ``verbose``) and routed parameters, documented on each estimator.
+        ``verbose``, ``id_embedding``) and routed parameters, documented on each estimator.
     """
 
     _builder: Callable[..., Any]
@@ -117,6 +118,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         warm_start: bool = False,
         random_state: Any = None,
         verbose: int = 0,
+        id_embedding: tuple[int, int] | None = None,
         **kwargs: Any,
     ):
         # Stored as given, validated in fit (scikit-learn's rule), grouped by what they set.
@@ -126,6 +128,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         self.validation_split, self.shuffle, self.callbacks = validation_split, shuffle, callbacks
         self.fit_loop, self.warm_start = fit_loop, warm_start
         self.random_state, self.verbose = random_state, verbose
+        self.id_embedding = id_embedding
         vars(self).update(kwargs)  # routed (or misspelt) parameters, checked in fit
 
     __repr__ = BaseEstimator.__repr__
@@ -301,7 +304,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
 
     def _encoding(self) -> Encoding:
         reshaper = self._reshaper(n_seq=self.n_seq) if "n_seq" in self._param_defaults() else self._reshaper()
-        return Encoding(self.scaling, reshaper, self.linear_baseline)
+        return Encoding(self.scaling, reshaper, self.linear_baseline, self.id_embedding)
 
     def _prepare(self, X: Any, y: Any, sample_weight: Any, *, warm: bool) -> Inputs:
         """Validate ``X`` and ``y``; the network's inputs, with the encoders and baseline of the last fit if ``warm``."""
@@ -312,9 +315,11 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
         if not isinstance(X, SeriesWindows) and self.lag_order == "oldest_first":
             X = stream_when_too_large(X)
         if isinstance(X, SeriesWindows):
+            check_ids(X.series, self.id_embedding, type(self).__name__)
             return prepare_streamed(X, y, sample_weight, encoding=self._encoding(), n_steps_out=self.n_steps_out,
                                     fitted=fitted, owner=type(self).__name__)
         seq, y2, state = self._validate_Xy(X, y, reset=not warm)
+        check_ids(seq, self.id_embedding, type(self).__name__)
         if sample_weight is not None:
             from .._compat import check_sample_weight
 
@@ -333,7 +338,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
 
         get = lambda name: fitted[name] if name in fitted else getattr(self, name)  # noqa: E731
         meta = {"input_shape_": get("input_shape_"), "n_steps_out_": self.n_steps_out, "n_targets_": get("n_targets_"),
-                "n_steps_in_": get("n_steps_in_"), "n_series_in_": get("n_series_in_")}
+                "n_steps_in_": get("n_steps_in_"), "n_series_in_": get("n_series_in_"), "id_embedding_": self.id_embedding}
         params = self.get_params()
         known = self._param_defaults()
         arguments = {n: getattr(self, n) for n in inspect.signature(type(self)._builder).parameters
@@ -408,6 +413,7 @@ class LSTMRegressorBase(RegressorMixin, BaseWrapper):
                 f"X has {seq.shape[2]} features per time step, but {type(self).__name__} was fitted with "
                 f"{self.n_series_in_}."
             )
+        check_ids(seq, self.id_embedding, type(self).__name__)
         return seq
 
     def _validate_Xy(self, X: Any, y: Any, reset: bool = True) -> tuple[np.ndarray, np.ndarray, dict]:

@@ -32,6 +32,9 @@ class WindowRidge:
     ----------
     alphas : array-like of float, default=(1e-6, 1e-5, ..., 1e2)
         Candidate regularisation strengths.
+    exclude_last : bool, default=False
+        Leave out the last feature of every step (an id that the network
+        embeds: a number without a linear meaning).
 
     Examples
     --------
@@ -43,8 +46,15 @@ class WindowRidge:
     [5.0, 11.0]
     """
 
-    def __init__(self, alphas: Any = _ALPHAS):
-        self.alphas = alphas
+    def __init__(self, alphas: Any = _ALPHAS, exclude_last: bool = False):
+        self.alphas, self.exclude_last = alphas, exclude_last
+
+    def _flat(self, windows: Any) -> np.ndarray:
+        """Windows as float64 rows, without each step's last feature with ``exclude_last``."""
+        windows = np.asarray(windows, dtype=np.float64)
+        if getattr(self, "exclude_last", False):  # models pickled before the parameter existed have none
+            windows = windows[..., :-1]
+        return windows.reshape(len(windows), -1)
 
     def fit(self, windows: Any, targets: Any, sample_weight: np.ndarray | None = None) -> WindowRidge:
         """Fit on ``windows`` and ``targets`` ``(n, k)``: any array-likes of ``n`` rows, read a chunk at a time."""
@@ -60,7 +70,7 @@ class WindowRidge:
         errors = np.zeros(len(alphas))
         for rows in _chunks(n):
             w = _chunk_weights(sample_weight, rows)
-            z = (_flat(windows[rows]) - x_mean) @ eigvec * np.sqrt(w)[:, None]  # (m, p)
+            z = (self._flat(windows[rows]) - x_mean) @ eigvec * np.sqrt(w)[:, None]  # (m, p)
             r = (_rows(targets, rows) - y_mean) * np.sqrt(w)[:, None]  # (m, k)
             for j, alpha in enumerate(alphas):
                 inverse = 1.0 / (eigval + alpha)
@@ -73,11 +83,10 @@ class WindowRidge:
         self.intercept_ = y_mean - self.coef_ @ x_mean
         return self
 
-    @staticmethod
-    def _sums(windows: Any, targets: Any, sample_weight: np.ndarray | None) -> dict[str, Any]:
+    def _sums(self, windows: Any, targets: Any, sample_weight: np.ndarray | None) -> dict[str, Any]:
         sums: dict[str, Any] = {"w": 0.0, "x": 0.0, "y": 0.0, "xx": 0.0, "xy": 0.0}
         for rows in _chunks(len(targets)):
-            x, y, w = _flat(windows[rows]), _rows(targets, rows), _chunk_weights(sample_weight, rows)
+            x, y, w = self._flat(windows[rows]), _rows(targets, rows), _chunk_weights(sample_weight, rows)
             wx = x * w[:, None]
             sums["w"] += float(w.sum())
             sums["x"] = sums["x"] + wx.sum(axis=0)
@@ -91,7 +100,7 @@ class WindowRidge:
         windows = np.asarray(windows)  # a float32 view stays one: each chunk is flattened in float64 on its own
         out = np.empty((len(windows), self.coef_.shape[0]))
         for rows in _chunks(len(windows)):
-            out[rows] = _flat(windows[rows]) @ self.coef_.T + self.intercept_
+            out[rows] = self._flat(windows[rows]) @ self.coef_.T + self.intercept_
         return out
 
 
@@ -109,7 +118,3 @@ def _chunk_weights(sample_weight: np.ndarray | None, rows: slice) -> np.ndarray:
         return np.ones(rows.stop - rows.start)
     return np.asarray(sample_weight[rows], dtype=np.float64)
 
-
-def _flat(windows: Any) -> np.ndarray:
-    windows = np.asarray(windows, dtype=np.float64)
-    return windows.reshape(len(windows), -1)

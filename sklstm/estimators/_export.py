@@ -45,7 +45,7 @@ def export_model(estimator: Any) -> Any:
     baseline = getattr(estimator, "baseline_", None)
     if baseline is not None:
         linear = keras.layers.Dense(baseline.coef_.shape[0], trainable=False, name="linear_baseline")
-        flat = keras.layers.Flatten()(encoded)
+        flat = keras.layers.Flatten()(encoded[..., :-1] if getattr(baseline, "exclude_last", False) else encoded)
         linear.build(flat.shape)
         linear.set_weights([baseline.coef_.T.astype(np.float32), np.asarray(baseline.intercept_, np.float32)])
         out = keras.layers.Add()([out, linear(flat)])

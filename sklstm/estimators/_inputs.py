@@ -26,8 +26,8 @@ from ..preprocessing._reshaping import ColumnLayout, to_sequences
 from ..preprocessing._scaling import TargetScaler, WindowScaler, row_chunks
 from ._baseline import WindowRidge
 
-__all__ = ["Encoding", "Inputs", "baseline_of", "check_finite", "check_not_text", "check_targets", "check_windows",
-           "encode_windows", "fit_feature_encoder", "input_types", "prepare_dense", "stream_when_too_large"]
+__all__ = ["Encoding", "Inputs", "baseline_of", "check_finite", "check_ids", "check_not_text", "check_targets", "check_windows",
+           "encode_windows", "fit_feature_encoder", "input_types", "keep_ids_unscaled", "prepare_dense", "stream_when_too_large"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Encoding:
     scaling: str | None
     reshaper: Any  # an unfitted reshaper for the architecture
     linear_baseline: bool
+    id_embedding: Any = None  # (n_ids, dim): the last feature is an id, neither scaled nor in the baseline
 
 
 @dataclasses.dataclass
@@ -134,6 +135,43 @@ def stream_when_too_large(X: Any, available: int | None = None) -> Any:
     return X if streamed is None else streamed
 
 
+def check_ids(features: np.ndarray, id_embedding: Any, owner: str) -> None:
+    """With ``id_embedding=(n_ids, dim)``, the last feature of ``features`` (windows or a series, features on
+    the last axis) must hold integer ids ``0 .. n_ids - 1`` and follow at least one other feature.
+
+    Parameters
+    ----------
+    features : ndarray of shape (..., n_features)
+    id_embedding : tuple of (int, int) or None
+        The estimator's parameter (None: nothing to check).
+    owner : str
+        The class name the messages use.
+    """
+    if id_embedding is None:
+        return
+    shape_ok = isinstance(id_embedding, (tuple, list)) and len(id_embedding) == 2
+    if not shape_ok or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1
+                               for v in id_embedding):
+        raise ValueError(f"{owner}: id_embedding must be (n_ids, dim), two positive integers; got {id_embedding!r}.")
+    n_ids = int(id_embedding[0])
+    if features.shape[-1] < 2:
+        raise ValueError(f"{owner}: id_embedding reads the last feature of each step as an id, so X needs at least one "
+                         f"more feature per step; it has {features.shape[-1]}.")
+    ids = features[..., -1]
+    bad = (ids < 0) | (ids >= n_ids) | (ids != np.round(ids))
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{owner}: id_embedding={tuple(id_embedding)!r} reads the last feature of each step as an "
+                         f"id, an integer from 0 to {n_ids - 1}; X has {float(ids[where])!r} there (index {where}).")
+
+
+def keep_ids_unscaled(scaler: Any, encoding: Encoding) -> None:
+    """With an id embedding, a fitted scaler leaves the last feature (the ids) as it is: offset 0, scale 1."""
+    if encoding.id_embedding is not None and scaler != "passthrough":
+        scaler.offset_ = np.append(scaler.offset_[:-1], 0.0)
+        scaler.scale_ = np.append(scaler.scale_[:-1], 1.0)
+
+
 def check_windows(X: np.ndarray, *, lag_order: str, layout: ColumnLayout | None) -> np.ndarray:
     """Windows as 3-D sequences ``(samples, steps, series)``, oldest step first.
 
@@ -222,7 +260,9 @@ def fit_feature_encoder(encoding: Encoding, seq: np.ndarray) -> Pipeline:
     scaler, reshaper = (step for _, step in encoder.steps)
     first = seq[:1]
     if scaler != "passthrough":
-        first = scaler.fit(seq).transform(first)
+        scaler.fit(seq)
+        keep_ids_unscaled(scaler, encoding)
+        first = scaler.transform(first)
     reshaper.fit(first)
     return encoder
 
@@ -272,7 +312,8 @@ def prepare_dense(seq: np.ndarray, y2: np.ndarray, sample_weight: Any, *, encodi
     Xe = encode_windows(fitted["feature_encoder_"], seq)
     ye = fitted["target_encoder_"].transform(y2)
     if "baseline_" not in fitted:
-        fitted["baseline_"] = WindowRidge().fit(Xe, ye, sample_weight) if encoding.linear_baseline else None
+        fitted["baseline_"] = (WindowRidge(exclude_last=encoding.id_embedding is not None).fit(Xe, ye, sample_weight)
+                               if encoding.linear_baseline else None)
     fitted["input_shape_"] = tuple(Xe.shape[1:])
     residuals = np.asarray(ye - baseline_of(fitted["baseline_"], Xe), dtype=np.float32)
     return Inputs(Xe, residuals, sample_weight, None, fitted)

@@ -19,7 +19,10 @@ again with the convolutions as matrix products; the CNN-LSTM setup
 :class:`ReshapeMaxPooling1D` pools by a reshape and a maximum, which keeps no
 per-shape oneDNN primitive (the memory of a process fitting many lengths).
 
-The layers are registered as ``sklstm>FusedConvLSTM2D``,
+:class:`IdEmbedding` replaces a panel's integer series id (the last input
+feature) by a learned embedding.
+
+The layers are registered as ``sklstm>FusedConvLSTM2D``, ``sklstm>IdEmbedding``,
 ``sklstm>MatmulConv1D`` and ``sklstm>ReshapeMaxPooling1D``: a saved model loads once :mod:`sklstm.estimators._layers` is
 imported (unpickling an estimator imports it).
 """
@@ -35,7 +38,8 @@ from .._tf import keras
 
 ConvLSTMCell = conv_lstm_cell_class()  # Keras exports no ConvLSTM cell (sklstm._compat)
 
-__all__ = ["MAX_TAPS", "FusedConvLSTM2D", "FusedConvLSTMCell", "MatmulConv1D", "ReshapeMaxPooling1D", "small_conv"]
+__all__ = ["MAX_TAPS", "FusedConvLSTM2D", "FusedConvLSTMCell", "IdEmbedding", "MatmulConv1D", "ReshapeMaxPooling1D",
+           "small_conv"]
 
 MAX_TAPS = 9  # kernels of at most this many taps (3 x 3) become matrix products
 
@@ -234,3 +238,50 @@ class ReshapeMaxPooling1D(keras.layers.MaxPooling1D):
             before = extra // 2
             inputs = keras.ops.pad(inputs, [(0, 0), (before, extra - before), (0, 0)], constant_values=-math.inf)
         return keras.ops.max(keras.ops.reshape(inputs, (-1, out, size, inputs.shape[-1])), axis=2)
+
+
+@keras.saving.register_keras_serializable(package="sklstm")
+class IdEmbedding(keras.layers.Layer):
+    """The last input feature read as an integer id and replaced by its learned embedding.
+
+    Inputs ``(..., features)`` whose last feature holds ids ``0 .. n_ids - 1``
+    (as floats: exact up to 2**24); outputs ``(..., features - 1 + dim)``: the
+    other features, then the id's ``dim`` trained values. A series' identity in
+    a panel of any size takes ``dim`` inputs per step, where one-hot takes one
+    per series.
+
+    Parameters
+    ----------
+    n_ids : int
+        Number of distinct ids.
+    dim : int
+        Values per id.
+    **kwargs : dict
+        Other ``keras.layers.Layer`` arguments (``name``, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.estimators._layers import IdEmbedding
+    >>> x = np.array([[[0.5, 2.0], [0.7, 2.0]]], dtype="float32")  # one window, id 2 at every step
+    >>> tuple(IdEmbedding(3, 4)(x).shape)
+    (1, 2, 5)
+    """
+
+    def __init__(self, n_ids: int, dim: int, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.n_ids, self.dim = int(n_ids), int(dim)
+        self.table = keras.layers.Embedding(self.n_ids, self.dim, name="table")
+
+    def build(self, input_shape: Any) -> None:
+        self.table.build(tuple(input_shape[:-1]))
+
+    def call(self, inputs: Any) -> Any:
+        ids = keras.ops.cast(keras.ops.round(inputs[..., -1]), "int32")
+        return keras.ops.concatenate([inputs[..., :-1], keras.ops.cast(self.table(ids), inputs.dtype)], axis=-1)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        return (*input_shape[:-1], input_shape[-1] - 1 + self.dim)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "n_ids": self.n_ids, "dim": self.dim}

@@ -57,6 +57,7 @@ COMMON_CONSTRAINTS: dict[str, list] = {
     "warm_start": ["boolean"],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
+    "id_embedding": [tuple, list, None],  # (n_ids, dim): its values are checked with the ids (check_ids)
 }
 
 _SHARED_DOC = """
@@ -113,6 +114,12 @@ _SHARED_DOC = """
     verbose : int, default=0
         ``0`` prints nothing; ``1`` shows one progress bar for the whole fit;
         ``2`` prints one line per epoch (as Keras does).
+    id_embedding : tuple of (int, int) or None, default=None
+        ``(n_ids, dim)``: the last feature of every step is an integer id
+        (``0 .. n_ids - 1``, a series of a panel) that the network reads as
+        ``dim`` learned values (an embedding) instead of a number; it is not
+        scaled and the linear baseline does not see it.
+        ``GlobalLSTMForecaster(series_identity="embedding")`` sets it.
     **kwargs : dict
         Routed parameters: ``model__<arg>`` (builder), ``optimizer__<arg>``,
         ``compile__<arg>``, ``fit__<arg>``, ``predict__<arg>``, ``loss__<arg>``.

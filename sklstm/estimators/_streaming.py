@@ -21,7 +21,7 @@ from .._training.memory import aligned_empty
 from ..preprocessing._scaling import TargetScaler, _affine_stats, chunked_stats
 from ..preprocessing._windows import SeriesWindows
 from ._baseline import WindowRidge
-from ._inputs import Encoding, Inputs, baseline_of, check_targets, feature_encoder, input_types
+from ._inputs import Encoding, Inputs, baseline_of, check_targets, feature_encoder, input_types, keep_ids_unscaled
 
 __all__ = ["predict_streamed", "prepare_streamed"]
 
@@ -86,7 +86,8 @@ def prepare_streamed(X: SeriesWindows, y: Any, sample_weight: Any, *, encoding: 
     windows = SeriesWindows(scaled, steps, X.segments, X.level)
     targets = _Scaled(y2, state["target_encoder_"])
     if fitted is None:
-        state["baseline_"] = WindowRidge().fit(windows, targets) if encoding.linear_baseline else None
+        state["baseline_"] = (WindowRidge(exclude_last=encoding.id_embedding is not None).fit(windows, targets)
+                              if encoding.linear_baseline else None)
     ye = aligned_empty(y2.shape)  # scaled residual targets, filled chunk by chunk
     for i in range(0, n, _CHUNK_WINDOWS):
         ye[i : i + _CHUNK_WINDOWS] = targets[i : i + _CHUNK_WINDOWS] - baseline_of(state["baseline_"],
@@ -118,6 +119,7 @@ def _fit_streamed_encoders(X: SeriesWindows, y2: np.ndarray, encoding: Encoding,
         chunks = lambda: (X[i : i + _CHUNK_WINDOWS].reshape(-1, X.shape[2]) for i in range(0, len(X), _CHUNK_WINDOWS))  # noqa: E731
         offset, scaler.scale_ = chunked_stats(chunks, encoding.scaling)
         scaler.offset_ = np.zeros_like(offset)
+    keep_ids_unscaled(scaler, encoding)
     return {"feature_encoder_": encoder, "target_encoder_": TargetScaler(encoding.scaling, n_targets).fit(y2)}
 
 

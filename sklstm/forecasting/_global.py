@@ -125,10 +125,18 @@ class GlobalLSTMForecaster(BaseEstimator):
     nonnegative : bool or "auto", default="auto"
         Clip forecasts (and interval bounds) at zero; ``"auto"``: for each
         series none of whose training values is negative.
-    series_identity : {"none", "one-hot"}, default="none"
-        ``"one-hot"`` gives the networks each series' identity as more input
-        columns (one per series; for panels of at most 1,000 series), so that
-        they can learn what is particular to each.
+    series_identity : {"none", "one-hot", "embedding"}, default="none"
+        Give the networks each series' identity, so that they can learn what
+        is particular to each. ``"one-hot"``: one more input column per series
+        (panels of at most 1,000 series). ``"embedding"``: the series' position
+        as one input column that the network reads as ``embedding_dim``
+        learned values (sklstm networks only: their ``id_embedding``), for
+        panels of any size. Series unseen in ``fit`` cannot be forecast.
+    embedding_dim : int or "auto", default="auto"
+        Learned values per series with ``series_identity="embedding"``;
+        ``"auto"``: ``min(16, round(1.6 * n_series ** 0.56))`` (fastai's rule
+        for categorical embeddings, capped at half the default network's
+        units).
     id_col, time_col, target_col : str, default="unique_id", "ds", "y"
         Column names of a long panel. A DataFrame without ``id_col`` is read
         as wide: one column per series, time stamps as the index.
@@ -157,6 +165,8 @@ class GlobalLSTMForecaster(BaseEstimator):
         The future-known covariates passed to ``fit`` as ``X`` (empty without).
     past_names_ : list of str
         The past-only covariates passed to ``fit`` as ``X_past`` (empty without).
+    embedding_dim_ : int or None
+        The learned values per series (None without an embedding).
     future_stats_ : ndarray of shape (2, n_future + n_past)
         The means and standard deviations over the panel that standardise the
         future-known covariates, then the past-only ones.
@@ -182,7 +192,8 @@ class GlobalLSTMForecaster(BaseEstimator):
 
     _parameter_constraints: dict = {
         **FORECASTER_CONSTRAINTS,
-        "series_identity": [StrOptions({"none", "one-hot"})],
+        "series_identity": [StrOptions({"none", "one-hot", "embedding"})],
+        "embedding_dim": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "id_col": [str],
         "time_col": [str],
@@ -199,6 +210,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         max_steps: int | None = 1000,
         nonnegative: bool | str = "auto",
         series_identity: str = "none",
+        embedding_dim: int | str = "auto",
         id_col: str = "unique_id",
         time_col: str = "ds",
         target_col: str = "y",
@@ -207,7 +219,7 @@ class GlobalLSTMForecaster(BaseEstimator):
     ):
         self.estimator, self.n_steps_in, self.horizon, self.season_length = estimator, n_steps_in, horizon, season_length
         self.n_models, self.max_steps = n_models, max_steps
-        self.nonnegative, self.series_identity = nonnegative, series_identity
+        self.nonnegative, self.series_identity, self.embedding_dim = nonnegative, series_identity, embedding_dim
         self.id_col, self.time_col, self.target_col = id_col, time_col, target_col
         self.random_state, self.verbose = random_state, verbose
 
@@ -263,6 +275,7 @@ class GlobalLSTMForecaster(BaseEstimator):
             self._validate_params()
             for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")] + ["_panel", "_intervals"]:
                 self.__dict__.pop(name, None)
+            self._check_embedding()
             panel = read_panel(Y, self.id_col, self.time_col, self.target_col)
             covariates = self._fit_covariates(panel, X, X_past)
             self._fit_panel(panel, *self._series_extras(panel, static), covariates)
@@ -278,10 +291,19 @@ class GlobalLSTMForecaster(BaseEstimator):
         if self.series_identity == "one-hot":
             if len(panel.ids) > _MAX_ONE_HOT:
                 raise ValueError(f"series_identity='one-hot' adds one input column per series: {len(panel.ids)} are "
-                                 f"too many (at most {_MAX_ONE_HOT}); describe the series by static covariates instead.")
+                                 f"too many (at most {_MAX_ONE_HOT}); use series_identity='embedding' or describe the "
+                                 "series by static covariates instead.")
             blocks.append(np.eye(len(panel.ids)))
             names += [f"series={key}" for key in panel.ids]
         return np.hstack(blocks), names
+
+    def _check_embedding(self) -> None:
+        """``series_identity="embedding"`` needs a network that embeds ids: an sklstm estimator."""
+        if self.series_identity == "embedding" and self.estimator is not None and \
+                "id_embedding" not in self.estimator.get_params():
+            raise ValueError(f"series_identity='embedding' needs an sklstm network (its id_embedding learns the "
+                             f"series' embedding); {type(self.estimator).__name__} has none: use "
+                             "series_identity='one-hot' or an sklstm estimator.")
 
     def _fit_covariates(self, panel: Panel, X: Any, X_past: Any = None) -> list[np.ndarray] | None:
         """Every series' standardised covariates (None without any): the future-known ones, then the past-only
@@ -339,6 +361,10 @@ class GlobalLSTMForecaster(BaseEstimator):
         self._extras, self.extra_names_, self._covariates = extras, list(extra_names), covariates
         self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in panel.values]) if self.nonnegative == "auto"
                              else np.full(len(panel.ids), bool(self.nonnegative)))
+        self.embedding_dim_ = None
+        if self.series_identity == "embedding":
+            n = len(panel.ids)
+            self.embedding_dim_ = min(16, max(1, round(1.6 * n**0.56))) if self.embedding_dim == "auto" else self.embedding_dim
         self.estimators_, self.epochs_ = [], []
         first = self._network(0)
         # An sklstm estimator streams the windows, unless it trains through Keras' own loop (fit_loop="keras",
@@ -376,25 +402,32 @@ class GlobalLSTMForecaster(BaseEstimator):
         """Series ``p``'s per-step input columns: each step's next-step covariates (None without covariates)."""
         return None if self._covariates is None else next_step_rows(self._covariates[p])
 
+    def _identity(self, positions: Any) -> np.ndarray | None:
+        """The id column of the series at ``positions`` (their positions) with an embedding, else None."""
+        return None if self.embedding_dim_ is None else np.asarray(positions, dtype=np.float64)
+
     def _pooled_windows(self, panel: Panel, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
-        parts = [relative_windows(y, n_steps, self._level(n_steps), s, extras, self._step_rows(p))
+        parts = [relative_windows(y, n_steps, self._level(n_steps), s, extras, self._step_rows(p), self._identity(p))
                  for p, (y, s, extras) in enumerate(zip(panel.values, self.scales_, self._extras)) if len(y) > n_steps]
         return np.concatenate([X for X, _ in parts]), np.concatenate([y for _, y in parts])
 
     def _end_to_end(self, panel: Panel) -> np.ndarray:
         """Every series divided by its scale, end to end, then its constant columns: what the windows stream from.
 
-        ``(n_values, 1 + n_extras + n_future)`` float32: the next step's future-known covariates last.
+        ``(n_values, 1 + n_extras + n_future)`` float32: the next step's future-known covariates, then (with
+        an embedding) the series' id.
         """
-        n_extras = self._extras.shape[1]
-        series = np.empty((sum(len(y) for y in panel.values), 1 + n_extras + self.future_stats_.shape[1]),
-                          dtype=np.float32)
+        n_extras, n_future = self._extras.shape[1], self.future_stats_.shape[1]
+        n_ids = 0 if self.embedding_dim_ is None else 1
+        series = np.empty((sum(len(y) for y in panel.values), 1 + n_extras + n_future + n_ids), dtype=np.float32)
         row = 0
         for p, (y, scale, extras) in enumerate(zip(panel.values, self.scales_, self._extras)):
             series[row : row + len(y), 0] = y / scale
             series[row : row + len(y), 1 : 1 + n_extras] = extras
             if self._covariates is not None:
-                series[row : row + len(y), 1 + n_extras :] = self._step_rows(p)
+                series[row : row + len(y), 1 + n_extras : 1 + n_extras + n_future] = self._step_rows(p)
+            if n_ids:
+                series[row : row + len(y), -1] = p
             row += len(y)
         return series
 
@@ -420,6 +453,8 @@ class GlobalLSTMForecaster(BaseEstimator):
         params = base.get_params()
         if self.random_state is not None and "random_state" in params:
             base.set_params(random_state=self.random_state + i)
+        if self.embedding_dim_ is not None:
+            base.set_params(id_embedding=(len(self.ids_), self.embedding_dim_))
         if self.max_steps is not None and isinstance(params.get("epochs"), numbers.Integral) and isinstance(
                 params.get("batch_size"), numbers.Integral):
             batches = -(-n_windows // params["batch_size"])  # per epoch
@@ -538,6 +573,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         ``future``: each series' standardised covariates at the forecast steps (when fitted with some).
         """
         scales = self.scales_[positions][:, np.newaxis]
+        ids = self._identity(positions)
         longest = max(self.n_steps_in_)
         history = np.full((len(positions), longest + horizon), np.nan)
         # Column j of the timelines is the time step j - longest after each series' last value.
@@ -558,7 +594,8 @@ class GlobalLSTMForecaster(BaseEstimator):
                     continue
                 offset = windows[usable, -self._level(n_steps):].mean(axis=1, keepdims=True)
                 steps = None if timeline is None else timeline[usable, end - n_steps + 1 : end + 1]  # next-step values
-                X = with_constants((windows[usable] - offset) / scales[usable], self._extras[positions][usable], steps)
+                X = with_constants((windows[usable] - offset) / scales[usable], self._extras[positions][usable], steps,
+                                   None if ids is None else ids[usable])
                 out = np.mean([np.ravel(net.predict(_inputs(net, X))) for net in networks], axis=0)
                 total[usable] += out * scales[usable, 0] + offset[:, 0]
                 count[usable] += 1

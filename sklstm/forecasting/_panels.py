@@ -212,31 +212,37 @@ def series_scale(y: np.ndarray, season: int) -> float:
     return 1.0
 
 
-def relative_windows(y: np.ndarray, n_steps: int, level: int, scale: float,
-                     extras: np.ndarray | None = None, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def relative_windows(y: np.ndarray, n_steps: int, level: int, scale: float, extras: np.ndarray | None = None,
+                     rows: np.ndarray | None = None, identity: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """Every window of ``n_steps`` values of ``y`` and the value after it, relative to the window's level.
 
     The level is the mean of the window's last ``level`` values; windows and
     targets are divided by ``scale``. ``extras`` (constants of the series:
     static covariates, identity) are appended to every step as more columns,
     then ``rows`` ``(len(y), k)``, one row per time step (the next step's
-    future-known covariates, :func:`next_step_rows`).
-    Returns float32 ``(n, n_steps, 1 + n_extras + k)`` and ``(n,)``.
+    future-known covariates, :func:`next_step_rows`), then ``identity`` (the
+    series' id for an embedding) when given.
+    Returns float32 ``(n, n_steps, 1 + n_extras + k [+ 1])`` and ``(n,)``.
     """
     windows = np.lib.stride_tricks.sliding_window_view(y[:-1], n_steps)
     offset = windows[:, -level:].mean(axis=1, keepdims=True)
     extras = np.zeros((len(windows), 0)) if extras is None else np.broadcast_to(extras, (len(windows), len(extras)))
     steps = None if rows is None else np.lib.stride_tricks.sliding_window_view(rows[:-1], n_steps, axis=0).transpose(0, 2, 1)
-    return (with_constants((windows - offset) / scale, extras, steps),
+    ids = None if identity is None else np.full(len(windows), float(identity))
+    return (with_constants((windows - offset) / scale, extras, steps, ids),
             ((y[n_steps:] - offset[:, 0]) / scale).astype(np.float32))
 
 
-def with_constants(windows: np.ndarray, constants: np.ndarray, steps: np.ndarray | None = None) -> np.ndarray:
+def with_constants(windows: np.ndarray, constants: np.ndarray, steps: np.ndarray | None = None,
+                   ids: np.ndarray | None = None) -> np.ndarray:
     """Univariate windows ``(n, steps)`` with each row's constants ``(n, k)`` at every step, then ``steps``
-    ``(n, steps, m)`` (values per step): float32 ``(n, steps, 1 + k + m)``."""
+    ``(n, steps, m)`` (values per step), then each row's id ``(n,)`` when given: float32 ``(n, steps, 1 + k + m
+    [+ 1])``."""
     n_steps = windows.shape[1]
     repeated = np.broadcast_to(constants[:, np.newaxis, :], (len(constants), n_steps, constants.shape[1]))
     blocks = [windows[..., np.newaxis], repeated] + ([] if steps is None else [steps])
+    if ids is not None:
+        blocks.append(np.broadcast_to(np.asarray(ids, dtype=np.float64)[:, np.newaxis, np.newaxis], (len(ids), n_steps, 1)))
     return np.concatenate(blocks, axis=2).astype(np.float32)
 
 
