@@ -109,7 +109,7 @@ def test_epochs_given_on_the_command_line_are_trained_as_given(epochs, max_steps
     from sklstm.cli._panel import _forecaster
 
     args = argparse.Namespace(epochs=epochs, n_steps_in=None, horizon=4, season_length=None, n_models=None,
-                              random_state=0, verbose=0)
+                              random_state=0, verbose=0, series_identity=None)
     forecaster = _forecaster(args, PanelInput(pd.DataFrame(), "shop", "day", "sales"))
     assert forecaster.max_steps == max_steps
     assert (forecaster.estimator or forecaster._network(0)).get_params()["epochs"] == net_epochs
@@ -122,3 +122,23 @@ def test_a_panel_forecast_with_past_only_covariates(visits_csv_factory, capsys):
     captured = capsys.readouterr()
     assert "past-only covariates visits" in captured.err
     assert len([line for line in captured.out.splitlines() if line.lstrip().startswith(("a ", "b "))]) == 6
+
+
+def test_series_identity_reaches_the_global_model_and_is_checked_first(tmp_path, capsys):
+    import argparse
+
+    from sklstm.cli._data import PanelInput
+    from sklstm.cli._panel import _forecaster
+
+    args = argparse.Namespace(epochs=None, n_steps_in=None, horizon=4, season_length=None, n_models=None,
+                              random_state=0, verbose=0, series_identity="embedding")
+    assert _forecaster(args, PanelInput(pd.DataFrame(), "shop", "day", "sales")).series_identity == "embedding"
+    assert main(["forecast", "--series-identity", "embedding"]) == 2
+    assert "--series-identity is for a long CSV of many series: name its id column with --id-col" in \
+        capsys.readouterr().err
+    many = pd.DataFrame({"shop": [f"s{i}" for i in range(1001) for _ in range(3)],
+                         "day": pd.date_range("2020-01-01", periods=3).strftime("%Y-%m-%d").tolist() * 1001,
+                         "sales": 1.0})
+    argv = ["forecast", _csv(tmp_path, many), "--id-col", "shop", "--series-identity", "one-hot"]
+    assert main(argv) == 2
+    assert "1001 are too many (at most 1000); use --series-identity embedding" in capsys.readouterr().err

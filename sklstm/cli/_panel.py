@@ -29,6 +29,11 @@ def _checked_panel(args: argparse.Namespace, future: bool = True) -> PanelInput:
     unknown = [key for key in split_names(args.plot_ids) if key not in {str(s) for s in series}]
     if unknown:
         raise CLIError(f"--plot-ids {', '.join(unknown)}: no such series in {args.csv}")
+    from ..forecasting._global import MAX_ONE_HOT  # no TensorFlow: checked before it is imported
+
+    if args.series_identity == "one-hot" and len(series) > MAX_ONE_HOT:
+        raise CLIError(f"--series-identity one-hot adds one input column per series: {len(series)} are too many (at "
+                       f"most {MAX_ONE_HOT}); use --series-identity embedding")
     if data.X is not None and future:
         check_panel_future(data, args.horizon)
     check_panel_past(data)
@@ -50,7 +55,8 @@ def _forecaster(args: argparse.Namespace, data: PanelInput) -> Any:
     return GlobalLSTMForecaster(
         network, n_steps_in="auto" if args.n_steps_in is None else args.n_steps_in, horizon=args.horizon,
         season_length=args.season_length or "auto", n_models=2 if args.n_models is None else args.n_models,
-        id_col=data.id_col, time_col=data.date_col, target_col=data.target, random_state=args.random_state,
+        series_identity=args.series_identity or "none", id_col=data.id_col, time_col=data.date_col,
+        target_col=data.target, random_state=args.random_state,
         verbose=forecaster_verbosity(args.verbose), **budget,
     )
 

@@ -58,7 +58,7 @@ def _inputs(estimator: Any, X: Any) -> Any:
     return X if hasattr(estimator, "predict_steps") else X.reshape(len(X), -1)
 
 
-_MAX_ONE_HOT = 1000
+MAX_ONE_HOT = 1000
 
 
 def panel_season(season_length: int | str, panel: Panel) -> int:
@@ -289,9 +289,9 @@ class GlobalLSTMForecaster(BaseEstimator):
             blocks.append(values)
             names += columns
         if self.series_identity == "one-hot":
-            if len(panel.ids) > _MAX_ONE_HOT:
+            if len(panel.ids) > MAX_ONE_HOT:
                 raise ValueError(f"series_identity='one-hot' adds one input column per series: {len(panel.ids)} are "
-                                 f"too many (at most {_MAX_ONE_HOT}); use series_identity='embedding' or describe the "
+                                 f"too many (at most {MAX_ONE_HOT}); use series_identity='embedding' or describe the "
                                  "series by static covariates instead.")
             blocks.append(np.eye(len(panel.ids)))
             names += [f"series={key}" for key in panel.ids]
@@ -453,7 +453,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         params = base.get_params()
         if self.random_state is not None and "random_state" in params:
             base.set_params(random_state=self.random_state + i)
-        if self.embedding_dim_ is not None:
+        if getattr(self, "embedding_dim_", None) is not None:  # fitting (unfitted: the network as configured)
             base.set_params(id_embedding=(len(self.ids_), self.embedding_dim_))
         if self.max_steps is not None and isinstance(params.get("epochs"), numbers.Integral) and isinstance(
                 params.get("batch_size"), numbers.Integral):
