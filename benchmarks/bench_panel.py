@@ -199,12 +199,12 @@ def run_panel(case: PanelCase, contenders: dict, with_nf: bool) -> None:
     n, length = case.frame.shape[1], len(case.frame)
     print(f"\n{case.name}: {n} series x {length} steps (season {case.season}); {case.folds} folds, horizon "
           f"{case.horizon}")
-    print(f"{'contender':<32}{'mean MASE':>10}{'series won':>12}{'fit+forecast s':>16}")
+    print(f"{'contender':<44}{'mean MASE':>10}{'series won':>12}{'fit+forecast s':>16}")
     table = {name: np.array(values) for name, values in scores.items()}  # (folds, series)
     per_series = np.stack([values.mean(axis=0) for values in table.values()])
     wins = np.bincount(per_series.argmin(axis=0), minlength=len(table))
     for (name, values), won in zip(table.items(), wins):
-        print(f"{name:<32}{values.mean():>10.3f}{won:>12}{seconds[name] / case.folds:>16.1f}")
+        print(f"{name:<44}{values.mean():>10.3f}{won:>12}{seconds[name] / case.folds:>16.1f}")
     sys.stdout.flush()
 
 

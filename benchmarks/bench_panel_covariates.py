@@ -20,6 +20,7 @@ on lag windows. Mean MASE (naive one-step scale) over series and folds, and seco
 
     python benchmarks/bench_panel_covariates.py
     python benchmarks/bench_panel_covariates.py --panels gasoline --seeds 0
+    python benchmarks/bench_panel_covariates.py --identity one-hot embedding   # series_identity, no covariates
 """
 
 from __future__ import annotations
@@ -79,11 +80,11 @@ def load(name: str) -> CovariatePanel:
 PANELS = ("cigar", "gasoline")
 
 
-def global_model(seed: int, future: bool, past: bool):
+def global_model(seed: int, future: bool, past: bool, identity: str = "none"):
     def run(panel: CovariatePanel, train: pd.DataFrame) -> np.ndarray:
         from sklstm.forecasting import GlobalLSTMForecaster
 
-        f = GlobalLSTMForecaster(horizon=panel.horizon, random_state=seed)
+        f = GlobalLSTMForecaster(horizon=panel.horizon, random_state=seed, series_identity=identity)
         f.fit(train, X=panel.future if future else None, X_past=panel.past if past else None)
         out = f.predict(X=panel.future if future else None)
         return out.pivot(index="ds", columns="unique_id", values="y")[sorted(train["unique_id"].unique())].to_numpy().T
@@ -109,12 +110,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--panels", nargs="*", default=list(PANELS), choices=PANELS)
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1])
+    parser.add_argument("--identity", nargs="*", choices=["one-hot", "embedding"], default=[],
+                        help="instead of the covariates, compare the global model without them with these "
+                             "series_identity values")
     args = parser.parse_args()
     contenders = {"naive": naive, "AutoETS": per_series(auto_ets), "ridge": per_series(per_series_ridge)}
+    variants = [("global", False, False), ("global+X", True, False), ("global+X_past", False, True),
+                ("global+both", True, True)]
     for seed in args.seeds:
-        for label, future, past in (("global", False, False), ("global+X", True, False),
-                                    ("global+X_past", False, True), ("global+both", True, True)):
+        for label, future, past in variants[:1] if args.identity else variants:
             contenders[f"{label} s{seed}"] = global_model(seed, future, past)
+        for identity in args.identity:
+            contenders[f"global {identity} s{seed}"] = global_model(seed, False, False, identity)
     start = time.perf_counter()
     for name in args.panels:
         panel = load(name)
@@ -139,9 +146,9 @@ def main() -> None:
                   file=sys.stderr, flush=True)
         print(f"\n### {name}: {len(ids)} series x {len(dates)} years, {panel.folds} folds of {panel.horizon}; "
               f"future-known {list(panel.future.columns[2:])}, past-only {list(panel.past.columns[2:])}")
-        print(f"{'contender':<22}{'mean MASE':>10}{'s/fold':>9}")
+        print(f"{'contender':<26}{'mean MASE':>10}{'s/fold':>9}")
         for label in contenders:
-            print(f"{label:<22}{np.mean(scores[label]):>10.3f}{np.mean(seconds[label]):>9.1f}")
+            print(f"{label:<26}{np.mean(scores[label]):>10.3f}{np.mean(seconds[label]):>9.1f}")
     print(f"total {time.perf_counter() - start:.0f} s")
 
 
