@@ -467,7 +467,7 @@ def test_verbose_says_what_is_fitted_on_stderr(capsys):
     y = load_airline()[:96]
     LSTMForecaster(tiny_lstm(), n_models=2, residual_weight=0.5, verbose=1).fit(y)
     err = capsys.readouterr().err.splitlines()
-    assert "96 steps, season 12: members ridge, ets, theta, pretrained" in err[0]
+    assert "96 steps, season 12: members ridge, ets, theta, arima" in err[0]
     assert any(line.startswith("LSTMForecaster: validation MASE ridge ") for line in err)
     assert any("network 1/2: VanillaLSTMRegressor" in line for line in err)
     assert any("network 2/2" in line for line in err)
@@ -493,7 +493,7 @@ def _seasonal_array(n=144, period=12, seed=0):
 def test_members_are_weighted_by_validation_and_reported():
     f = LSTMForecaster(residual_weight=0.0).fit(_seasonal_array())
     chosen = f.selection_
-    assert set(chosen.member_weights) == {"ridge", "ets", "theta", "pretrained"} == set(chosen.member_scores)
+    assert set(chosen.member_weights) == {"ridge", "ets", "theta", "arima", "pretrained"} == set(chosen.member_scores)
     assert sum(chosen.member_weights.values()) == pytest.approx(1.0)
     best = min(chosen.member_scores, key=chosen.member_scores.get)
     assert chosen.member_weights[best] == max(chosen.member_weights.values())  # "inverse": the best weighs most
@@ -542,14 +542,14 @@ def test_a_member_that_fails_is_dropped_with_a_warning(monkeypatch):
     real = configurations.fit_stat_member
 
     def flaky(name, y, season):
-        if name == "ets":
+        if name == "arima":
             raise np.linalg.LinAlgError("did not converge")
         return real(name, y, season)
 
     monkeypatch.setattr(configurations, "fit_stat_member", flaky)
-    with pytest.warns(RuntimeWarning, match="'ets' member could not be fitted and is dropped .*did not converge"):
+    with pytest.warns(RuntimeWarning, match="'arima' member could not be fitted and is dropped .*did not converge"):
         f = LSTMForecaster(residual_weight=0.0).fit(_seasonal_array())
-    assert "ets" not in f.selection_.member_weights
+    assert "arima" not in f.selection_.member_weights
     assert np.all(np.isfinite(f.predict(12)))
 
 

@@ -30,7 +30,7 @@ from ._configurations import Configurator, FitSettings, default_network
 from ._intervals import check_coverage, conformal_width, forecast_errors, held_out_origins, interval_bounds
 from ._lags import TRANSFORMS
 from ._series import SeriesData, check_time_index, detect_season, resolve_season, season_length_from_index
-from ._statistical import DEFAULT_MEMBERS, MEMBERS
+from ._statistical import MEMBERS
 
 # The forecasting API in one place (its parts live in the modules named above).
 __all__ = [
@@ -53,8 +53,8 @@ class LSTMForecaster(BaseForecaster):
     The forecast is a weighted combination of members: the ridge regressions
     (every transform and window length that applies gets one on its lag
     windows, blended with weights that fall with their validation rank,
-    :func:`rank_weights`), statsforecast's automatic exponential smoothing
-    and Theta models and a pretrained LSTM (``members``; ARIMA on request). Each member is scored by its
+    :func:`rank_weights`) and statsforecast's automatic exponential smoothing,
+    Theta and ARIMA models (``members``). Each member is scored by its
     forecasts from every origin of the held-out end of the training series,
     and weighted by that score (``combination``). The best ridge
     configuration can also get ``n_models`` networks (``estimator``) that
@@ -129,11 +129,9 @@ class LSTMForecaster(BaseForecaster):
         covariates; seasons over 24 are given to ETS and ARIMA as none), and
         ``"pretrained"`` (:class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
         network, zero-shot, per target).
-        ``"auto"``: ``("ridge", "ets", "theta", "pretrained")`` (only
-        ``"ridge"`` with ``linear_baseline=False``), chosen on the tuning half
-        of ``benchmarks/bench_real.py``: the pretrained member lowered the
-        mean MASE there, and leaving ARIMA out lowered it again (1.072 to
-        1.063) and saves its fits.
+        ``"auto"``: all five (only ``"ridge"`` with ``linear_baseline=False``;
+        the pretrained member joined on the tuning half of
+        ``benchmarks/bench_real.py``, where it lowered the mean MASE).
         A member that fails to fit or forecast is dropped with a warning.
     combination : {"inverse", "rank", "equal", "best"}, default="inverse"
         How the members' validation MASE weights them: proportional to its
@@ -301,7 +299,7 @@ class LSTMForecaster(BaseForecaster):
     def _member_names(self, linear_baseline: bool) -> tuple:
         if self.members != "auto":
             return tuple(self.members)
-        return ("ridge", *DEFAULT_MEMBERS) if linear_baseline else ("ridge",)
+        return ("ridge", *MEMBERS) if linear_baseline else ("ridge",)
 
     def _linear_baseline(self) -> bool:
         """``linear_baseline``, or the deprecated ``linear_model`` when it was given (with a FutureWarning)."""

@@ -20,19 +20,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DEFAULT_MEMBERS", "MEMBERS", "PretrainedMember", "STATISTICAL_MEMBERS", "StatMember", "fit_stat_member"]
+__all__ = ["MEMBERS", "PretrainedMember", "STATISTICAL_MEMBERS", "StatMember", "fit_stat_member"]
 
 #: The statistical members, by the name ``LSTMForecaster(members=...)`` takes.
 STATISTICAL_MEMBERS = ("ets", "theta", "arima")
 
 #: Every member besides the ridges that ``LSTMForecaster(members=...)`` takes.
 MEMBERS = (*STATISTICAL_MEMBERS, "pretrained")
-
-#: The members of ``LSTMForecaster(members="auto")`` besides the ridges. ARIMA is left out: on the tuning half
-#: of ``benchmarks/bench_real.py`` (``benchmarks/tune_members.py``) the combination without it had the lower
-#: mean MASE (1.063 against 1.072) and ratio to the per-series best of the peers (1.059 against 1.062), and
-#: AutoARIMA is the slowest member to fit.
-DEFAULT_MEMBERS = ("ets", "theta", "pretrained")
 
 # Seasonal ETS and ARIMA are slow and poorly identified beyond this period (R's forecast::ets refuses m > 24);
 # longer seasons are given to them as non-seasonal. Theta deseasonalises by classical decomposition at any period.
