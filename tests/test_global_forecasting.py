@@ -391,6 +391,18 @@ def test_an_lstm_streams_the_future_covariates():
     assert np.isfinite(f.predict(X=promo)["y"]).all()
 
 
+@pytest.mark.slow  # two LSTM panels
+def test_an_embedding_reads_its_id_after_the_future_covariates():
+    train, actual, promo = _promo_panel(n_series=4, n_time=60)
+    net = sklstm.VanillaLSTMRegressor(units=8, epochs=60, random_state=0)
+    kw = {"n_steps_in": 3, "season_length": 1, "n_models": 1, "horizon": 4, "series_identity": "embedding"}
+    f = GlobalLSTMForecaster(net, **kw).fit(train, X=promo)
+    fitted = f.estimators_[0][0]
+    assert fitted.n_series_in_ == 3 and fitted.id_embedding == (4, f.embedding_dim_)  # value, promo, id
+    with_promo, without = f.predict(X=promo), GlobalLSTMForecaster(net, **kw).fit(train).predict()
+    assert _error(with_promo, actual) < 0.5 * _error(without, actual)
+
+
 def test_future_covariate_mismatches_are_named():
     train, _, promo = _promo_panel()
     f = _one_lag().set_params(horizon=4).fit(train, X=promo)
