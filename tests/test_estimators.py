@@ -250,6 +250,7 @@ def test_routed_fit_settings_are_honoured():
     np.testing.assert_allclose(unshuffled.fit(X, y).history_["loss"], small.history_["loss"], rtol=1e-6)
 
 
+@pytest.mark.slow  # 3-6 s: the quick tier stays under 5 minutes
 def test_routed_fit_callbacks_combine_with_the_parameter():
     from sklstm._tf import keras
 

@@ -115,6 +115,7 @@ def test_backtest_table_and_metrics():
     assert len(no_refit) == 3 and no_refit["mase"].notna().all()
 
 
+@pytest.mark.slow  # 3-6 s: the quick tier stays under 5 minutes
 def test_ridge_forecaster_beats_seasonal_naive_on_airline():
     y = load_airline()
     naive = backtest(SeasonalNaiveForecaster(12), y, horizon=12, season_length=12)["mase"].mean()
@@ -238,6 +239,7 @@ def test_past_only_covariates_need_no_future_values(strategy):
 
 
 # ---------------------------------------------------------------- selection
+@pytest.mark.slow  # 3-6 s: the quick tier stays under 5 minutes
 def test_a_dropped_network_forecasts_exactly_as_the_ridges_alone():
     y = load_airline()
     net = sklstm.VanillaLSTMRegressor(units=2, epochs=2)
@@ -358,6 +360,7 @@ def test_network_sees_windows_relative_to_their_last_value():
     assert np.ptp(pure.estimators_[0].seen_[:, -1]) > 1  # without a ridge the network gets the levels
 
 
+@pytest.mark.slow  # 3-6 s: the quick tier stays under 5 minutes
 def test_default_interval_trains_nothing_after_fit(monkeypatch):
     f = LSTMForecaster(tiny_lstm(), n_models=1, residual_weight=0.5).fit(load_airline())
     assert len(f.estimators_) == 1

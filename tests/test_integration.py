@@ -43,6 +43,7 @@ def test_grid_search_over_architecture_training_and_reshape_params():
     assert len(search.cv_results_["params"]) == 8
 
 
+@pytest.mark.slow  # 3-6 s: the quick tier stays under 5 minutes
 def test_randomized_search_with_time_series_split_gap():
     X, y = make_windows(LONG, 4)
     space = {"units": [2, 4, 8], "epochs": [3, 5], "n_seq": [1, 2, 4], "optimizer__learning_rate": [0.001, 0.01, 0.05]}

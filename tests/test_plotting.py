@@ -16,6 +16,7 @@ def _png(fig, path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow  # 3-6 s: the quick tier stays under 5 minutes
 def test_forecast_interval_backtest_and_history_plots(tmp_path):
     y = load_airline()
     f = LSTMForecaster(Ridge(1.0), n_models=1).fit(y)
