@@ -226,24 +226,14 @@ def test_an_embedding_needs_an_sklstm_network():
         _embedding_lstm(series_identity="embedding", embedding_dim=0).fit(wide)
 
 
-def test_auto_identity_embeds_panels_of_more_than_100_series_with_an_sklstm_network():
-    assert GlobalLSTMForecaster(series_identity="auto")._resolved_identity(101) == "embedding"
-    assert GlobalLSTMForecaster(series_identity="auto")._resolved_identity(100) == "none"
-    wide = pd.DataFrame({f"s{i}": 10.0 + (i % 3) * np.arange(8.0) for i in range(101)})
-    ridge = _one_lag(series_identity="auto").fit(wide)  # a Ridge cannot embed: no identity
-    assert ridge.series_identity_ == "none" and ridge.embedding_dim_ is None and ridge.extra_names_ == []
-    assert _one_lag(series_identity="one-hot").fit(wide.iloc[:, :3]).series_identity_ == "one-hot"
-
-
 @pytest.mark.slow  # 1,001 series, and a second path through Keras' own loop
 def test_an_embedding_serves_panels_beyond_one_hot_and_keras_own_loop():
     t = np.arange(12, dtype=float)
     many = pd.DataFrame({f"s{i}": 10.0 + (i % 3) * t for i in range(1001)})
     net = sklstm.VanillaLSTMRegressor(units=4, epochs=2, random_state=0)
     f = GlobalLSTMForecaster(net, n_steps_in=2, season_length=1, n_models=1, horizon=2,
-                             series_identity="auto").fit(many)
-    assert f.series_identity_ == "embedding" and f.embedding_dim_ == 16
-    assert f.estimators_[0][0].id_embedding == (1001, 16)
+                             series_identity="embedding").fit(many)
+    assert f.embedding_dim_ == 16 and f.estimators_[0][0].id_embedding == (1001, 16)
     assert np.all(np.isfinite(f.predict().to_numpy()))
     wide, _ = _drifting_panel()
     keras_loop = _embedding_lstm(series_identity="embedding", embedding_dim=2)

@@ -167,10 +167,9 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
     model.add_argument("--n-models", type=_positive_int,
                        help="seed ensemble size (default 3; with --id-col 2 per window length)")
     model.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
-    model.add_argument("--series-identity", choices=["auto", "none", "one-hot", "embedding"],
+    model.add_argument("--series-identity", choices=["none", "one-hot", "embedding"],
                        help="with --id-col: give the global model each series' identity, one input column per "
-                            "series (one-hot, at most 1,000 series) or learned values (embedding); auto: "
-                            "embedding beyond 100 series (default: the global model's)")
+                            "series (one-hot, at most 1,000 series) or learned values (embedding); default none")
     output = p.add_argument_group("output")
     output.add_argument("--plot", metavar="PNG", help="write a plot to this PNG file (with --id-col: a grid of series)")
     output.add_argument("--plot-ids", metavar="IDS", help="with --id-col --plot: comma-separated series to draw "

@@ -52,12 +52,12 @@ def _forecaster(args: argparse.Namespace, data: PanelInput) -> Any:
 
     network = None if args.epochs is None else clone(default_network()).set_params(epochs=args.epochs)
     budget = {} if args.epochs is None else {"max_steps": None}  # --epochs is trained as given
-    identity = {} if args.series_identity is None else {"series_identity": args.series_identity}
     return GlobalLSTMForecaster(
         network, n_steps_in="auto" if args.n_steps_in is None else args.n_steps_in, horizon=args.horizon,
         season_length=args.season_length or "auto", n_models=2 if args.n_models is None else args.n_models,
-        id_col=data.id_col, time_col=data.date_col, target_col=data.target, random_state=args.random_state,
-        verbose=forecaster_verbosity(args.verbose), **budget, **identity,
+        series_identity=args.series_identity or "none", id_col=data.id_col, time_col=data.date_col,
+        target_col=data.target, random_state=args.random_state,
+        verbose=forecaster_verbosity(args.verbose), **budget,
     )
 
 

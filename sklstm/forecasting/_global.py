@@ -59,8 +59,6 @@ def _inputs(estimator: Any, X: Any) -> Any:
 
 
 MAX_ONE_HOT = 1000
-#: ``series_identity="auto"`` embeds the identity of panels of more than this many series (tune_panel.py).
-AUTO_EMBEDDING_SERIES = 100
 
 
 def panel_season(season_length: int | str, panel: Panel) -> int:
@@ -127,15 +125,13 @@ class GlobalLSTMForecaster(BaseEstimator):
     nonnegative : bool or "auto", default="auto"
         Clip forecasts (and interval bounds) at zero; ``"auto"``: for each
         series none of whose training values is negative.
-    series_identity : {"auto", "none", "one-hot", "embedding"}, default="none"
+    series_identity : {"none", "one-hot", "embedding"}, default="none"
         Give the networks each series' identity, so that they can learn what
         is particular to each. ``"one-hot"``: one more input column per series
         (panels of at most 1,000 series). ``"embedding"``: the series' position
         as one input column that the network reads as ``embedding_dim``
         learned values (sklstm networks only: their ``id_embedding``), for
         panels of any size. Series unseen in ``fit`` cannot be forecast.
-        ``"auto"``: ``"embedding"`` for panels of more than 100 series (with
-        an sklstm network), else ``"none"``.
     embedding_dim : int or "auto", default="auto"
         Learned values per series with ``series_identity="embedding"``;
         ``"auto"``: ``min(16, round(1.6 * n_series ** 0.56))`` (fastai's rule
@@ -169,8 +165,6 @@ class GlobalLSTMForecaster(BaseEstimator):
         The future-known covariates passed to ``fit`` as ``X`` (empty without).
     past_names_ : list of str
         The past-only covariates passed to ``fit`` as ``X_past`` (empty without).
-    series_identity_ : str
-        The identity used: ``"none"``, ``"one-hot"`` or ``"embedding"``.
     embedding_dim_ : int or None
         The learned values per series (None without an embedding).
     future_stats_ : ndarray of shape (2, n_future + n_past)
@@ -198,7 +192,7 @@ class GlobalLSTMForecaster(BaseEstimator):
 
     _parameter_constraints: dict = {
         **FORECASTER_CONSTRAINTS,
-        "series_identity": [StrOptions({"auto", "none", "one-hot", "embedding"})],
+        "series_identity": [StrOptions({"none", "one-hot", "embedding"})],
         "embedding_dim": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "id_col": [str],
@@ -283,7 +277,6 @@ class GlobalLSTMForecaster(BaseEstimator):
                 self.__dict__.pop(name, None)
             self._check_embedding()
             panel = read_panel(Y, self.id_col, self.time_col, self.target_col)
-            self.series_identity_ = self._resolved_identity(len(panel.ids))
             covariates = self._fit_covariates(panel, X, X_past)
             self._fit_panel(panel, *self._series_extras(panel, static), covariates)
         return self
@@ -295,7 +288,7 @@ class GlobalLSTMForecaster(BaseEstimator):
             values, columns = static_table(static, panel.ids, self.id_col)
             blocks.append(values)
             names += columns
-        if self.series_identity_ == "one-hot":
+        if self.series_identity == "one-hot":
             if len(panel.ids) > MAX_ONE_HOT:
                 raise ValueError(f"series_identity='one-hot' adds one input column per series: {len(panel.ids)} are "
                                  f"too many (at most {MAX_ONE_HOT}); use series_identity='embedding' or describe the "
@@ -303,13 +296,6 @@ class GlobalLSTMForecaster(BaseEstimator):
             blocks.append(np.eye(len(panel.ids)))
             names += [f"series={key}" for key in panel.ids]
         return np.hstack(blocks), names
-
-    def _resolved_identity(self, n_series: int) -> str:
-        """The identity a panel of ``n_series`` gets: ``series_identity``, with ``"auto"`` resolved."""
-        if self.series_identity != "auto":
-            return self.series_identity
-        embeds = self.estimator is None or "id_embedding" in self.estimator.get_params()
-        return "embedding" if embeds and n_series > AUTO_EMBEDDING_SERIES else "none"
 
     def _check_embedding(self) -> None:
         """``series_identity="embedding"`` needs a network that embeds ids: an sklstm estimator."""
@@ -376,7 +362,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in panel.values]) if self.nonnegative == "auto"
                              else np.full(len(panel.ids), bool(self.nonnegative)))
         self.embedding_dim_ = None
-        if self.series_identity_ == "embedding":
+        if self.series_identity == "embedding":
             n = len(panel.ids)
             self.embedding_dim_ = min(16, max(1, round(1.6 * n**0.56))) if self.embedding_dim == "auto" else self.embedding_dim
         self.estimators_, self.epochs_ = [], []
@@ -564,7 +550,7 @@ class GlobalLSTMForecaster(BaseEstimator):
             head = cut_panel(panel, keep, horizon)
             calibrator = clone(self).set_params(season_length=self.season_length_)
             calibrator.future_names_, calibrator.future_stats_ = self.future_names_, self.future_stats_
-            calibrator.past_names_, calibrator.series_identity_ = self.past_names_, self.series_identity_
+            calibrator.past_names_ = self.past_names_
             covariates = None if self._covariates is None else [self._covariates[i] for i in keep]
             calibrator._fit_panel(head, self._extras[keep], self.extra_names_,
                                   None if covariates is None else [c[:-horizon] for c in covariates])
