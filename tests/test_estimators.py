@@ -235,6 +235,7 @@ def _windows():
     return make_windows(np.sin(np.arange(60) / 3.0), 5)
 
 
+@pytest.mark.slow  # 3-5 s: the quick tier stays under 5 minutes
 def test_routed_fit_settings_are_honoured():
     X, y = _windows()
     est = sklstm.VanillaLSTMRegressor(units=4, epochs=20, random_state=0, fit__epochs=3, fit__validation_split=0.2)

@@ -61,6 +61,7 @@ def test_parameters_reach_the_wrapped_estimator():
     assert clone(f).get_params()["estimator__units"] == 7
 
 
+@pytest.mark.slow  # 3-5 s: the quick tier stays under 5 minutes
 def test_lstm_forecaster_ensembles_seeds():
     y = load_airline()[:60]
     f = LSTMForecaster(tiny_lstm(), n_steps_in=12, transform="log", residual_weight=1.0, n_models=2).fit(y)
@@ -311,6 +312,7 @@ def test_log_transform_needs_positive_values():
 
 
 # ---------------------------------------------------------------- outputs
+@pytest.mark.slow  # 3-5 s: the quick tier stays under 5 minutes
 def test_no_negative_forecasts_for_a_nonnegative_series():
     y = np.concatenate([np.linspace(60, 2, 40), np.zeros(3)])  # a count that fell to zero
     for strategy in ("recursive", "direct"):
@@ -377,6 +379,7 @@ def test_default_interval_trains_nothing_after_fit(monkeypatch):
         f.predict_interval(12, coverage=0.9, method="refit")
 
 
+@pytest.mark.slow  # 3-5 s: the quick tier stays under 5 minutes
 def test_interval_falls_back_to_refits_when_the_held_out_end_is_too_short():
     y = load_airline()
     f = ridge(n_steps_in=12).fit(y)  # no selection: nothing held out
@@ -466,6 +469,7 @@ def test_estimator_parameters_reach_the_default_network():
     assert LSTMForecaster().get_params()["estimator"] is None  # untouched until asked
 
 
+@pytest.mark.slow  # 3-5 s: the quick tier stays under 5 minutes
 def test_verbose_says_what_is_fitted_on_stderr(capsys):
     y = load_airline()[:96]
     LSTMForecaster(tiny_lstm(), n_models=2, residual_weight=0.5, verbose=1).fit(y)

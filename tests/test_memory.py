@@ -114,6 +114,7 @@ def test_the_garbage_budget_collects_within_its_share_of_training_time():
     assert not off.spent(100.0) and off.collections == 0
 
 
+@pytest.mark.slow  # 3-5 s: the quick tier stays under 5 minutes
 def test_a_discarded_network_is_freed_by_a_later_fit_without_a_collection_by_the_user(monkeypatch):
     import gc
     import weakref

@@ -21,7 +21,7 @@ DATA = np.column_stack([np.sin(T / 7) + 0.01 * T, np.cos(T / 5)])
     [
         (sklstm.VanillaLSTMRegressor, {"units": 8}),
         (sklstm.CNNLSTMRegressor, {"n_seq": 2, "filters": 4, "units": 4}),
-        (sklstm.ConvLSTMRegressor, {"n_seq": 4, "filters": 4}),
+        pytest.param(sklstm.ConvLSTMRegressor, {"n_seq": 4, "filters": 4}, marks=pytest.mark.slow),  # 4 s
     ],
 )
 def test_streamed_fit_matches_materialised_fit(cls, kw):
