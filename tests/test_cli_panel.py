@@ -142,3 +142,13 @@ def test_series_identity_reaches_the_global_model_and_is_checked_first(tmp_path,
     argv = ["forecast", _csv(tmp_path, many), "--id-col", "shop", "--series-identity", "one-hot"]
     assert main(argv) == 2
     assert "1001 are too many (at most 1000); use --series-identity embedding" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # a global fit with an embedding, end to end
+def test_a_panel_forecast_with_a_learned_series_embedding(visits_csv_factory, capsys):
+    argv = [str(visits_csv_factory()), "--id-col", "store", "--series-identity", "embedding", "--horizon", "3",
+            "--epochs", "2", "--n-models", "1", "--n-steps-in", "3", "--verbose", "1"]
+    assert main(["forecast", *argv]) == 0
+    captured = capsys.readouterr()
+    assert "from 2 series: 1 network(s), each series embedded in 2 values" in captured.err
+    assert len([line for line in captured.out.splitlines() if line.lstrip().startswith(("a ", "b "))]) == 6

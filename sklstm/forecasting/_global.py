@@ -373,7 +373,9 @@ class GlobalLSTMForecaster(BaseEstimator):
         series = self._end_to_end(panel) if streamed else None
         for n_steps in lengths:
             X, y = self._streamed_windows(panel, series, n_steps) if streamed else self._pooled_windows(panel, n_steps)
-            self._say(f"{len(y)} windows of {n_steps} steps from {len(panel.ids)} series: {self.n_models} network(s)")
+            identity = "" if self.embedding_dim_ is None else f", each series embedded in {self.embedding_dim_} values"
+            self._say(f"{len(y)} windows of {n_steps} steps from {len(panel.ids)} series: {self.n_models} network(s)"
+                      + identity)
             networks = [self._network(i, len(y)) for i in range(self.n_models)]
             self.epochs_.append(networks[0].get_params().get("epochs"))
             self.estimators_.append([net.fit(_inputs(net, X), y) for net in networks])
