@@ -28,6 +28,7 @@ geometric-mean ratio ``vs best-of-4``.
     python benchmarks/bench_real.py --half tuning --skip rnn     # what the defaults were chosen on
     python benchmarks/bench_real.py --series airline lynx --skip rnn arima
     python benchmarks/bench_real.py --half fresh --skip rnn nf   # eleven series added after the choices
+    python benchmarks/bench_real.py --half unseen --skip rnn nf  # twelve more, from other collections
 """
 
 from __future__ import annotations
@@ -176,6 +177,36 @@ def load_fresh_cases() -> list[Case]:
         Case("lh", "-", 1, 10, _undated("datasets", "lh"), notes="undated"),
         Case("treering", "-", 1, 10, _undated("datasets", "treering").iloc[-300:].reset_index(drop=True),
              notes="undated"),
+    ]
+
+
+def _dated(package: str, name: str, date_col: str, columns: list, freq: str, last: int | None = None) -> pd.DataFrame:
+    df = _rdata(package, name).dropna(subset=columns)
+    frame = pd.DataFrame({c: df[c].to_numpy(dtype=float) for c in columns},
+                         index=pd.PeriodIndex(pd.to_datetime(df[date_col]), freq=freq))
+    return frame if last is None else frame.iloc[-last:]
+
+
+def load_unseen_cases() -> list[Case]:
+    """A fourth set, fixed on 2026-12-06 before any sklstm forecast of it was run: twelve real series from
+    collections this project had not opened for single series (ggplot2, modeldata, wooldridge, dslabs'
+    ``temp_carbon``, the DAX), one with a future-known covariate. ``--half unseen`` reports it."""
+    M, Y = "M", "Y"
+    economics = _dated("ggplot2", "economics", "date", ["pce", "psavert", "uempmed", "unemploy"], M, last=300)
+    fertility = _columns("wooldridge", "fertil3", ["gfr", "pe"], "1913", Y)
+    temperature = _rdata("dslabs", "temp_carbon").dropna(subset=["temp_anomaly"])
+    return [
+        *[Case(f"economics_{c}", M, 12, 12, economics[[c]]) for c in economics.columns],
+        Case("drinks", M, 12, 12, _dated("modeldata", "drinks", "date", ["S4248SM144NCEN"], M)),
+        Case("traffic_accidents", M, 12, 12, _columns("wooldridge", "traffic2", ["totacc"], "1981-01", M)),
+        Case("unemployment_rate", M, 12, 12, _dated("wooldridge", "beveridge", "month", ["urate"], M)),
+        Case("barium_imports", M, 12, 12, _columns("wooldridge", "barium", ["chnimp"], "1978-02", M)),
+        Case("tbill_rate", Y, 1, 6, _columns("wooldridge", "intdef", ["i3"], "1948", Y)),
+        Case("temp_anomaly", Y, 1, 6, pd.DataFrame({"temp_anomaly": temperature["temp_anomaly"].to_numpy(float)},
+                                                   index=pd.period_range("1880", periods=len(temperature), freq=Y))),
+        Case("dax", "-", 1, 10, pd.DataFrame({"DAX": _rdata("datasets", "EuStockMarkets")["DAX"].to_numpy(float)[-300:]}),
+             notes="undated"),
+        Case("fertility_rate", Y, 1, 6, fertility[["gfr"]], X=fertility[["pe"]]),
     ]
 
 
@@ -417,7 +448,7 @@ def run_case(case: Case, seeds: list[int], skip: set[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tuning", "confirmation", "both", "fresh"], default="confirmation")
+    parser.add_argument("--half", choices=["tuning", "confirmation", "both", "fresh", "unseen"], default="confirmation")
     parser.add_argument("--series", nargs="*", help="only these series (of the chosen half)")
     parser.add_argument("--seeds", type=int, default=1, help="sklstm seeds on arrays (default 1)")
     parser.add_argument("--skip", nargs="*", default=[],
@@ -432,7 +463,8 @@ def main() -> None:
     args = parser.parse_args()
     global MEMBERS
     MEMBERS = tuple(args.members) if args.members else "auto"
-    halves = {**split_cases(load_cases()), "fresh": load_fresh_cases() if args.half == "fresh" else []}
+    halves = {**split_cases(load_cases()), "fresh": load_fresh_cases() if args.half == "fresh" else [],
+              "unseen": load_unseen_cases() if args.half == "unseen" else []}
     names = ["tuning", "confirmation"] if args.half == "both" else [args.half]
     seeds = list(range(args.seeds))
     start = time.perf_counter()
