@@ -420,15 +420,15 @@ class GlobalLSTMForecaster(BaseEstimator):
         an embedding) the series' id.
         """
         n_extras, n_future = self._extras.shape[1], self.future_stats_.shape[1]
-        n_ids = 0 if self.embedding_dim_ is None else 1
-        series = np.empty((sum(len(y) for y in panel.values), 1 + n_extras + n_future + n_ids), dtype=np.float32)
+        id_columns = 0 if self.embedding_dim_ is None else 1
+        series = np.empty((sum(len(y) for y in panel.values), 1 + n_extras + n_future + id_columns), dtype=np.float32)
         row = 0
         for p, (y, scale, extras) in enumerate(zip(panel.values, self.scales_, self._extras)):
             series[row : row + len(y), 0] = y / scale
             series[row : row + len(y), 1 : 1 + n_extras] = extras
             if self._covariates is not None:
                 series[row : row + len(y), 1 + n_extras : 1 + n_extras + n_future] = self._step_rows(p)
-            if n_ids:
+            if id_columns:
                 series[row : row + len(y), -1] = p
             row += len(y)
         return series
