@@ -14,7 +14,8 @@ values. MASE per series (seasonal-naive scale, the panel's season), averaged ove
 Contenders:
 
 * ``GlobalLSTMForecaster()`` (defaults: one set of networks for all series), seed 0 (``--seeds 0 1``
-  adds more; ``--identity one-hot embedding`` adds those ``series_identity`` values);
+  adds more; ``--identity one-hot embedding`` adds those ``series_identity`` values, ``--deseasonalize auto
+  none`` both ``deseasonalize`` values);
 * ridge on lag windows per series (``RidgeCV`` on 1-4 seasons of lags, forecasts averaged: the window
   lengths the global model reads); seasonal naive; statsforecast ``AutoETS`` per series;
 * neuralforecast's ``LSTM`` and ``NHITS`` with their defaults, one global model per fold (series scaled
@@ -29,6 +30,7 @@ Also the fit+forecast seconds of the whole panel, per fold.
     python benchmarks/bench_panel.py                           # all three panels
     python benchmarks/bench_panel.py --panels visnights --local
     python benchmarks/bench_panel.py --identity none one-hot embedding --skip nf   # series_identity compared
+    python benchmarks/bench_panel.py --deseasonalize auto none --seeds 0 1 --skip nf
 """
 
 from __future__ import annotations
@@ -89,11 +91,12 @@ def mase(actual: np.ndarray, forecast: np.ndarray, train: np.ndarray, season: in
 
 
 # ------------------------------------------------------------------ contenders (case, train frame -> forecast array)
-def global_lstm(seed: int, identity: str = "none") -> Callable:
+def global_lstm(seed: int, identity: str = "none", deseasonalize: str = "auto") -> Callable:
     def run(case: PanelCase, train: pd.DataFrame) -> np.ndarray:
         from sklstm.forecasting import GlobalLSTMForecaster
 
-        model = GlobalLSTMForecaster(horizon=case.horizon, random_state=seed, series_identity=identity)
+        model = GlobalLSTMForecaster(horizon=case.horizon, random_state=seed, series_identity=identity,
+                                     deseasonalize=deseasonalize)
         return model.fit(train).predict().to_numpy().T
 
     return run
@@ -219,6 +222,8 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="*", type=int, default=[0], help="GlobalLSTMForecaster's seeds")
     parser.add_argument("--identity", nargs="*", default=["none"], choices=["none", "one-hot", "embedding"],
                         help="GlobalLSTMForecaster's series_identity values to compare (default: its default)")
+    parser.add_argument("--deseasonalize", nargs="*", default=["auto"], choices=["auto", "none"],
+                        help="GlobalLSTMForecaster's deseasonalize values to compare (default: its default)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["nf", "ets"], help="contenders to leave out")
     parser.add_argument("--local", action="store_true", help="add LSTMForecaster fitted per series")
     parser.add_argument("--nf-worker", help=argparse.SUPPRESS)  # the child of neuralforecast_peers: pickle here
@@ -228,8 +233,10 @@ def main() -> None:
         with open(args.nf_worker, "wb") as fh:
             pickle.dump(neuralforecast_in_process(load_panel(args.panels[0])), fh)
         return
-    contenders: dict = {f"GlobalLSTMForecaster (seed {s})" + ("" if identity == "none" else f", {identity}"):
-                        global_lstm(s, identity) for identity in args.identity for s in args.seeds}
+    contenders: dict = {
+        f"GlobalLSTMForecaster (seed {s})" + ("" if identity == "none" else f", {identity}")
+        + ("" if mode == "auto" else f", deseasonalize={mode}"): global_lstm(s, identity, mode)
+        for mode in args.deseasonalize for identity in args.identity for s in args.seeds}
     if args.local:
         contenders["LSTMForecaster per series"] = per_series_lstm
     contenders["ridge per series (1-4 seasons)"] = per_series_ridge

@@ -109,7 +109,7 @@ def test_epochs_given_on_the_command_line_are_trained_as_given(epochs, max_steps
     from sklstm.cli._panel import _forecaster
 
     args = argparse.Namespace(epochs=epochs, n_steps_in=None, horizon=4, season_length=None, n_models=None,
-                              random_state=0, verbose=0, series_identity=None)
+                              random_state=0, verbose=0, series_identity=None, deseasonalize=None)
     forecaster = _forecaster(args, PanelInput(pd.DataFrame(), "shop", "day", "sales"))
     assert forecaster.max_steps == max_steps
     assert (forecaster.estimator or forecaster._network(0)).get_params()["epochs"] == net_epochs
@@ -124,6 +124,22 @@ def test_a_panel_forecast_with_past_only_covariates(visits_csv_factory, capsys):
     assert len([line for line in captured.out.splitlines() if line.lstrip().startswith(("a ", "b "))]) == 6
 
 
+def test_deseasonalize_reaches_the_global_model_and_needs_an_id_column(capsys):
+    import argparse
+
+    from sklstm.cli._data import PanelInput
+    from sklstm.cli._panel import _forecaster
+
+    settings = dict(epochs=None, n_steps_in=None, horizon=4, season_length=None, n_models=None, random_state=0,
+                    verbose=0, series_identity=None)
+    for flag, mode in ((None, "auto"), ("none", "none")):
+        args = argparse.Namespace(**settings, deseasonalize=flag)
+        assert _forecaster(args, PanelInput(pd.DataFrame(), "shop", "day", "sales")).deseasonalize == mode
+    assert main(["forecast", "--deseasonalize", "none"]) == 2
+    assert "--deseasonalize is for a long CSV of many series: name its id column with --id-col" in \
+        capsys.readouterr().err
+
+
 def test_series_identity_reaches_the_global_model_and_is_checked_first(tmp_path, capsys):
     import argparse
 
@@ -131,7 +147,7 @@ def test_series_identity_reaches_the_global_model_and_is_checked_first(tmp_path,
     from sklstm.cli._panel import _forecaster
 
     args = argparse.Namespace(epochs=None, n_steps_in=None, horizon=4, season_length=None, n_models=None,
-                              random_state=0, verbose=0, series_identity="embedding")
+                              random_state=0, verbose=0, series_identity="embedding", deseasonalize=None)
     assert _forecaster(args, PanelInput(pd.DataFrame(), "shop", "day", "sales")).series_identity == "embedding"
     assert main(["forecast", "--series-identity", "embedding"]) == 2
     assert "--series-identity is for a long CSV of many series: name its id column with --id-col" in \

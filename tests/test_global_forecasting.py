@@ -62,13 +62,75 @@ def test_series_of_different_lengths_and_start_dates():
     wide = make_panel()
     wide.iloc[:30, 1] = np.nan  # "s1" starts late: 10 values, too short for 8- and 12-step windows
     wide.iloc[-2:, 2] = np.nan  # "s2" ends half a year early
-    f = ridge_forecaster(n_steps_in="auto").fit(wide)
+    # Without deseasonalizing: "s1" is too short to be adjusted, and its 8-step network would then learn the
+    # shape from its own two windows only (the others' are flat once adjusted).
+    f = ridge_forecaster(n_steps_in="auto", deseasonalize="none").fit(wide)
     assert f.n_steps_in_ == [4, 8, 12, 16]
     out = f.predict(2)
     assert out["s2"].dropna().index[0] == pd.Period("2009Q3")  # dated after its own end
     assert out["s1"].dropna().index[0] == pd.Period("2010Q1")
     np.testing.assert_allclose(out["s2"].dropna().to_numpy(), wide["s2"].iloc[-6:-4].to_numpy(), atol=1e-3)
     np.testing.assert_allclose(out["s1"].dropna().to_numpy(), wide["s1"].iloc[-4:-2].to_numpy(), atol=1e-3)
+
+
+def trending_seasonal_panel(n_time=48, noise=0.01, seed=0):
+    """Quarterly series with a trend and a multiplicative season of their own shape each (wide)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_time)
+    columns = {}
+    for i in range(6):
+        shape = 1 + 0.3 * rng.uniform(-1, 1, size=4)
+        columns[f"s{i}"] = (50 + 10 * i + (1 + i) * t) * (shape / shape.mean())[t % 4] * (
+            1 + noise * rng.normal(size=n_time))
+    return pd.DataFrame(columns, index=pd.period_range("2000Q1", periods=n_time, freq="Q"))
+
+
+def test_deseasonalizing_puts_back_a_season_the_windows_cannot_see():
+    # Two-step windows cannot tell where in the year they are: the networks see each series without its
+    # season, and the forecaster puts it back.
+    wide = trending_seasonal_panel()
+    train, test = wide.iloc[:-8], wide.iloc[-8:]
+    scale = np.abs(np.diff(train.to_numpy(), axis=0)).mean(axis=0)
+    errors = {}
+    for mode in ("auto", "none"):
+        f = ridge_forecaster(n_steps_in=2, horizon=8, deseasonalize=mode).fit(train)
+        errors[mode] = np.mean(np.abs(f.predict().to_numpy() - test.to_numpy()) / scale)
+    assert list(f.deseasonalized_) == ["none"] * 6 and not f.seasonal_indices_.any()
+    assert errors["auto"] < 0.2 * errors["none"], errors
+
+
+def test_how_each_series_season_is_taken_out():
+    wide = trending_seasonal_panel()
+    wide["below_zero"] = wide["s0"] - 100.0  # seasonal, with negative values: additive
+    wide["noise"] = np.random.default_rng(1).normal(size=len(wide)) + 5.0  # no season
+    wide.iloc[:-10, wide.columns.get_loc("s5")] = np.nan  # 10 values: under three seasons
+    f = ridge_forecaster(n_steps_in=2).fit(wide)
+    kinds = dict(zip(f.ids_, f.deseasonalized_))
+    assert [kinds[f"s{i}"] for i in range(5)] == ["multiplicative"] * 5
+    assert (kinds["below_zero"], kinds["noise"], kinds["s5"]) == ("additive", "none", "none")
+    assert f.seasonal_indices_.shape == (8, 4)
+    position = f.ids_.index("s0")
+    np.testing.assert_allclose(f.seasonal_indices_[position].mean(), 1.0)
+    np.testing.assert_allclose(f.seasonal_indices_[f.ids_.index("below_zero")].sum(), 0.0, atol=1e-9)
+
+
+def test_a_late_series_is_deseasonalized_from_its_own_first_value():
+    # A pure seasonal pattern starting one quarter late: its indices are counted from its own first value,
+    # and the forecast continues the pattern in the right quarter.
+    t = np.arange(40)
+    wide = pd.DataFrame({"early": 10 + PATTERN[t % 4], "late": 20 + 2 * PATTERN[t % 4]},
+                        index=pd.period_range("2000Q1", periods=40, freq="Q"))
+    wide.iloc[:5, 1] = np.nan
+    f = ridge_forecaster().fit(wide)
+    assert list(f.deseasonalized_) == ["multiplicative", "multiplicative"]
+    np.testing.assert_allclose(f.predict().to_numpy(), wide.iloc[-4:].to_numpy(), atol=1e-6)
+    interval = f.predict_interval(coverage=0.8)
+    np.testing.assert_allclose(interval["y"].to_numpy(), wide.iloc[-4:].to_numpy(), atol=1e-6)
+
+
+def test_deseasonalize_must_be_auto_or_none():
+    with pytest.raises(ValueError, match="deseasonalize"):
+        ridge_forecaster(deseasonalize="yes").fit(make_panel())
 
 
 def test_a_series_too_short_for_one_window_is_named():

@@ -12,6 +12,7 @@ from sklstm.forecasting._series import (
     future_index,
     resolve_season,
     season_length_from_index,
+    seasonal_indices,
 )
 
 
@@ -96,3 +97,28 @@ def test_resolve_season_prefers_the_integer_then_the_index_then_the_data():
     assert resolve_season("auto", pd.period_range("2020-01", periods=140, freq="M"), y) == 12
     assert resolve_season("auto", None, y) == 7
     assert resolve_season("auto", pd.period_range("1900", periods=140, freq="Y"), y) == 7  # yearly: from the data
+
+
+@pytest.mark.parametrize("period", [4, 7, 12])
+def test_seasonal_indices_of_a_trending_multiplicative_season(period):
+    rng = np.random.default_rng(period)
+    t = np.arange(8 * period)
+    shape = 1 + 0.4 * np.sin(2 * np.pi * np.arange(period) / period)
+    kind, indices = seasonal_indices((100 + t) * shape[t % period] * (1 + 0.01 * rng.normal(size=len(t))), period)
+    assert kind == "multiplicative"
+    np.testing.assert_allclose(indices, shape / shape.mean(), atol=0.03)
+
+
+def test_seasonal_indices_additive_where_a_value_is_not_positive():
+    t = np.arange(48)
+    kind, indices = seasonal_indices(0.5 * t - 10 + 3 * np.sin(2 * np.pi * t / 4), 4)
+    assert kind == "additive"
+    np.testing.assert_allclose(indices, [0, 3, 0, -3], atol=0.1)
+
+
+@pytest.mark.parametrize("y", [np.random.default_rng(0).normal(size=60) + 10,  # no season
+                               np.tile([1.0, 2.0, 3.0, 4.0], 2),  # under three seasons
+                               np.full(24, 3.0)])  # constant
+def test_seasonal_indices_leave_a_series_without_a_clear_season(y):
+    kind, indices = seasonal_indices(y, 4)
+    assert kind == "none" and indices.shape == (4,) and not indices.any()

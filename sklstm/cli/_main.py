@@ -80,7 +80,7 @@ def describe_selection(forecaster) -> str:
 def _series(args: argparse.Namespace) -> SeriesInput:
     """The series of a single-series command, checked (with its covariates) before any work."""
     for flag, value in (("--static-cols", args.static_cols), ("--plot-ids", args.plot_ids),
-                        ("--series-identity", args.series_identity)):
+                        ("--series-identity", args.series_identity), ("--deseasonalize", args.deseasonalize)):
         if value is not None:
             raise CLIError(f"{flag} is for a long CSV of many series: name its id column with --id-col")
     check_outputs(args)
@@ -170,6 +170,9 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
     model.add_argument("--series-identity", choices=["none", "one-hot", "embedding"],
                        help="with --id-col: give the global model each series' identity, one input column per "
                             "series (one-hot, at most 1,000 series) or learned values (embedding); default none")
+    model.add_argument("--deseasonalize", choices=["auto", "none"],
+                       help="with --id-col: take the season out of each series that shows one before the global "
+                            "model sees it, and put it back into the forecast (auto, the default), or not (none)")
     output = p.add_argument_group("output")
     output.add_argument("--plot", metavar="PNG", help="write a plot to this PNG file (with --id-col: a grid of series)")
     output.add_argument("--plot-ids", metavar="IDS", help="with --id-col --plot: comma-separated series to draw "

@@ -55,7 +55,8 @@ def _forecaster(args: argparse.Namespace, data: PanelInput) -> Any:
     return GlobalLSTMForecaster(
         network, n_steps_in="auto" if args.n_steps_in is None else args.n_steps_in, horizon=args.horizon,
         season_length=args.season_length or "auto", n_models=2 if args.n_models is None else args.n_models,
-        series_identity=args.series_identity or "none", id_col=data.id_col, time_col=data.date_col,
+        series_identity=args.series_identity or "none", deseasonalize=args.deseasonalize or "auto",
+        id_col=data.id_col, time_col=data.date_col,
         target_col=data.target, random_state=args.random_state,
         verbose=forecaster_verbosity(args.verbose), **budget,
     )

@@ -41,7 +41,14 @@ from ._panels import (
     static_table,
     with_constants,
 )
-from ._series import check_season_within, detect_season, index_from_state, index_state, season_length_from_index
+from ._series import (
+    check_season_within,
+    detect_season,
+    index_from_state,
+    index_state,
+    season_length_from_index,
+    seasonal_indices,
+)
 
 __all__ = ["GlobalLSTMForecaster", "default_network"]
 
@@ -85,6 +92,20 @@ def panel_season(season_length: int | str, panel: Panel) -> int:
     return max(set(found), key=lambda s: (found.count(s), -s))
 
 
+def panel_seasons(panel: Panel, season: int, deseasonalize: str) -> tuple[np.ndarray, np.ndarray]:
+    """How each series' season is taken out, and its seasonal indices (:func:`~sklstm.forecasting._series.seasonal_indices`;
+    ``"none"`` and zeros for every series with ``deseasonalize="none"``).
+
+    Returns
+    -------
+    kinds : ndarray of str of shape (n_series,)
+    indices : ndarray of shape (n_series, season)
+    """
+    seasons = [seasonal_indices(y, season) if deseasonalize == "auto" else ("none", np.zeros(season))
+               for y in panel.values]
+    return np.array([kind for kind, _ in seasons]), np.array([indices for _, indices in seasons])
+
+
 class GlobalLSTMForecaster(BaseEstimator):
     """Forecast every series of a panel with one set of networks trained on all of them.
 
@@ -113,6 +134,15 @@ class GlobalLSTMForecaster(BaseEstimator):
         ``"auto"`` reads it from the time stamps (12 monthly, 4 quarterly, 7
         daily, ...), else detects the period most series show
         (:func:`panel_season`).
+    deseasonalize : {"auto", "none"}, default="auto"
+        ``"auto"``: take the season out of every series that shows one before
+        the networks see it, and put it back into the forecasts, as the M4
+        competition's benchmarks did (:func:`~sklstm.forecasting._series.seasonal_indices`:
+        a series of at least three seasons whose autocorrelation at
+        ``season_length`` passes a 90% test is divided by the seasonal indices
+        of a classical decomposition, or has them subtracted when it has a
+        value of zero or less). ``"none"``: the networks read the series as
+        they are.
     n_models : int, default=2
         Networks per window length, with different seeds.
     max_steps : int or None, default=1000
@@ -154,6 +184,13 @@ class GlobalLSTMForecaster(BaseEstimator):
         The epochs each window length's networks trained (None for networks
         without ``epochs``).
     season_length_ : int
+    deseasonalized_ : ndarray of str of shape (n_series,)
+        How each series' season was taken out: ``"multiplicative"``,
+        ``"additive"`` or ``"none"``.
+    seasonal_indices_ : ndarray of shape (n_series, season_length_)
+        Each series' seasonal indices (``seasonal_indices_[i, j]``: the steps
+        ``j``, ``j + season_length_``, ... counted from the series' first
+        value); zeros for a series left as it is.
     nonnegative_ : ndarray of bool of shape (n_series,)
         Whether each series' forecasts are clipped at zero.
     scales_ : ndarray of shape (n_series,)
@@ -193,6 +230,7 @@ class GlobalLSTMForecaster(BaseEstimator):
     _parameter_constraints: dict = {
         **FORECASTER_CONSTRAINTS,
         "series_identity": [StrOptions({"none", "one-hot", "embedding"})],
+        "deseasonalize": [StrOptions({"auto", "none"})],
         "embedding_dim": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "id_col": [str],
@@ -206,6 +244,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         n_steps_in: int | str = "auto",
         horizon: int = 12,
         season_length: int | str = "auto",
+        deseasonalize: str = "auto",
         n_models: int = 2,
         max_steps: int | None = 1000,
         nonnegative: bool | str = "auto",
@@ -218,7 +257,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         verbose: int = 0,
     ):
         self.estimator, self.n_steps_in, self.horizon, self.season_length = estimator, n_steps_in, horizon, season_length
-        self.n_models, self.max_steps = n_models, max_steps
+        self.deseasonalize, self.n_models, self.max_steps = deseasonalize, n_models, max_steps
         self.nonnegative, self.series_identity, self.embedding_dim = nonnegative, series_identity, embedding_dim
         self.id_col, self.time_col, self.target_col = id_col, time_col, target_col
         self.random_state, self.verbose = random_state, verbose
@@ -357,9 +396,15 @@ class GlobalLSTMForecaster(BaseEstimator):
         season = panel_season(self.season_length, panel)
         lengths = self._window_lengths(panel, season)
         self.season_length_, self.n_steps_in_, self.ids_ = season, lengths, list(panel.ids)
+        self.deseasonalized_, self.seasonal_indices_ = panel_seasons(panel, season, self.deseasonalize)
+        adjusted = sum(self.deseasonalized_ != "none")
+        if adjusted:
+            self._say(f"took the season ({season} steps) out of {adjusted} of {len(panel.ids)} series")
+        original, panel = panel, dataclasses.replace(
+            panel, values=[self._seasonal(y, p, out=True) for p, y in enumerate(panel.values)])
         self.scales_ = np.array([series_scale(y, season) for y in panel.values])
         self._extras, self.extra_names_, self._covariates = extras, list(extra_names), covariates
-        self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in panel.values]) if self.nonnegative == "auto"
+        self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in original.values]) if self.nonnegative == "auto"
                              else np.full(len(panel.ids), bool(self.nonnegative)))
         self.embedding_dim_ = None
         if self.series_identity == "embedding":
@@ -379,7 +424,18 @@ class GlobalLSTMForecaster(BaseEstimator):
             networks = [self._network(i, len(y)) for i in range(self.n_models)]
             self.epochs_.append(networks[0].get_params().get("epochs"))
             self.estimators_.append([net.fit(_inputs(net, X), y) for net in networks])
-        self._panel = panel
+        self._panel = original
+
+    def _seasonal(self, values: np.ndarray, p: int, start: int = 0, out: bool = False) -> np.ndarray:
+        """Series ``p``'s ``values``, its steps ``start``, ``start + 1``, ... (counted from its first value), with
+        its season put back (``out=False``: forecasts) or taken out (``out=True``: history)."""
+        kind = self.deseasonalized_[p]
+        if kind == "none":
+            return values
+        indices = self.seasonal_indices_[p][(start + np.arange(values.shape[-1])) % self.season_length_]
+        if kind == "multiplicative":
+            return values / indices if out else values * indices
+        return values - indices if out else values + indices
 
     def _window_lengths(self, panel: Panel, season: int) -> list[int]:
         """The window lengths to train; a clear error naming a series too short for the shortest."""
@@ -581,7 +637,7 @@ class GlobalLSTMForecaster(BaseEstimator):
         # Column j of the timelines is the time step j - longest after each series' last value.
         timeline = None if future is None else np.zeros((len(positions), longest + horizon, self.future_stats_.shape[1]))
         for row, p in enumerate(positions):
-            tail = panel.values[p][-longest:]
+            tail = self._seasonal(panel.values[p], p, out=True)[-longest:]
             history[row, longest - len(tail) : longest] = tail
             if timeline is not None:
                 timeline[row, longest - len(tail) : longest] = self._covariates[p][-len(tail):]
@@ -602,7 +658,8 @@ class GlobalLSTMForecaster(BaseEstimator):
                 total[usable] += out * scales[usable, 0] + offset[:, 0]
                 count[usable] += 1
             history[:, end] = total / count
-        forecast = history[:, longest:]
+        forecast = np.array([self._seasonal(history[row, longest:], p, start=len(panel.values[p]))
+                             for row, p in enumerate(positions)])
         if not np.all(np.isfinite(forecast)):
             raise RuntimeError("The forecast is not finite (it overflowed); check the panel for extreme values.")
         return np.where(self.nonnegative_[positions][:, np.newaxis], np.maximum(forecast, 0.0), forecast)

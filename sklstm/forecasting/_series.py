@@ -28,6 +28,7 @@ __all__ = [
     "is_pandas",
     "resolve_season",
     "season_length_from_index",
+    "seasonal_indices",
 ]
 
 # Periods that a detected period this close to (3%) is snapped to: weekly data has 52.18 weeks a year.
@@ -173,6 +174,56 @@ def detect_season(y: Any, max_period: int | None = None) -> int:
     seasons = [_season_of_column(values[:, j], max_period) for j in range(values.shape[1])]
     counts = {s: seasons.count(s) for s in seasons}
     return max(counts, key=lambda s: (counts[s], -seasons.index(s)))
+
+
+def seasonal_indices(y: np.ndarray, season: int) -> tuple[str, np.ndarray]:
+    """How to take the season out of a series, and its seasonal indices: the M4 competition's benchmark recipe.
+
+    A series of at least three seasons whose autocorrelation at lag ``season``
+    passes the 90% test of the M4 benchmarks (the Theta method's:
+    ``|r_m| > 1.645 * sqrt((1 + 2 * sum(r_k ** 2 for k < m)) / n)``) gets the
+    indices of a classical decomposition (a centred moving average of one
+    season; statsmodels' ``seasonal_decompose``): multiplicative when every
+    value is positive, else additive. Any other series is left as it is.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n,)
+    season : int
+
+    Returns
+    -------
+    kind : {"multiplicative", "additive", "none"}
+    indices : ndarray of shape (season,)
+        ``indices[j]`` belongs to the steps ``t`` (counted from ``y``'s first
+        value) with ``t % season == j``: divide by them (multiplicative; they
+        average 1) or subtract them (additive; they average 0). Ones or zeros
+        with ``"none"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.forecasting._series import seasonal_indices
+    >>> t = np.arange(48)
+    >>> kind, indices = seasonal_indices((100 + t) * (1 + 0.2 * (t % 4 == 0)), 4)
+    >>> kind, indices.round(2)
+    ('multiplicative', array([1.14, 0.95, 0.95, 0.95]))
+    >>> seasonal_indices(np.random.default_rng(0).normal(size=48), 4)[0]
+    'none'
+    """
+    y = np.asarray(y, dtype=np.float64)
+    n = len(y)
+    if season < 2 or n < 3 * season or not np.std(y) > 0:
+        return "none", np.zeros(season)
+    from statsmodels.tsa.seasonal import seasonal_decompose
+    from statsmodels.tsa.stattools import acf
+
+    r = acf(y, nlags=season, fft=True)
+    if not abs(r[season]) > 1.645 * np.sqrt((1 + 2 * np.sum(r[1:season] ** 2)) / n):
+        return "none", np.zeros(season)
+    kind = "multiplicative" if np.all(y > 0) else "additive"
+    indices = np.asarray(seasonal_decompose(y, model=kind, period=season).seasonal[:season], dtype=np.float64)
+    return kind, indices
 
 
 def check_season_within(season_length: int, n: int, series: str) -> int:
