@@ -121,6 +121,7 @@ CANDIDATES = {
     "lr3e-3": {"estimator": lambda: _network(optimizer__learning_rate=3e-3)},
     "steps2000": {"max_steps": 2000},
     "1model-steps2000": {"n_models": 1, "max_steps": 2000},
+    "deseasonalize-none": {"deseasonalize": "none"},
 }
 
 

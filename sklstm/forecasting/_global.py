@@ -1,6 +1,8 @@
 """Many series, one model: :class:`GlobalLSTMForecaster` (its backtest: :func:`sklstm.forecasting._backtesting.panel_backtest`).
 
 One set of networks learns from the windows of every series of a panel. Each
+series that shows a season has it taken out first (:func:`panel_seasons`) and
+put back into its forecasts. Each
 series is put on a common footing before its windows are pooled: divided by
 its own scale (the mean absolute seasonal difference, the denominator of its
 MASE) and each window taken relative to its level (the mean of its last
@@ -111,7 +113,9 @@ class GlobalLSTMForecaster(BaseEstimator):
 
     Each window length gets ``n_models`` networks (``estimator``, seeds
     ``random_state + i``), trained on the windows of every series long
-    enough for it. Before pooling, each series is divided by its scale (the
+    enough for it. Each series that shows a season is first seasonally
+    adjusted (``deseasonalize``), and its forecasts get the season back.
+    Before pooling, each series is divided by its scale (the
     mean absolute seasonal difference) and each window is taken relative to
     its level (the mean of its last season), so that series of any size and
     level teach one model. A series forecasts with every network whose
