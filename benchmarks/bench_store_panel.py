@@ -11,6 +11,8 @@ days (seasonal-naive scale, lag 7) beside seasonal naive's::
 
     python benchmarks/bench_store_panel.py
     python benchmarks/bench_store_panel.py --stores 5 --days 365   # a quick look
+    python benchmarks/bench_store_panel.py --deseasonalize none    # the series as they are
+    python benchmarks/bench_store_panel.py --promo                  # the promotion days as future-known X
 """
 
 from __future__ import annotations
@@ -65,20 +67,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stores", type=int, default=20)
     parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--deseasonalize", choices=["auto", "none"], default="auto")
+    parser.add_argument("--promo", action="store_true", help="fit and forecast with the promotion days as X")
     args = parser.parse_args()
     from sklstm.forecasting._global import GlobalLSTMForecaster
 
-    sales, _ = store_panel(args.stores, args.days)
+    sales, promos = store_panel(args.stores, args.days)
+    X = promos if args.promo else None
     last = sales.groupby("unique_id")["ds"].transform("max")
     train = sales[sales["ds"] <= last - pd.Timedelta(days=HORIZON)]
     test = sales[sales["ds"] > last - pd.Timedelta(days=HORIZON)]
     baseline = import_seconds()
-    forecaster = GlobalLSTMForecaster(horizon=HORIZON)
+    forecaster = GlobalLSTMForecaster(horizon=HORIZON, deseasonalize=args.deseasonalize)
     start = time.perf_counter()
-    forecaster.fit(train)
+    forecaster.fit(train, X=X)
     fitted = time.perf_counter() - start
     start = time.perf_counter()
-    interval = forecaster.predict_interval(coverage=0.9)
+    interval = forecaster.predict_interval(coverage=0.9, X=X)
     interval_s = time.perf_counter() - start
     scores, naive = [], []
     for key, history in train.groupby("unique_id")["y"]:
@@ -88,7 +93,8 @@ def main() -> None:
         scores.append(mase(actual, forecast, past))
         naive.append(mase(actual, np.resize(past[-SEASON:], HORIZON), past))
     total = fitted + interval_s
-    print(f"panel: {args.stores} stores x {args.days} days, horizon {HORIZON}")
+    print(f"panel: {args.stores} stores x {args.days} days, horizon {HORIZON}; deseasonalize={args.deseasonalize}"
+          + (", promotion days as X" if args.promo else ""))
     print(f"import tensorflow: {baseline:.2f} s")
     print(f"fit: {fitted:.1f} s, predict_interval: {interval_s:.1f} s, total {total:.1f} s = "
           f"{total / baseline:.1f} x the import (goal <= 10)")

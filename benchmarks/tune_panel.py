@@ -122,6 +122,7 @@ CANDIDATES = {
     "steps2000": {"max_steps": 2000},
     "1model-steps2000": {"n_models": 1, "max_steps": 2000},
     "deseasonalize-none": {"deseasonalize": "none"},
+    "mae": {"estimator": lambda: _network(loss="mae")},
 }
 
 
