@@ -20,8 +20,9 @@ season 12, 2 folds of 12), panels with as many windows per series as the reporte
 year 1960-2015: 185, 184, 185 and 108 series x 56 years; 3 folds of 3), and ``--identity`` adds the
 global model with ``series_identity="embedding"``.
 
-``--candidates NAME ...`` adds variants of the global model's defaults (``CANDIDATES`` below), each scored
-relative to the default with the same seed.
+``--candidates NAME ...`` adds variants of the global model's defaults (``CANDIDATES`` below: a learning
+rate of 3e-3, ``max_steps=2000``, one network with 2,000 steps, ``deseasonalize="none"``, a median loss),
+each scored relative to the default with the same seed.
 
 Candidates: the global model alone (``GlobalLSTMForecaster()``, seeds ``--seeds``), statsforecast ``AutoETS``
 per series alone, and their forecasts averaged with the global model's weight ``w`` (0.25, 0.5, 0.75);
