@@ -2,8 +2,8 @@
 
 One set of networks learns from the windows of every series of a panel. Each
 series that shows a season has it taken out first (:func:`panel_seasons`) and
-put back into its forecasts. Each
-series is put on a common footing before its windows are pooled: divided by
+put back into its forecasts. Each series is put on a common footing before its
+windows are pooled: divided by
 its own scale (the mean absolute seasonal difference, the denominator of its
 MASE) and each window taken relative to its level (the mean of its last
 season). The forecast is recursive, all series at once, and the networks'
@@ -641,7 +641,8 @@ class GlobalLSTMForecaster(BaseEstimator):
         # Column j of the timelines is the time step j - longest after each series' last value.
         timeline = None if future is None else np.zeros((len(positions), longest + horizon, self.future_stats_.shape[1]))
         for row, p in enumerate(positions):
-            tail = self._seasonal(panel.values[p], p, out=True)[-longest:]
+            values = panel.values[p]
+            tail = self._seasonal(values[-longest:], p, start=max(len(values) - longest, 0), out=True)
             history[row, longest - len(tail) : longest] = tail
             if timeline is not None:
                 timeline[row, longest - len(tail) : longest] = self._covariates[p][-len(tail):]

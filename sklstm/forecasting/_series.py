@@ -216,9 +216,8 @@ def seasonal_indices(y: np.ndarray, season: int) -> tuple[str, np.ndarray]:
     if season < 2 or n < 3 * season or not np.std(y) > 0:
         return "none", np.zeros(season)
     from statsmodels.tsa.seasonal import seasonal_decompose
-    from statsmodels.tsa.stattools import acf
 
-    r = acf(y, nlags=season, fft=True)
+    r = _autocorrelation(y, season)
     if not abs(r[season]) > 1.645 * np.sqrt((1 + 2 * np.sum(r[1:season] ** 2)) / n):
         return "none", np.zeros(season)
     kind = "multiplicative" if np.all(y > 0) else "additive"
