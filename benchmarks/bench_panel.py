@@ -15,7 +15,7 @@ Contenders:
 
 * ``GlobalLSTMForecaster()`` (defaults: one set of networks for all series), seed 0 (``--seeds 0 1``
   adds more; ``--identity one-hot embedding`` adds those ``series_identity`` values, ``--deseasonalize auto
-  none`` both ``deseasonalize`` values);
+  all none`` those ``deseasonalize`` values);
 * ridge on lag windows per series (``RidgeCV`` on 1-4 seasons of lags, forecasts averaged: the window
   lengths the global model reads); seasonal naive; statsforecast ``AutoETS`` per series;
 * neuralforecast's ``LSTM`` and ``NHITS`` with their defaults, one global model per fold (series scaled
@@ -222,7 +222,7 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="*", type=int, default=[0], help="GlobalLSTMForecaster's seeds")
     parser.add_argument("--identity", nargs="*", default=["none"], choices=["none", "one-hot", "embedding"],
                         help="GlobalLSTMForecaster's series_identity values to compare (default: its default)")
-    parser.add_argument("--deseasonalize", nargs="*", default=["auto"], choices=["auto", "none"],
+    parser.add_argument("--deseasonalize", nargs="*", default=["auto"], choices=["auto", "all", "none"],
                         help="GlobalLSTMForecaster's deseasonalize values to compare (default: its default)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["nf", "ets"], help="contenders to leave out")
     parser.add_argument("--local", action="store_true", help="add LSTMForecaster fitted per series")

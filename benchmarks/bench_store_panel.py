@@ -12,6 +12,7 @@ days (seasonal-naive scale, lag 7) beside seasonal naive's::
     python benchmarks/bench_store_panel.py
     python benchmarks/bench_store_panel.py --stores 5 --days 365   # a quick look
     python benchmarks/bench_store_panel.py --deseasonalize none    # the series as they are
+    python benchmarks/bench_store_panel.py --deseasonalize all     # every network on the adjusted series
     python benchmarks/bench_store_panel.py --promo                  # the promotion days as future-known X
 """
 
@@ -67,7 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stores", type=int, default=20)
     parser.add_argument("--days", type=int, default=730)
-    parser.add_argument("--deseasonalize", choices=["auto", "none"], default="auto")
+    parser.add_argument("--deseasonalize", choices=["auto", "all", "none"], default="auto")
     parser.add_argument("--promo", action="store_true", help="fit and forecast with the promotion days as X")
     args = parser.parse_args()
     from sklstm.forecasting._global import GlobalLSTMForecaster

@@ -67,7 +67,7 @@ def main() -> None:
     seasons = {c.name: c.season for c in load_cases()}
     # Every member the dump holds (``--members`` of the bench_real run), "pretrained" included when it ran.
     held = {n for r in runs.values() for folds in r["members"] for n in folds}
-    all_members = tuple(n for n in ("ridge", "ets", "theta", "arima", "pretrained") if n in held)
+    all_members = tuple(n for n in ("ridge", "ets", "theta", "arima", "snaive", "pretrained") if n in held)
     sets = [s for k in range(1, len(all_members) + 1) for s in itertools.combinations(all_members, k)]
     rows = []
     # The shipped rules ("inverse" is the 8th power) and the inverse rule at lower powers.

@@ -21,7 +21,7 @@ year 1960-2015: 185, 184, 185 and 108 series x 56 years; 3 folds of 3), and ``--
 global model with ``series_identity="embedding"``.
 
 ``--candidates NAME ...`` adds variants of the global model's defaults (``CANDIDATES`` below: a learning
-rate of 3e-3, ``max_steps=2000``, one network with 2,000 steps, ``deseasonalize="none"``, a median loss),
+rate of 3e-3, ``max_steps=2000``, one network with 2,000 steps, ``deseasonalize="none"`` and ``"all"``, a median loss),
 each scored relative to the default with the same seed.
 
 Candidates: the global model alone (``GlobalLSTMForecaster()``, seeds ``--seeds``), statsforecast ``AutoETS``
@@ -123,6 +123,7 @@ CANDIDATES = {
     "steps2000": {"max_steps": 2000},
     "1model-steps2000": {"n_models": 1, "max_steps": 2000},
     "deseasonalize-none": {"deseasonalize": "none"},
+    "deseasonalize-all": {"deseasonalize": "all"},
     "mae": {"estimator": lambda: _network(loss="mae")},
 }
 

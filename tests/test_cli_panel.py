@@ -132,7 +132,7 @@ def test_deseasonalize_reaches_the_global_model_and_needs_an_id_column(capsys):
 
     settings = dict(epochs=None, n_steps_in=None, horizon=4, season_length=None, n_models=None, random_state=0,
                     verbose=0, series_identity=None)
-    for flag, mode in ((None, "auto"), ("none", "none")):
+    for flag, mode in ((None, "auto"), ("all", "all"), ("none", "none")):
         args = argparse.Namespace(**settings, deseasonalize=flag)
         assert _forecaster(args, PanelInput(pd.DataFrame(), "shop", "day", "sales")).deseasonalize == mode
     assert main(["forecast", "--deseasonalize", "none"]) == 2

@@ -128,7 +128,24 @@ def test_a_late_series_is_deseasonalized_from_its_own_first_value():
     np.testing.assert_allclose(interval["y"].to_numpy(), wide.iloc[-4:].to_numpy(), atol=1e-6)
 
 
-def test_deseasonalize_must_be_auto_or_none():
+def test_auto_averages_networks_on_the_adjusted_series_with_networks_on_the_series_as_given():
+    wide = trending_seasonal_panel(noise=0.05)
+    train = wide.iloc[:-8]
+    mixed = ridge_forecaster(n_steps_in=2, horizon=8, n_models=2).fit(train)
+    assert mixed.network_views_ == ["adjusted", "as given"]
+    adjusted = ridge_forecaster(n_steps_in=2, horizon=8, deseasonalize="all").fit(train)
+    as_given = ridge_forecaster(n_steps_in=2, horizon=8, deseasonalize="none").fit(train)
+    assert adjusted.network_views_ == ["adjusted"] and as_given.network_views_ == ["as given"]
+    # The mean of the two (up to the series' scales: the mixed fit divides both views by the adjusted series').
+    one, other, forecast = adjusted.predict().to_numpy(), as_given.predict().to_numpy(), mixed.predict().to_numpy()
+    gap = np.abs(forecast - (one + other) / 2).max()
+    assert gap < 0.01 * np.abs(forecast).max() and gap < 0.2 * np.abs(one - other).max()
+    # Every network adjusted with "all"; no network adjusted where no series shows a season.
+    assert ridge_forecaster(n_models=3, deseasonalize="all").fit(train).network_views_ == ["adjusted"] * 3
+    assert ridge_forecaster(n_models=2, season_length=1).fit(train).network_views_ == ["as given"] * 2
+
+
+def test_deseasonalize_must_be_auto_all_or_none():
     with pytest.raises(ValueError, match="deseasonalize"):
         ridge_forecaster(deseasonalize="yes").fit(make_panel())
 

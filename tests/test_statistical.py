@@ -23,6 +23,13 @@ def test_member_forecasts_every_target_from_every_origin(name):
     assert np.all(np.abs(paths[1, :, 1] - y[80:86, 1]) < 15)
 
 
+def test_seasonal_naive_repeats_the_last_season_before_each_origin():
+    y = _monthly(k=2)
+    paths = fit_stat_member("snaive", y[:72], 12).forecast(y, np.array([72, 80]), 14)
+    np.testing.assert_allclose(paths[1], np.concatenate([y[68:80], y[68:70]]))
+    np.testing.assert_allclose(paths[0, :12], y[60:72])
+
+
 def test_short_series_are_fitted_without_their_season():
     assert fit_stat_member("ets", _monthly(n=20), 12).season == 1
 

@@ -170,9 +170,11 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
     model.add_argument("--series-identity", choices=["none", "one-hot", "embedding"],
                        help="with --id-col: give the global model each series' identity, one input column per "
                             "series (one-hot, at most 1,000 series) or learned values (embedding); default none")
-    model.add_argument("--deseasonalize", choices=["auto", "none"],
+    model.add_argument("--deseasonalize", choices=["auto", "all", "none"],
                        help="with --id-col: take the season out of each series that shows one before the global "
-                            "model sees it, and put it back into the forecast (auto, the default), or not (none)")
+                            "model's networks see it, and put it back into their forecasts: for every other network, "
+                            "averaged with the others that read the series as given (auto, the default), for every "
+                            "network (all), or for none (none)")
     output = p.add_argument_group("output")
     output.add_argument("--plot", metavar="PNG", help="write a plot to this PNG file (with --id-col: a grid of series)")
     output.add_argument("--plot-ids", metavar="IDS", help="with --id-col --plot: comma-separated series to draw "

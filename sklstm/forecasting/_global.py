@@ -52,7 +52,7 @@ from ._series import (
     seasonal_indices,
 )
 
-__all__ = ["GlobalLSTMForecaster", "default_network"]
+__all__ = ["GlobalLSTMForecaster", "default_network", "network_views"]
 
 
 def default_network() -> Any:
@@ -98,14 +98,48 @@ def panel_seasons(panel: Panel, season: int, deseasonalize: str) -> tuple[np.nda
     """How each series' season is taken out, and its seasonal indices (:func:`~sklstm.forecasting._series.seasonal_indices`;
     ``"none"`` and zeros for every series with ``deseasonalize="none"``).
 
+    Parameters
+    ----------
+    panel : Panel
+    season : int
+    deseasonalize : {"auto", "all", "none"}
+
     Returns
     -------
     kinds : ndarray of str of shape (n_series,)
     indices : ndarray of shape (n_series, season)
     """
-    seasons = [seasonal_indices(y, season) if deseasonalize == "auto" else ("none", np.zeros(season))
+    seasons = [seasonal_indices(y, season) if deseasonalize != "none" else ("none", np.zeros(season))
                for y in panel.values]
     return np.array([kind for kind, _ in seasons]), np.array([indices for _, indices in seasons])
+
+
+def network_views(deseasonalize: str, n_models: int, any_adjusted: bool) -> list[str]:
+    """What the networks of each seed read: ``"adjusted"`` (the series with their seasons out) or ``"as given"``.
+
+    ``"auto"`` alternates, starting with the adjusted series; ``"all"`` adjusts
+    for every network; without an adjusted series every network reads the
+    series as given.
+
+    Parameters
+    ----------
+    deseasonalize : {"auto", "all", "none"}
+    n_models : int
+    any_adjusted : bool
+        Whether some series has its season taken out.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> network_views("auto", 3, True)
+    ['adjusted', 'as given', 'adjusted']
+    """
+    if not any_adjusted or deseasonalize == "none":
+        return ["as given"] * n_models
+    return ["adjusted" if deseasonalize == "all" or i % 2 == 0 else "as given" for i in range(n_models)]
 
 
 class GlobalLSTMForecaster(BaseEstimator):
@@ -113,8 +147,9 @@ class GlobalLSTMForecaster(BaseEstimator):
 
     Each window length gets ``n_models`` networks (``estimator``, seeds
     ``random_state + i``), trained on the windows of every series long
-    enough for it. Each series that shows a season is first seasonally
-    adjusted (``deseasonalize``), and its forecasts get the season back.
+    enough for it. Where a series shows a season, every other network
+    reads it seasonally adjusted (``deseasonalize``) and forecasts it with the
+    season put back; the others read it as it is.
     Before pooling, each series is divided by its scale (the
     mean absolute seasonal difference) and each window is taken relative to
     its level (the mean of its last season), so that series of any size and
@@ -138,15 +173,21 @@ class GlobalLSTMForecaster(BaseEstimator):
         ``"auto"`` reads it from the time stamps (12 monthly, 4 quarterly, 7
         daily, ...), else detects the period most series show
         (:func:`panel_season`).
-    deseasonalize : {"auto", "none"}, default="auto"
-        ``"auto"``: take the season out of every series that shows one before
-        the networks see it, and put it back into the forecasts, as the M4
-        competition's benchmarks did (:func:`~sklstm.forecasting._series.seasonal_indices`:
+    deseasonalize : {"auto", "all", "none"}, default="auto"
+        Take the season out of every series that shows one before the networks
+        see it, and put it back into their forecasts, as the M4 competition's
+        benchmarks did (:func:`~sklstm.forecasting._series.seasonal_indices`:
         a series of at least three seasons whose autocorrelation at
         ``season_length`` passes a 90% test is divided by the seasonal indices
         of a classical decomposition, or has them subtracted when it has a
-        value of zero or less). ``"none"``: the networks read the series as
-        they are.
+        value of zero or less). ``"auto"``: for the networks of even seeds
+        (``random_state``, ``random_state + 2``, ...; all of them with
+        ``n_models=1``); the others read the series as they are, and each
+        forecast is the mean of the two groups' (on tuning panels this kept
+        most of what the adjustment gains where seasons are regular, and it
+        hedges where they are not: see ``benchmarks/README.md``). ``"all"``:
+        for every network. ``"none"``: the networks read the series as they
+        are.
     n_models : int, default=2
         Networks per window length, with different seeds.
     max_steps : int or None, default=1000
@@ -191,6 +232,11 @@ class GlobalLSTMForecaster(BaseEstimator):
     deseasonalized_ : ndarray of str of shape (n_series,)
         How each series' season was taken out: ``"multiplicative"``,
         ``"additive"`` or ``"none"``.
+    network_views_ : list of str
+        What the networks of each seed read (``network_views_[i]`` for seed
+        ``random_state + i``): ``"adjusted"`` (the series with their seasons
+        taken out) or ``"as given"``; all ``"as given"`` when no series was
+        adjusted.
     seasonal_indices_ : ndarray of shape (n_series, season_length_)
         Each series' seasonal indices (``seasonal_indices_[i, j]``: the steps
         ``j``, ``j + season_length_``, ... counted from the series' first
@@ -234,7 +280,7 @@ class GlobalLSTMForecaster(BaseEstimator):
     _parameter_constraints: dict = {
         **FORECASTER_CONSTRAINTS,
         "series_identity": [StrOptions({"none", "one-hot", "embedding"})],
-        "deseasonalize": [StrOptions({"auto", "none"})],
+        "deseasonalize": [StrOptions({"auto", "all", "none"})],
         "embedding_dim": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "id_col": [str],
@@ -402,11 +448,15 @@ class GlobalLSTMForecaster(BaseEstimator):
         self.season_length_, self.n_steps_in_, self.ids_ = season, lengths, list(panel.ids)
         self.deseasonalized_, self.seasonal_indices_ = panel_seasons(panel, season, self.deseasonalize)
         adjusted = sum(self.deseasonalized_ != "none")
+        self.network_views_ = network_views(self.deseasonalize, self.n_models, adjusted > 0)
         if adjusted:
-            self._say(f"took the season ({season} steps) out of {adjusted} of {len(panel.ids)} series")
-        original, panel = panel, dataclasses.replace(
-            panel, values=[self._seasonal(y, p, out=True) for p, y in enumerate(panel.values)])
-        self.scales_ = np.array([series_scale(y, season) for y in panel.values])
+            share = "every network" if "as given" not in self.network_views_ else "the networks of even seeds"
+            self._say(f"took the season ({season} steps) out of {adjusted} of {len(panel.ids)} series for {share}")
+        original = panel
+        views = {"as given": original, "adjusted": dataclasses.replace(
+            panel, values=[self._seasonal(y, p, out=True) for p, y in enumerate(panel.values)])}
+        # One scale per series for both views: the adjusted series' (the same as given where none is adjusted).
+        self.scales_ = np.array([series_scale(y, season) for y in views["adjusted"].values])
         self._extras, self.extra_names_, self._covariates = extras, list(extra_names), covariates
         self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in original.values]) if self.nonnegative == "auto"
                              else np.full(len(panel.ids), bool(self.nonnegative)))
@@ -419,15 +469,19 @@ class GlobalLSTMForecaster(BaseEstimator):
         # An sklstm estimator streams the windows, unless it trains through Keras' own loop (fit_loop="keras",
         # which a tf.distribute strategy needs): that one takes them materialised.
         streamed = hasattr(first, "predict_steps") and first.get_params().get("fit_loop") != "keras"
-        series = self._end_to_end(panel) if streamed else None
+        views = {view: views[view] for view in dict.fromkeys(self.network_views_)}
+        series = {view: self._end_to_end(p) for view, p in views.items()} if streamed else None
         for n_steps in lengths:
-            X, y = self._streamed_windows(panel, series, n_steps) if streamed else self._pooled_windows(panel, n_steps)
+            windows = {view: self._streamed_windows(p, series[view], n_steps) if streamed
+                       else self._pooled_windows(p, n_steps) for view, p in views.items()}
+            n_windows = len(next(iter(windows.values()))[1])
             identity = "" if self.embedding_dim_ is None else f", each series embedded in {self.embedding_dim_} values"
-            self._say(f"{len(y)} windows of {n_steps} steps from {len(panel.ids)} series: {self.n_models} network(s)"
-                      + identity)
-            networks = [self._network(i, len(y)) for i in range(self.n_models)]
+            self._say(f"{n_windows} windows of {n_steps} steps from {len(panel.ids)} series: {self.n_models} "
+                      "network(s)" + identity)
+            networks = [self._network(i, n_windows) for i in range(self.n_models)]
             self.epochs_.append(networks[0].get_params().get("epochs"))
-            self.estimators_.append([net.fit(_inputs(net, X), y) for net in networks])
+            self.estimators_.append([net.fit(_inputs(net, windows[view][0]), windows[view][1])
+                                     for net, view in zip(networks, self.network_views_)])
         self._panel = original
 
     def _seasonal(self, values: np.ndarray, p: int, start: int = 0, out: bool = False) -> np.ndarray:
@@ -634,6 +688,18 @@ class GlobalLSTMForecaster(BaseEstimator):
 
         ``future``: each series' standardised covariates at the forecast steps (when fitted with some).
         """
+        forecast = np.mean([self._recursion(panel, positions, horizon, future, view)
+                            for view in dict.fromkeys(self.network_views_)], axis=0)
+        if not np.all(np.isfinite(forecast)):
+            raise RuntimeError("The forecast is not finite (it overflowed); check the panel for extreme values.")
+        return np.where(self.nonnegative_[positions][:, np.newaxis], np.maximum(forecast, 0.0), forecast)
+
+    def _recursion(self, panel: Panel, positions: list[int], horizon: int, future: list[np.ndarray] | None,
+                   view: str) -> np.ndarray:
+        """The forecasts ``(len(positions), horizon)`` of the networks that read the series as ``view`` (one of
+        ``network_views_``), each step fed back; adjusted series get their season back at the end."""
+        seeds = [i for i, v in enumerate(self.network_views_) if v == view]
+        adjusted = view == "adjusted"
         scales = self.scales_[positions][:, np.newaxis]
         ids = self._identity(positions)
         longest = max(self.n_steps_in_)
@@ -641,8 +707,9 @@ class GlobalLSTMForecaster(BaseEstimator):
         # Column j of the timelines is the time step j - longest after each series' last value.
         timeline = None if future is None else np.zeros((len(positions), longest + horizon, self.future_stats_.shape[1]))
         for row, p in enumerate(positions):
-            values = panel.values[p]
-            tail = self._seasonal(values[-longest:], p, start=max(len(values) - longest, 0), out=True)
+            values = panel.values[p][-longest:]
+            tail = self._seasonal(values, p, start=max(len(panel.values[p]) - longest, 0), out=True) if adjusted \
+                else values
             history[row, longest - len(tail) : longest] = tail
             if timeline is not None:
                 timeline[row, longest - len(tail) : longest] = self._covariates[p][-len(tail):]
@@ -659,12 +726,11 @@ class GlobalLSTMForecaster(BaseEstimator):
                 steps = None if timeline is None else timeline[usable, end - n_steps + 1 : end + 1]  # next-step values
                 X = with_constants((windows[usable] - offset) / scales[usable], self._extras[positions][usable], steps,
                                    None if ids is None else ids[usable])
-                out = np.mean([np.ravel(net.predict(_inputs(net, X))) for net in networks], axis=0)
+                out = np.mean([np.ravel(networks[i].predict(_inputs(networks[i], X))) for i in seeds], axis=0)
                 total[usable] += out * scales[usable, 0] + offset[:, 0]
                 count[usable] += 1
             history[:, end] = total / count
-        forecast = np.array([self._seasonal(history[row, longest:], p, start=len(panel.values[p]))
-                             for row, p in enumerate(positions)])
-        if not np.all(np.isfinite(forecast)):
-            raise RuntimeError("The forecast is not finite (it overflowed); check the panel for extreme values.")
-        return np.where(self.nonnegative_[positions][:, np.newaxis], np.maximum(forecast, 0.0), forecast)
+        if not adjusted:
+            return history[:, longest:]
+        return np.array([self._seasonal(history[row, longest:], p, start=len(panel.values[p]))
+                         for row, p in enumerate(positions)])

@@ -30,7 +30,7 @@ from ._configurations import Configurator, FitSettings, default_network
 from ._intervals import check_coverage, conformal_width, forecast_errors, held_out_origins, interval_bounds
 from ._lags import TRANSFORMS
 from ._series import SeriesData, check_time_index, detect_season, resolve_season, season_length_from_index
-from ._statistical import MEMBERS
+from ._statistical import AUTO_MEMBERS, MEMBERS
 
 # The forecasting API in one place (its parts live in the modules named above).
 __all__ = [
@@ -133,12 +133,14 @@ class LSTMForecaster(BaseForecaster):
         the pretrained member joined on the tuning half of
         ``benchmarks/bench_real.py``, where it lowered the mean MASE).
         A member that fails to fit or forecast is dropped with a warning.
-    combination : {"inverse", "rank", "equal", "best"}, default="inverse"
-        How the members' validation MASE weights them: proportional to its
-        inverse 8th power (close to the best alone when one member validates
-        clearly better, close to the mean when they tie; chosen on the tuning
-        half of ``benchmarks/bench_real.py``), by rank, equally, or the best
-        alone (:func:`~sklstm.forecasting._combination.family_weights`).
+    combination : {"top2", "inverse", "rank", "equal", "best"}, default="top2"
+        How the members' validation MASE weights them: ``"top2"``, the two
+        best-validated members, each in proportion to the inverse 8th power of
+        its score (the others get nothing); ``"inverse"``, every member so
+        (close to the best alone when one member validates clearly better,
+        close to the mean when they tie); by rank; equally; or the best alone
+        (:func:`~sklstm.forecasting._combination.family_weights`). The rule and
+        the power were chosen on the tuning half of ``benchmarks/bench_real.py``.
     nonnegative : bool or "auto", default="auto"
         Clip forecasts (and interval bounds) at zero. ``"auto"``: when no
         training value is negative.
@@ -212,7 +214,7 @@ class LSTMForecaster(BaseForecaster):
         residual_weight: float | str = "auto",
         early_stopping: bool = True,
         members: str | tuple = "auto",
-        combination: str = "inverse",
+        combination: str = "top2",
         nonnegative: bool | str = "auto",
         n_models: int = 3,
         random_state: int | None = 0,
@@ -299,7 +301,7 @@ class LSTMForecaster(BaseForecaster):
     def _member_names(self, linear_baseline: bool) -> tuple:
         if self.members != "auto":
             return tuple(self.members)
-        return ("ridge", *MEMBERS) if linear_baseline else ("ridge",)
+        return ("ridge", *AUTO_MEMBERS) if linear_baseline else ("ridge",)
 
     def _linear_baseline(self) -> bool:
         """``linear_baseline``, or the deprecated ``linear_model`` when it was given (with a FutureWarning)."""

@@ -1,8 +1,8 @@
-"""Statistical members of :class:`~sklstm.forecasting.LSTMForecaster`: exponential smoothing, Theta and ARIMA,
-and the pretrained network.
+"""Statistical members of :class:`~sklstm.forecasting.LSTMForecaster`: exponential smoothing, Theta, ARIMA and
+seasonal naive, and the pretrained network.
 
-Each member is statsforecast's automatic model (``AutoETS``, ``AutoTheta``,
-``AutoARIMA``) fitted per target column. Like the ridges, a member is fitted
+Each member is statsforecast's model (``AutoETS``, ``AutoTheta``,
+``AutoARIMA``, ``SeasonalNaive``) fitted per target column. Like the ridges, a member is fitted
 once before the held-out end and then forecasts from every origin after it
 by filtering the new observations through the fitted model (statsforecast's
 ``forward``: no re-estimation), so all members are scored on the same
@@ -20,13 +20,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MEMBERS", "PretrainedMember", "STATISTICAL_MEMBERS", "StatMember", "fit_stat_member"]
+__all__ = ["AUTO_MEMBERS", "MEMBERS", "PretrainedMember", "STATISTICAL_MEMBERS", "StatMember", "fit_stat_member"]
 
 #: The statistical members, by the name ``LSTMForecaster(members=...)`` takes.
-STATISTICAL_MEMBERS = ("ets", "theta", "arima")
+STATISTICAL_MEMBERS = ("ets", "theta", "arima", "snaive")
 
 #: Every member besides the ridges that ``LSTMForecaster(members=...)`` takes.
 MEMBERS = (*STATISTICAL_MEMBERS, "pretrained")
+
+#: The members besides the ridges of ``LSTMForecaster(members="auto")`` (chosen on bench_real.py's tuning half).
+AUTO_MEMBERS = ("ets", "theta", "arima", "pretrained")
 
 # Seasonal ETS and ARIMA are slow and poorly identified beyond this period (R's forecast::ets refuses m > 24);
 # longer seasons are given to them as non-seasonal. Theta deseasonalises by classical decomposition at any period.
@@ -34,10 +37,12 @@ _LONGEST_MODEL_SEASON = 24
 
 
 def _model(name: str, season: int) -> Any:
-    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
+    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
 
     if name == "theta":
         return AutoTheta(season_length=season)
+    if name == "snaive":
+        return SeasonalNaive(season_length=season)
     season = season if season <= _LONGEST_MODEL_SEASON else 1
     return AutoETS(season_length=season) if name == "ets" else AutoARIMA(season_length=season)
 
@@ -91,7 +96,7 @@ def fit_stat_member(name: str, y: np.ndarray, season: int) -> StatMember | Pretr
 
     Parameters
     ----------
-    name : {"ets", "theta", "arima", "pretrained"}
+    name : {"ets", "theta", "arima", "snaive", "pretrained"}
     y : ndarray of shape (n_time, n_targets)
     season : int
         The season length (ETS and ARIMA take none beyond 24).
