@@ -71,3 +71,12 @@ def test_the_forecaster_takes_the_pretrained_member_and_scores_it():
     assert abs(sum(f.selection_.member_weights.values()) - 1) < 1e-9
     with pytest.raises(ValueError, match="pretrained"):
         LSTMForecaster(members=("ridge", "pretrain")).fit(y)
+
+
+def test_the_forecaster_takes_seasonal_naive_on_request_only():
+    from sklstm import LSTMForecaster
+
+    y = _monthly(n=120)[:, 0]
+    alone = LSTMForecaster(horizon=6, members=("snaive",), residual_weight=0.0, season_length=12).fit(y)
+    np.testing.assert_allclose(alone.predict(6), y[-12:-6])
+    assert "snaive" not in LSTMForecaster(residual_weight=0.0).fit(y).selection_.member_scores

@@ -165,7 +165,7 @@ def combine(members: list[LagModel], weights: np.ndarray, data: SeriesData, orig
 _INVERSE_POWER = 8
 
 #: How the members' forecasts are weighted from their validation MASE (``LSTMForecaster(combination=...)``).
-COMBINATIONS = ("inverse", "top2", "rank", "equal", "best")
+COMBINATIONS = ("inverse", "rank", "equal", "best")
 
 
 def family_weights(scores: dict, rule: str) -> dict:
@@ -174,14 +174,13 @@ def family_weights(scores: dict, rule: str) -> dict:
     ``"inverse"``: proportional to ``score**-8``, close to the best member alone when one validates
     clearly better and close to the plain mean when they tie (the power was chosen on the tuning half
     of ``benchmarks/bench_real.py``, against powers 1 to 4, ranks, the mean and the best alone);
-    ``"top2"``: the same among the two best-validated members, the others 0;
     ``"rank"``: :func:`rank_weights` by score; ``"equal"``: the plain mean; ``"best"``: the single best.
 
     Parameters
     ----------
     scores : dict of str to float
         Each member's validation MASE.
-    rule : {"inverse", "top2", "rank", "equal", "best"}
+    rule : {"inverse", "rank", "equal", "best"}
 
     Returns
     -------
@@ -192,8 +191,6 @@ def family_weights(scores: dict, rule: str) -> dict:
     --------
     >>> family_weights({"ridge": 1.0, "ets": 1.1}, "inverse")
     {'ridge': 0.681892238317, 'ets': 0.318107761683}
-    >>> family_weights({"ridge": 1.0, "ets": 1.1, "arima": 1.05}, "top2")
-    {'ridge': 0.596360046552, 'ets': 0.0, 'arima': 0.403639953448}
     """
     names = [n for n in scores if np.isfinite(scores[n])] or list(scores)[:1]
     if len(names) == 1 or rule == "best":
@@ -205,9 +202,8 @@ def family_weights(scores: dict, rule: str) -> dict:
         ranked = sorted(names, key=lambda n: scores[n])
         raw = dict(zip(ranked, rank_weights(len(ranked))))
     else:
-        kept = sorted(names, key=lambda n: scores[n])[:2] if rule == "top2" else names
-        low = min(scores[n] for n in kept)
-        raw = {n: (max(low, 1e-12) / max(scores[n], 1e-12)) ** _INVERSE_POWER for n in kept}
+        low = min(scores[n] for n in names)
+        raw = {n: (max(low, 1e-12) / max(scores[n], 1e-12)) ** _INVERSE_POWER for n in names}
     total = sum(raw.values())
     return {n: round(float(raw.get(n, 0.0) / total), 12) for n in scores}
 
