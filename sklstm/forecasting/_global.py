@@ -1,9 +1,10 @@
 """Many series, one model: :class:`GlobalLSTMForecaster` (its backtest: :func:`sklstm.forecasting._backtesting.panel_backtest`).
 
 One set of networks learns from the windows of every series of a panel. Each
-series that shows a season has it taken out first (:func:`panel_seasons`) and
-put back into its forecasts. Each series is put on a common footing before its
-windows are pooled: divided by
+series that shows a season has it taken out (:func:`panel_seasons`) for half
+the networks (:func:`network_views`), whose forecasts get it back; the other
+half read the series as given, and the two halves' forecasts are averaged.
+Each series is put on a common footing before its windows are pooled: divided by
 its own scale (the mean absolute seasonal difference, the denominator of its
 MASE) and each window taken relative to its level (the mean of its last
 season). The forecast is recursive, all series at once, and the networks'
