@@ -5,8 +5,9 @@ Each series of a panel (``tune_panel.py``'s loaders) is seasonally adjusted here
 into its forecasts. Kinds: ``add`` / ``mul`` (classical decomposition, additive / multiplicative; ``mul``
 falls back to additive for a series with a value of zero or less), ``stl`` (statsforecast's ``mstl``,
 additive, the last season's component repeated), ``m4`` (the M4 benchmarks' 90% autocorrelation test, then
-``mul``: what ``deseasonalize="auto"`` now does) and ``default`` (no adjustment). Mean MASE per panel over
-its folds (seasonal-naive scale), and seconds per fold::
+``mul``: what ``deseasonalize="all"`` does for every network, and ``"auto"`` for half of them) and
+``default`` (no adjustment). Mean MASE per panel over its folds (seasonal-naive scale), and seconds per
+fold::
 
     python benchmarks/tune_deseasonalize.py arrivals,accommodation,births_daily,births_monthly 0 add,mul
     python benchmarks/tune_deseasonalize.py arrivals,accommodation,macro,births_daily,births_monthly 1 default,m4
