@@ -2,11 +2,11 @@
 seasonal naive, and the pretrained network.
 
 Each member is statsforecast's model (``AutoETS``, ``AutoTheta``,
-``AutoARIMA``, ``SeasonalNaive``) fitted per target column. Like the ridges, a member is fitted
-once before the held-out end and then forecasts from every origin after it
-by filtering the new observations through the fitted model (statsforecast's
-``forward``: no re-estimation), so all members are scored on the same
-validation forecasts. statsforecast is imported only when a member is fitted.
+``AutoARIMA``, ``SeasonalNaive``) fitted per target column. Like the
+ridges, a member is fitted once before the held-out end and then forecasts
+from every origin after it by filtering the new observations through the
+fitted model (statsforecast's ``forward``: no re-estimation), so all members
+are scored on the same validation forecasts. statsforecast is imported only when a member is fitted.
 
 The ``"pretrained"`` member is :class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
 network, zero-shot: nothing is fitted, and it forecasts from every origin in one batch.
