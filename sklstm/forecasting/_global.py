@@ -453,13 +453,14 @@ class GlobalLSTMForecaster(BaseEstimator):
         if adjusted:
             share = "every network" if "as given" not in self.network_views_ else "the networks of even seeds"
             self._say(f"took the season ({season} steps) out of {adjusted} of {len(panel.ids)} series for {share}")
-        original = panel
-        views = {"as given": original, "adjusted": dataclasses.replace(
-            panel, values=[self._seasonal(y, p, out=True) for p, y in enumerate(panel.values)])}
-        # One scale per series for both views: the adjusted series' (the same as given where none is adjusted).
-        self.scales_ = np.array([series_scale(y, season) for y in views["adjusted"].values])
+        adjusted_panel = dataclasses.replace(
+            panel, values=[self._seasonal(y, p, out=True) for p, y in enumerate(panel.values)])
+        # What the networks read, by view; one scale per series for both: the adjusted series' (the same as
+        # given where none is adjusted).
+        views = {view: adjusted_panel if view == "adjusted" else panel for view in dict.fromkeys(self.network_views_)}
+        self.scales_ = np.array([series_scale(y, season) for y in adjusted_panel.values])
         self._extras, self.extra_names_, self._covariates = extras, list(extra_names), covariates
-        self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in original.values]) if self.nonnegative == "auto"
+        self.nonnegative_ = (np.array([bool(np.all(y >= 0)) for y in panel.values]) if self.nonnegative == "auto"
                              else np.full(len(panel.ids), bool(self.nonnegative)))
         self.embedding_dim_ = None
         if self.series_identity == "embedding":
@@ -470,7 +471,6 @@ class GlobalLSTMForecaster(BaseEstimator):
         # An sklstm estimator streams the windows, unless it trains through Keras' own loop (fit_loop="keras",
         # which a tf.distribute strategy needs): that one takes them materialised.
         streamed = hasattr(first, "predict_steps") and first.get_params().get("fit_loop") != "keras"
-        views = {view: views[view] for view in dict.fromkeys(self.network_views_)}
         series = {view: self._end_to_end(p) for view, p in views.items()} if streamed else None
         for n_steps in lengths:
             windows = {view: self._streamed_windows(p, series[view], n_steps) if streamed
@@ -483,7 +483,7 @@ class GlobalLSTMForecaster(BaseEstimator):
             self.epochs_.append(networks[0].get_params().get("epochs"))
             self.estimators_.append([net.fit(_inputs(net, windows[view][0]), windows[view][1])
                                      for net, view in zip(networks, self.network_views_)])
-        self._panel = original
+        self._panel = panel
 
     def _seasonal(self, values: np.ndarray, p: int, start: int = 0, out: bool = False) -> np.ndarray:
         """Series ``p``'s ``values``, its steps ``start``, ``start + 1``, ... (counted from its first value), with
