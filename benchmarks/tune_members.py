@@ -6,6 +6,7 @@ without refitting anything:
 
     python benchmarks/bench_real.py --half tuning --skip rnn dated default --dump /tmp/tune
     python benchmarks/tune_members.py /tmp/tune-tuning.pkl
+    python benchmarks/tune_members.py /tmp/tune-tuning.pkl /tmp/covariates-tuning.pkl  # a rerun of some series
 
 Prints, per rule and member set, the mean MASE over the tuning series and the geometric-mean ratio to
 the per-series best of the peers (seasonal naive, AutoETS, AutoARIMA, ridge) in the same run.
@@ -59,10 +60,13 @@ def combined(results: dict, season: int, rule: str, names: tuple) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dump", help="the tuning half's pickle from bench_real.py --dump")
+    parser.add_argument("dump", nargs="+", help="the tuning half's pickles from bench_real.py --dump (a series in a "
+                                               "later one replaces the same series in an earlier one)")
     args = parser.parse_args()
-    with open(args.dump, "rb") as fh:
-        runs = pickle.load(fh)
+    runs = {}
+    for path in args.dump:
+        with open(path, "rb") as fh:
+            runs.update(pickle.load(fh))
     import sys
 
     sys.path.insert(0, "benchmarks")

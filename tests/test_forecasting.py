@@ -548,10 +548,10 @@ def test_a_member_that_fails_is_dropped_with_a_warning(monkeypatch):
 
     real = configurations.fit_stat_member
 
-    def flaky(name, y, season):
+    def flaky(name, y, season, future=None):
         if name == "arima":
             raise np.linalg.LinAlgError("did not converge")
-        return real(name, y, season)
+        return real(name, y, season, future)
 
     monkeypatch.setattr(configurations, "fit_stat_member", flaky)
     with pytest.warns(RuntimeWarning, match="'arima' member could not be fitted and is dropped .*did not converge"):
@@ -565,10 +565,10 @@ def test_a_member_whose_forecast_fails_is_dropped_with_a_warning(monkeypatch):
 
     real = StatMember.forecast
 
-    def broken(self, y, origins, horizon):
+    def broken(self, y, origins, horizon, future=None):
         if self.name == "theta":
             raise FloatingPointError("the theta member's forecast is not finite")
-        return real(self, y, origins, horizon)
+        return real(self, y, origins, horizon, future)
 
     monkeypatch.setattr(StatMember, "forecast", broken)
     with pytest.warns(RuntimeWarning, match="'theta' member failed to forecast and is dropped"):
@@ -606,11 +606,11 @@ def test_a_member_that_fails_on_all_the_data_leaves_its_weight_to_the_others(mon
 
     real, calls = configurations.fit_stat_member, []
 
-    def fails_the_second_time(name, y, season):
+    def fails_the_second_time(name, y, season, future=None):
         calls.append(name)
         if name == "ets" and calls.count("ets") == 2:  # the final fit, on all the data
             raise ValueError("no convergence")
-        return real(name, y, season)
+        return real(name, y, season, future)
 
     monkeypatch.setattr(configurations, "fit_stat_member", fails_the_second_time)
     y = _seasonal_array()

@@ -23,6 +23,63 @@ def test_member_forecasts_every_target_from_every_origin(name):
     assert np.all(np.abs(paths[1, :, 1] - y[80:86, 1]) < 15)
 
 
+def _driven(n=100, seed=0):
+    """A random walk plus 5 times a known covariate: only a model that reads the covariate forecasts it well."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 1))
+    return (50 + np.cumsum(rng.normal(scale=0.3, size=n)) + 5 * x[:, 0])[:, np.newaxis], x
+
+
+def test_arima_reads_the_future_known_covariates_as_regressors():
+    y, x = _driven()
+    with_x, without = fit_stat_member("arima", y[:80], 1, x), fit_stat_member("arima", y[:80], 1)
+    assert with_x.exogenous and not without.exogenous
+    origins = np.array([80, 90])
+    error = {name: np.mean(np.abs(m.forecast(y, origins, 6, x)[:, :, 0] - y[origins[:, None] + np.arange(6), 0]))
+             for name, m in (("with", with_x), ("without", without))}
+    assert error["with"] < 0.3 * error["without"]
+    # The forecast follows the covariate's future rows, not only its past.
+    moved = x.copy()
+    moved[80:86] += 1.0
+    np.testing.assert_allclose(with_x.forecast(y, origins[:1], 6, moved) - with_x.forecast(y, origins[:1], 6, x),
+                               5.0, atol=0.5)
+
+
+@pytest.mark.parametrize("name", ["ets", "theta", "snaive", "pretrained"])
+def test_members_without_regressors_ignore_the_covariates(name):
+    y, x = _driven()
+    member = fit_stat_member(name, y[:80], 1, x)
+    np.testing.assert_array_equal(member.forecast(y, np.array([80]), 6, x), member.forecast(y, np.array([80]), 6))
+
+
+def test_arima_without_the_future_rows_of_its_covariates_is_an_error():
+    y, x = _driven()
+    member = fit_stat_member("arima", y[:80], 1, x)
+    with pytest.raises(ValueError, match="reads the future-known covariates X of the 6 steps.*X has 84 rows, not 86"):
+        member.forecast(y, np.array([80]), 6, x[:84])
+    with pytest.raises(ValueError, match="X has 0 rows"):
+        member.forecast(y, np.array([80]), 6)
+
+
+def test_arima_falls_back_to_no_covariates_when_they_cannot_be_used():
+    y, x = _driven()
+    collinear = np.hstack([x, x])
+    with pytest.warns(RuntimeWarning, match="'arima' member could not use the covariates X and is fitted without them"):
+        member = fit_stat_member("arima", y[:80], 1, collinear)
+    assert not member.exogenous
+    np.testing.assert_allclose(member.forecast(y, np.array([80]), 6, collinear),
+                               fit_stat_member("arima", y[:80], 1).forecast(y, np.array([80]), 6))
+
+
+def test_the_forecaster_passes_its_covariates_to_arima():
+    from sklstm import LSTMForecaster
+
+    y, x = _driven(n=106)
+    f = LSTMForecaster(horizon=6, members=("arima",), residual_weight=0.0, random_state=0).fit(y[:100, 0], X=x[:100])
+    moved = x[100:] + 1.0
+    np.testing.assert_allclose(f.predict(6, X=moved) - f.predict(6, X=x[100:]), 5.0, atol=0.5)
+
+
 def test_seasonal_naive_repeats_the_last_season_before_each_origin():
     y = _monthly(k=2)
     paths = fit_stat_member("snaive", y[:72], 12).forecast(y, np.array([72, 80]), 14)

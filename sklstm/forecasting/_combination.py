@@ -241,7 +241,7 @@ class Ensemble:
         if self.weights.get("ridge", 0.0) > 0 or not self.stats:
             out["ridge"] = combine(self.ridges, self.ridge_weights, data, origins, horizon, 0.0)
         for member in self.stats:
-            out[member.name] = member.forecast(data.y, origins, horizon)
+            out[member.name] = member.forecast(data.y, origins, horizon, data.future)
         return out
 
     def forecast(self, data: SeriesData, origins: np.ndarray, horizon: int) -> np.ndarray:

@@ -184,7 +184,7 @@ class Configurator:
             if name == "ridge":
                 continue
             try:
-                fitted.append(fit_stat_member(name, data.y[:stop], self.settings.season))
+                fitted.append(fit_stat_member(name, data.y[:stop], self.settings.season, data.future))
             except Exception as exc:  # any failure of the statistical library: the member is dropped, never a crash
                 warnings.warn(f"LSTMForecaster: the {name!r} member could not be fitted and is dropped "
                               f"({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=3)
@@ -216,7 +216,7 @@ class Configurator:
         kept, paths = [], {}
         for member in stats:
             try:
-                forecast = member.forecast(self.data.y, plan.origins, plan.steps)
+                forecast = member.forecast(self.data.y, plan.origins, plan.steps, self.data.future)
             except Exception as exc:
                 warnings.warn(f"LSTMForecaster: the {member.name!r} member failed to forecast and is dropped "
                               f"({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=3)

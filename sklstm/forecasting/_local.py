@@ -125,8 +125,9 @@ class LSTMForecaster(BaseForecaster):
     members : "auto" or tuple of str, default="auto"
         The members combined: ``"ridge"`` (the ridge regressions, with the
         networks), ``"ets"``, ``"theta"`` and ``"arima"`` (statsforecast's
-        ``AutoETS``, ``AutoTheta`` and ``AutoARIMA``, per target, without the
-        covariates; seasons over 24 are given to ETS and ARIMA as none),
+        ``AutoETS``, ``AutoTheta`` and ``AutoARIMA``, per target; ARIMA
+        reads the future-known covariates ``X`` as regressors, the others
+        read no covariates; seasons over 24 are given to ETS and ARIMA as none),
         ``"pretrained"`` (:class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
         network, zero-shot, per target), and ``"snaive"`` (seasonal naive,
         statsforecast's ``SeasonalNaive``).

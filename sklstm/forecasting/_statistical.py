@@ -6,7 +6,9 @@ Each member is statsforecast's model (``AutoETS``, ``AutoTheta``,
 ridges, a member is fitted once before the held-out end and then forecasts
 from every origin after it by filtering the new observations through the
 fitted model (statsforecast's ``forward``: no re-estimation), so all members
-are scored on the same validation forecasts. statsforecast is imported only when a member is fitted.
+are scored on the same validation forecasts. ARIMA reads the future-known covariates as regressors
+(``AutoARIMA``'s ``X``: regression with ARIMA errors); the other models take none. statsforecast is
+imported only when a member is fitted.
 
 The ``"pretrained"`` member is :class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
 network, zero-shot: nothing is fitted, and it forecasts from every origin in one batch.
@@ -54,15 +56,22 @@ class StatMember:
     name: str
     season: int
     models: list
+    exogenous: bool = False
 
-    def forecast(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
-        """Forecasts ``(len(origins), horizon, n_targets)`` from each origin (a time index into ``y``)."""
+    def forecast(self, y: np.ndarray, origins: np.ndarray, horizon: int, future: np.ndarray | None = None,
+                 ) -> np.ndarray:
+        """Forecasts ``(len(origins), horizon, n_targets)`` from each origin (a time index into ``y``).
+
+        A member fitted with future-known covariates (``exogenous``) reads
+        ``future`` ``(n_time, n_features)``, which must reach ``horizon``
+        steps past every origin."""
         out = np.empty((len(origins), horizon, len(self.models)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for i, origin in enumerate(np.asarray(origins, dtype=int)):
+                exog = _exogenous(future, origin, horizon) if self.exogenous else {}
                 for j, model in enumerate(self.models):
-                    out[i, :, j] = model.forward(y=np.ascontiguousarray(y[:origin, j]), h=horizon)["mean"]
+                    out[i, :, j] = model.forward(y=np.ascontiguousarray(y[:origin, j]), h=horizon, **exog)["mean"]
         if not np.all(np.isfinite(out)):
             raise FloatingPointError(f"the {self.name} member's forecast is not finite")
         return out
@@ -75,8 +84,10 @@ class PretrainedMember:
     name: str
     season: int
 
-    def forecast(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
-        """Forecasts ``(len(origins), horizon, n_targets)`` from each origin (a time index into ``y``)."""
+    def forecast(self, y: np.ndarray, origins: np.ndarray, horizon: int, future: np.ndarray | None = None,
+                 ) -> np.ndarray:
+        """Forecasts ``(len(origins), horizon, n_targets)`` from each origin (a time index into ``y``; it reads
+        no covariates)."""
         from ._pretrained import forecast_from, load_pretrained
 
         origins = np.asarray(origins, dtype=int)
@@ -87,12 +98,26 @@ class PretrainedMember:
         return out
 
 
-def fit_stat_member(name: str, y: np.ndarray, season: int) -> StatMember | PretrainedMember:
+def _exogenous(future: np.ndarray | None, origin: int, horizon: int) -> dict:
+    """statsforecast's ``X`` (the covariates up to ``origin``) and ``X_future`` (the ``horizon`` rows after it)."""
+    if future is None or len(future) < origin + horizon:
+        raise ValueError(f"the ARIMA member reads the future-known covariates X of the {horizon} steps it forecasts, "
+                         f"but X has {0 if future is None else len(future)} rows, not {origin + horizon}.")
+    return {"X": np.ascontiguousarray(future[:origin], dtype=np.float64),
+            "X_future": np.ascontiguousarray(future[origin: origin + horizon], dtype=np.float64)}
+
+
+def fit_stat_member(name: str, y: np.ndarray, season: int, future: np.ndarray | None = None,
+                    ) -> StatMember | PretrainedMember:
     """Fit member ``name`` (one of :data:`STATISTICAL_MEMBERS`) on ``y`` ``(n_time, n_targets)``.
 
     A seasonal model needs two full seasons: with fewer, the member is fitted
     without its season. Errors of the underlying library propagate; the
     forecaster turns them into a warning and drops the member.
+
+    ARIMA takes the future-known covariates ``future`` as regressors
+    (regression with ARIMA errors, as statsforecast's ``AutoARIMA`` does with
+    ``X``); the other members ignore them, as they take none.
 
     Parameters
     ----------
@@ -100,6 +125,8 @@ def fit_stat_member(name: str, y: np.ndarray, season: int) -> StatMember | Pretr
     y : ndarray of shape (n_time, n_targets)
     season : int
         The season length (ETS and ARIMA take none beyond 24).
+    future : ndarray of shape (n_time, n_features), default=None
+        Future-known covariates of the same time steps as ``y`` (rows beyond them are not read).
 
     Returns
     -------
@@ -110,9 +137,19 @@ def fit_stat_member(name: str, y: np.ndarray, season: int) -> StatMember | Pretr
     if name not in STATISTICAL_MEMBERS:
         raise ValueError(f"Unknown statistical member {name!r}; choose from {list(MEMBERS)}.")
     season = season if len(y) >= 2 * season + 2 else 1
-    models = []
+    if name == "arima" and future is not None and future.shape[1] > 0:
+        try:
+            return StatMember(name, season, _fit_models(name, season, y, future[: len(y)]), exogenous=True)
+        except Exception as exc:  # for example collinear covariates: ARIMA without them is still a member
+            warnings.warn(f"LSTMForecaster: the 'arima' member could not use the covariates X and is fitted without "
+                          f"them ({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=2)
+    return StatMember(name, season, _fit_models(name, season, y, None))
+
+
+def _fit_models(name: str, season: int, y: np.ndarray, X: np.ndarray | None) -> list:
+    """One fitted statsforecast model per target column (with regressors ``X`` when given)."""
+    exog = {} if X is None else {"X": np.ascontiguousarray(X, dtype=np.float64)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for j in range(y.shape[1]):
-            models.append(_model(name, season).fit(y=np.ascontiguousarray(y[:, j], dtype=np.float64)))
-    return StatMember(name, season, models)
+        return [_model(name, season).fit(y=np.ascontiguousarray(y[:, j], dtype=np.float64), **exog)
+                for j in range(y.shape[1])]
