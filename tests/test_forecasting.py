@@ -497,6 +497,18 @@ def _seasonal_array(n=144, period=12, seed=0):
     return 50 + 0.5 * t + 8 * np.sin(2 * np.pi * t / period) + np.random.default_rng(seed).normal(size=n)
 
 
+def test_a_detected_cycle_sets_the_windows_but_not_the_members_season(capsys):
+    # A period of 10 found in the values alone is a cycle: the windows read it, the statistical members get none.
+    f = LSTMForecaster(residual_weight=0.0, members=("ridge", "ets"), verbose=1).fit(_seasonal_array(n=150, period=10))
+    assert f.season_length_ == 10 and f.n_steps_in_ in (10, 20, 30)
+    assert [m.season for m in f._final.stats] == [1]
+    assert "season 10 (a cycle, not a calendar season: the statistical members model none)" in capsys.readouterr().err
+    # Given explicitly, or a calendar period, the members get it.
+    given = LSTMForecaster(season_length=10, residual_weight=0.0, members=("ridge", "ets")).fit(_seasonal_array(n=150, period=10))
+    monthly = LSTMForecaster(residual_weight=0.0, members=("ridge", "ets")).fit(_seasonal_array())
+    assert [m.season for m in given._final.stats] == [10] and [m.season for m in monthly._final.stats] == [12]
+
+
 def test_members_are_weighted_by_validation_and_reported():
     f = LSTMForecaster(residual_weight=0.0).fit(_seasonal_array())
     chosen = f.selection_

@@ -10,6 +10,7 @@ from sklstm.forecasting._series import (
     detect_season,
     frequency,
     future_index,
+    model_season,
     resolve_season,
     season_length_from_index,
     seasonal_indices,
@@ -122,3 +123,13 @@ def test_seasonal_indices_additive_where_a_value_is_not_positive():
 def test_seasonal_indices_leave_a_series_without_a_clear_season(y):
     kind, indices = seasonal_indices(y, 4)
     assert kind == "none" and indices.shape == (4,) and not indices.any()
+
+
+def test_model_season_keeps_calendar_and_given_seasons_and_drops_detected_cycles():
+    years = pd.period_range("1900", periods=100, freq="Y")
+    months = pd.period_range("1900-01", periods=100, freq="M")
+    assert model_season(10, "auto", None) == 1  # found in the values: a cycle
+    assert model_season(10, "auto", years) == 1  # yearly dates say nothing of a 10-year period
+    assert model_season(11, 11, years) == 11  # given: used exactly
+    assert model_season(12, "auto", None) == model_season(12, "auto", months) == 12
+    assert model_season(7, "auto", None) == 7 and model_season(1, "auto", None) == 1

@@ -56,6 +56,7 @@ class FitSettings:
     transform: str | None
     n_steps_in: int | str
     season: int
+    member_season: int  # the season of the statistical and pretrained members (:func:`model_season`)
     linear_baseline: bool
     residual_weight: float | str
     early_stopping: bool
@@ -184,7 +185,7 @@ class Configurator:
             if name == "ridge":
                 continue
             try:
-                fitted.append(fit_stat_member(name, data.y[:stop], self.settings.season, data.future))
+                fitted.append(fit_stat_member(name, data.y[:stop], self.settings.member_season, data.future))
             except Exception as exc:  # any failure of the statistical library: the member is dropped, never a crash
                 warnings.warn(f"LSTMForecaster: the {name!r} member could not be fitted and is dropped "
                               f"({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=3)

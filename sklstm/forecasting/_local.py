@@ -29,7 +29,7 @@ from ._combination import COMBINATIONS, Ensemble, ForecasterSelection, label, ra
 from ._configurations import Configurator, FitSettings, default_network
 from ._intervals import check_coverage, conformal_width, forecast_errors, held_out_origins, interval_bounds
 from ._lags import TRANSFORMS
-from ._series import SeriesData, check_time_index, detect_season, resolve_season, season_length_from_index
+from ._series import SeriesData, check_time_index, detect_season, model_season, resolve_season, season_length_from_index
 from ._statistical import AUTO_MEMBERS, MEMBERS
 
 # The forecasting API in one place (its parts live in the modules named above).
@@ -96,7 +96,11 @@ class LSTMForecaster(BaseForecaster):
         frequency (12 monthly, 4 quarterly, 7 daily, 24 hourly) and, where
         that gives none (a plain array, yearly data), detects the dominant
         period from the series' autocorrelation (:func:`detect_season`; 1
-        when there is none).
+        when there is none). A detected period that is no calendar period
+        (4, 5, 6, 7, 12, 24, 52, 60, 168, 365) is taken as a cycle, like the
+        10 years of the lynx and sunspot series: the windows cover it, but the
+        statistical members are fitted without a season, which would repeat
+        a cycle of drifting length exactly.
     transform : {"auto", "none", "log", "diff", "log-diff"} or None, default="auto"
         Transform of the targets before windowing. ``"log"`` needs every value
         positive; ``"diff"`` models first differences. ``"auto"`` tries
@@ -246,8 +250,10 @@ class LSTMForecaster(BaseForecaster):
         config = Configurator(self._settings(data), data)
         settings, n = config.settings, len(data.y)
         split = config.validation_plan(n)
+        cycle = " (a cycle, not a calendar season: the statistical members model none)" if (
+            settings.member_season != settings.season) else ""
         config.say(
-            f"{n} steps, season {settings.season}: members {', '.join(settings.members)}"
+            f"{n} steps, season {settings.season}{cycle}: members {', '.join(settings.members)}"
             + (f", scored on forecasts from the last {len(split[1])} origins" if split else "")
         )
         members, paths, plan, held_out = config.select_linear(data)
@@ -282,9 +288,10 @@ class LSTMForecaster(BaseForecaster):
     def _settings(self, data: SeriesData) -> FitSettings:
         """This fit's settings, with the season and the floor at zero resolved on ``data``."""
         linear = self._linear_baseline()
+        season = resolve_season(self.season_length, self.index_, data.y)
         return FitSettings(
             horizon=self.horizon, strategy=self.strategy, transform=self.transform, n_steps_in=self.n_steps_in,
-            season=resolve_season(self.season_length, self.index_, data.y), linear_baseline=linear,
+            season=season, member_season=model_season(season, self.season_length, self.index_), linear_baseline=linear,
             residual_weight=self.residual_weight, early_stopping=self.early_stopping, members=self._member_names(linear),
             combination=self.combination,
             nonnegative=bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative),

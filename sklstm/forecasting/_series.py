@@ -258,6 +258,25 @@ def resolve_season(season_length: int | str, index: Any, y: Any) -> int:
     return season if season > 1 else detect_season(y)
 
 
+def model_season(season: int, season_length: int | str, index: Any) -> int:
+    """The season that seasonal statistical models get: ``season`` unless it was found in the values alone
+    (``season_length="auto"`` and no index season) and is not a calendar period (:data:`_COMMON_PERIODS`).
+
+    A period read from the values that no calendar explains (the 10 or 11 years of the sunspot and lynx
+    cycles) is a cycle whose length drifts, not a season: seasonal ETS, ARIMA and Theta models would
+    repeat it exactly. Such a cycle is left to what reads it without assuming a fixed period (the ridges'
+    windows, which still cover it).
+
+    Examples
+    --------
+    >>> model_season(12, "auto", None), model_season(10, "auto", None), model_season(10, 10, None)
+    (12, 1, 10)
+    """
+    if season_length != "auto" or season <= 1 or season in _COMMON_PERIODS:
+        return season
+    return season if index is not None and season_length_from_index(index) == season else 1
+
+
 def frequency(index: Any) -> Any:
     """The pandas offset of a Period or Datetime index: its own, else inferred from at least 3 time stamps; or None."""
     import pandas as pd
