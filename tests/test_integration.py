@@ -119,6 +119,15 @@ def test_skops_round_trip_of_a_tz_aware_forecaster_after_refit_intervals(tmp_pat
     pd.testing.assert_frame_equal(loaded.predict_interval(3, method="refit"), interval)
 
 
+def test_skops_round_trip_of_a_forecaster_whose_arima_reads_covariates(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(86, 1))
+    y = 50 + np.cumsum(rng.normal(scale=0.3, size=86)) + 5 * x[:, 0]
+    f = sklstm.LSTMForecaster(horizon=6, members=("arima",), residual_weight=0.0).fit(y[:80], X=x[:80])
+    loaded = _skops_round_trip(f, tmp_path / "arimax.skops")
+    np.testing.assert_array_equal(loaded.predict(6, X=x[80:] + 1), f.predict(6, X=x[80:] + 1))
+
+
 def test_skops_round_trip_of_a_global_forecaster(tmp_path):
     from sklearn.linear_model import Ridge
 
