@@ -537,6 +537,19 @@ def test_combination_rules(rule):
         assert len(set(np.round(weights, 6))) == 3
 
 
+def test_networks_are_kept_only_when_they_gain_in_each_half_of_the_origins():
+    from sklstm.forecasting._configurations import Configurator
+
+    without = {0.0: 1.0, 0.25: 0.95, 0.5: 0.9}
+    # 10% better over all the origins, but all of it in the later half: dropped.
+    assert Configurator._network_weight(without, {0.0: [1.0, 1.0], 0.25: [1.0, 0.9], 0.5: [0.99, 0.81]}) == 0.0
+    # The same gain in both halves: kept at the best weight.
+    assert Configurator._network_weight(without, {0.0: [1.0, 1.0], 0.25: [0.95, 0.95], 0.5: [0.9, 0.9]}) == 0.5
+    # Under the 5% margin over all the origins: dropped whatever the halves say.
+    assert Configurator._network_weight({0.0: 1.0, 0.25: 0.97, 0.5: 0.98},
+                                        {0.0: [1.0, 1.0], 0.25: [0.9, 0.9], 0.5: [0.9, 0.9]}) == 0.0
+
+
 def test_networks_keep_or_drop_is_reported_in_selection():
     y = load_airline()[:96]
     f = LSTMForecaster(tiny_lstm(), n_models=2, random_state=0).fit(y)

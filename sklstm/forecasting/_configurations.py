@@ -238,7 +238,8 @@ class Configurator:
         trained on the windows before the held-out end (early stopping on the
         last fifth of them); a weight is kept only if it lowers the
         validation MASE of the whole forecast by at least
-        :data:`_NETWORK_MARGIN` (relative). Returns the weight, the networks'
+        :data:`_NETWORK_MARGIN` (relative), over all the origins and over
+        each half of them. Returns the weight, the networks'
         median best epoch, the validation MASE, the fitted first ridge with its
         networks (None when none were trained) and the reason, in words.
         """
@@ -263,36 +264,51 @@ class Configurator:
         fit = dict(networks=True, val_start=int(plan.origins[0]), early=early)
         # One network first: when it cannot earn its place, the others are never trained.
         model = self.fit_model(data, len(data.y), transform, n_steps_in, n_models=self.settings.n_models, last=1, **fit)
-        scores = self._network_scores(plan, data, model, mix, fixed)
-        if self.settings.n_models > 1 and (fixed is not None or self._network_weight(scores, mix["linear"]) > 0):
+        scores, halves = self._network_scores(plan, data, model, mix, fixed)
+        if self.settings.n_models > 1 and (fixed is not None or self._network_weight(scores, halves) > 0):
             more = self.fit_model(data, len(data.y), transform, n_steps_in, n_models=self.settings.n_models, first=1,
                                    stats=model, **fit)
             model.networks += more.networks
-            scores = self._network_scores(plan, data, model, mix, fixed)
+            scores, halves = self._network_scores(plan, data, model, mix, fixed)
         best = [int(np.argmin(net.history_["val_loss"])) + 1 for net in model.networks] if early else []
         epochs = int(np.median(best)) if best else None
         if fixed is not None:
             return fixed, epochs, scores[fixed], model, "used (weight set)"
-        weight = self._network_weight(scores, mix["linear"])
-        gain = 1 - scores[weight] / mix["linear"] if mix["linear"] > 0 else 0.0
+        weight = self._network_weight(scores, halves)
+        best = min(scores, key=lambda w: (scores[w], w))
+        gains = [1 - h / h0 if h0 > 0 else 0.0 for h, h0 in zip(halves[best], halves[0.0])]
         trained = f"{len(model.networks)} network{'s' if len(model.networks) > 1 else ''}"
-        reason = (f"used at weight {weight}: {trained} lowered the validation MASE by {gain:.1%}" if weight > 0 else
-                  f"trained and dropped: {trained} did not lower the validation MASE by {_NETWORK_MARGIN:.0%} "
-                  f"(best {1 - min(scores.values()) / mix['linear']:+.1%})")
+        split = f"{gains[0]:+.1%} and {gains[1]:+.1%} in the earlier and later half of the origins"
+        reason = (f"used at weight {weight}: {trained} lowered the validation MASE by "
+                  f"{1 - scores[weight] / scores[0.0]:.1%} ({split})" if weight > 0 else
+                  f"trained and dropped: {trained} did not lower the validation MASE by {_NETWORK_MARGIN:.0%} over "
+                  f"all the origins and in each half of them (best {1 - scores[best] / scores[0.0]:+.1%}: {split})")
         return weight, (epochs if weight > 0 else None), scores[weight], model, reason
 
-    def _network_scores(self, plan: Plan, data: SeriesData, model: LagModel, mix: dict, fixed: float | None) -> dict:
-        """Validation MASE of the whole forecast with the networks' correction at each candidate weight."""
+    def _network_scores(self, plan: Plan, data: SeriesData, model: LagModel, mix: dict, fixed: float | None,
+                        ) -> tuple[dict, dict]:
+        """Validation MASE of the whole forecast with the networks' correction at each candidate weight: over all
+        the origins, and over the earlier and the later half of them."""
         correction = self._validation_forecast(plan, model, data, 1.0) - mix["ridge_paths"][0]
         base_paths = sum(mix["weights"][n] * p for n, p in mix["paths"].items())
-        return {w: self.validation_mase(plan, self.floor(base_paths + w * correction))
-                for w in ([fixed] if fixed is not None else _RESIDUAL_WEIGHTS)}
+        earlier = np.arange(len(plan.origins)) < len(plan.origins) // 2
+        scores, halves = {}, {}
+        for w in [fixed] if fixed is not None else _RESIDUAL_WEIGHTS:
+            paths = self.floor(base_paths + w * correction)
+            scores[w] = self.validation_mase(plan, paths)
+            halves[w] = [self.validation_mase(plan._replace(origins=plan.origins[part]), paths[part])
+                         for part in (earlier, ~earlier)]
+        return scores, halves
 
     @staticmethod
-    def _network_weight(scores: dict, linear: float) -> float:
-        """The best-validated weight, or 0 when it does not beat the forecast without networks by the margin."""
+    def _network_weight(scores: dict, halves: dict) -> float:
+        """The best-validated weight, or 0 unless it beats the forecast without networks (weight 0) by the margin
+        over all the origins and in each half of them: a gain that one stretch of the held-out end makes is
+        not kept."""
         weight = min(scores, key=lambda w: (scores[w], w))  # ties keep the smaller weight
-        return weight if weight > 0 and scores[weight] <= (1 - _NETWORK_MARGIN) * linear else 0.0
+        beats = [h <= (1 - _NETWORK_MARGIN) * h0 for h, h0 in zip([scores[weight], *halves[weight]],
+                                                                  [scores[0.0], *halves[0.0]])]
+        return weight if weight > 0 and all(beats) else 0.0
 
     def fit_model(self, data: SeriesData, stop: int, transform: SeriesTransform, n_steps_in: int, *,
                    networks: bool = False, epochs: int | None = None, n_models: int = 1, val_start: int | None = None,
