@@ -275,14 +275,14 @@ class Configurator:
         if fixed is not None:
             return fixed, epochs, scores[fixed], model, "used (weight set)"
         weight = self._network_weight(scores, halves)
-        best = min(scores, key=lambda w: (scores[w], w))
-        gains = [1 - h / h0 if h0 > 0 else 0.0 for h, h0 in zip(halves[best], halves[0.0])]
+        top = min(scores, key=lambda w: (scores[w], w))
+        gains = [1 - h / h0 if h0 > 0 else 0.0 for h, h0 in zip(halves[top], halves[0.0])]
         trained = f"{len(model.networks)} network{'s' if len(model.networks) > 1 else ''}"
         split = f"{gains[0]:+.1%} and {gains[1]:+.1%} in the earlier and later half of the origins"
         reason = (f"used at weight {weight}: {trained} lowered the validation MASE by "
                   f"{1 - scores[weight] / scores[0.0]:.1%} ({split})" if weight > 0 else
                   f"trained and dropped: {trained} did not lower the validation MASE by {_NETWORK_MARGIN:.0%} over "
-                  f"all the origins and in each half of them (best {1 - scores[best] / scores[0.0]:+.1%}: {split})")
+                  f"all the origins and in each half of them (best {1 - scores[top] / scores[0.0]:+.1%}: {split})")
         return weight, (epochs if weight > 0 else None), scores[weight], model, reason
 
     def _network_scores(self, plan: Plan, data: SeriesData, model: LagModel, mix: dict, fixed: float | None,
