@@ -66,7 +66,8 @@ class LSTMForecaster(BaseForecaster):
     where they can matter (the ridges carry at least a fifth of the
     forecast), one first: the others follow only if that one lowers the
     validation MASE of the whole forecast by at least 5% at a weight of 0.25
-    or 0.5; the networks are kept at the weight that validates, else dropped.
+    or 0.5, over all the held-out origins and in each half of them; the
+    networks are kept at the weight that validates so, else dropped.
     ``selection_.networks`` says which, and why. The members are then refitted
     on all the data; the networks are kept as validated. A parameter set
     explicitly is used exactly.
@@ -116,7 +117,8 @@ class LSTMForecaster(BaseForecaster):
         be removed).
     residual_weight : float in [0, 1] or "auto", default="auto"
         Weight of the networks' correction. ``"auto"`` picks 0, 0.25 or 0.5
-        by the validation error, 0 unless another weight beats it by 5% (0
+        by the validation error, 0 unless another weight beats it by 5%,
+        over all the held-out origins and in each half of them (0
         drops the networks: the forecast is then exactly the members', as
         with ``residual_weight=0``). With ``linear_baseline=False`` there is
         no baseline to correct: "auto" (or 1) only.
