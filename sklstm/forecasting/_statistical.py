@@ -6,9 +6,10 @@ Each member is statsforecast's model (``AutoETS``, ``AutoTheta``,
 ridges, a member is fitted once before the held-out end and then forecasts
 from every origin after it by filtering the new observations through the
 fitted model (statsforecast's ``forward``: no re-estimation), so all members
-are scored on the same validation forecasts. ARIMA reads the future-known covariates as regressors
-(``AutoARIMA``'s ``X``: regression with ARIMA errors); the other models take none. statsforecast is
-imported only when a member is fitted.
+are scored on the same validation forecasts. ARIMA reads the future-known
+covariates as regressors (``AutoARIMA``'s ``X``: regression with ARIMA
+errors); the other models take none. statsforecast is imported only when a
+member is fitted.
 
 The ``"pretrained"`` member is :class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
 network, zero-shot: nothing is fitted, and it forecasts from every origin in one batch.
