@@ -30,6 +30,7 @@ geometric-mean ratio ``vs best-of-4``.
     python benchmarks/bench_real.py --half fresh --skip rnn nf   # eleven series added after the choices
     python benchmarks/bench_real.py --half unseen --skip rnn nf  # twelve more, from other collections
     python benchmarks/bench_real.py --half large --skip rnn nf dated default --dump /tmp/large  # 60, tuning only
+    python benchmarks/bench_real.py --half employment --skip rnn nf dated  # 30 monthly, tuning only
 """
 
 from __future__ import annotations
@@ -238,6 +239,25 @@ def load_large_cases(per_source: int = 20) -> list[Case]:
         for country in sorted(rng.choice(wide.columns.to_numpy(), per_source, replace=False)):
             cases.append(Case(f"{indicator}_{country}".replace(" ", "_"), "Y", 1, 6, wide[[country]]))
     return cases
+
+
+#: Seed of the draw of :func:`load_employment_cases` (fixed 2026-12-07, before any forecast of these series here).
+EMPLOYMENT_SEED = 2026120712
+
+
+def load_employment_cases(n: int = 30) -> list[Case]:
+    """A third *tuning-only* set, fixed on 2026-12-07 (twelfth session) before any forecast of its series by
+    this benchmark: a seeded draw of ``n`` of fpp3 ``us_employment``'s monthly series (US employment by
+    industry, the last 240 months, complete ones only), which only ``bench_panel.py``'s global-model panel
+    uses. ``--half employment`` runs it; choose on it, never report it as confirmation."""
+    rng = np.random.default_rng(EMPLOYMENT_SEED)
+    long = _rdata("fpp3", "us_employment")
+    wide = long.pivot(index="Month", columns="Series_ID", values="Employed")
+    wide.index = pd.PeriodIndex([pd.Period(m.replace(" ", "-"), freq="M") for m in wide.index])
+    wide = wide.sort_index().iloc[-240:]
+    wide = wide.loc[:, wide.notna().all()].astype(float)
+    return [Case(f"employment_{sid}", "M", 12, 12, wide[[sid]])
+            for sid in sorted(rng.choice(wide.columns.to_numpy(), n, replace=False))]
 
 
 def split_cases(cases: list[Case]) -> dict[str, list[Case]]:
@@ -478,7 +498,7 @@ def run_case(case: Case, seeds: list[int], skip: set[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tuning", "confirmation", "both", "fresh", "unseen", "large"],
+    parser.add_argument("--half", choices=["tuning", "confirmation", "both", "fresh", "unseen", "large", "employment"],
                         default="confirmation")
     parser.add_argument("--series", nargs="*", help="only these series (of the chosen half)")
     parser.add_argument("--seeds", type=int, default=1, help="sklstm seeds on arrays (default 1)")
@@ -496,7 +516,8 @@ def main() -> None:
     MEMBERS = tuple(args.members) if args.members else "auto"
     halves = {**split_cases(load_cases()), "fresh": load_fresh_cases() if args.half == "fresh" else [],
               "unseen": load_unseen_cases() if args.half == "unseen" else [],
-              "large": load_large_cases() if args.half == "large" else []}
+              "large": load_large_cases() if args.half == "large" else [],
+              "employment": load_employment_cases() if args.half == "employment" else []}
     names = ["tuning", "confirmation"] if args.half == "both" else [args.half]
     seeds = list(range(args.seeds))
     start = time.perf_counter()

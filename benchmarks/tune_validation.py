@@ -2,10 +2,11 @@
 
 The forecaster weighs its members by their MASE on one held-out stretch at the end of the training series:
 ``n // 6`` forecast origins (at least the horizon), the members fitted before it. This script changes that
-design on bench_real.py's **tuning half** and **large set** (never the confirmation half) and prints the
-mean MASE and the geometric-mean ratio to the per-series best of seasonal naive, ridge, AutoETS and AutoARIMA,
-all computed in the same run, on bench_real's folds (3 rolling origins). The networks are off
-(``residual_weight=0``, as the default keeps them in no fit of these sets), seed 0.
+design on bench_real.py's tuning-only sets (the **tuning half**, the **large** and the **employment** set;
+never the confirmation half) and prints the mean MASE and the geometric-mean ratio to the per-series best
+of seasonal naive, ridge, AutoETS and AutoARIMA, all computed in the same run, on bench_real's folds (3
+rolling origins). The networks are off (``residual_weight=0``, as the default keeps them in no fit of
+these sets), seed 0.
 
 * ``--study span``: the held-out stretch holds ``n // d`` origins, for each ``d`` of ``--divisors``
   (the default is 6); the forecaster's validation plan is replaced for the run.
@@ -37,8 +38,10 @@ POWERS = (8, 4, 12)
 
 
 def cases(half: str) -> list:
-    from bench_real import load_cases, load_large_cases, split_cases
+    from bench_real import load_cases, load_employment_cases, load_large_cases, split_cases
 
+    if half == "employment":
+        return load_employment_cases()
     return load_large_cases() if half == "large" else split_cases(load_cases())[half]
 
 
@@ -151,7 +154,7 @@ def report(study: str, divisors: list[int], results: list) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--study", choices=["span", "cutoffs"], required=True)
-    parser.add_argument("--half", nargs="+", choices=["tuning", "large"], default=["tuning"])
+    parser.add_argument("--half", nargs="+", choices=["tuning", "large", "employment"], default=["tuning"])
     parser.add_argument("--divisors", nargs="+", type=int, default=[4, 6, 8])
     parser.add_argument("--series", nargs="*", help="only these series")
     parser.add_argument("--workers", type=int, default=2)
