@@ -70,11 +70,11 @@ def main() -> None:
     import sys
 
     sys.path.insert(0, "benchmarks")
-    from bench_real import load_cases, load_large_cases
+    from bench_real import load_cases, load_employment_cases, load_large_cases
 
     seasons = {c.name: c.season for c in load_cases()}
-    if not set(runs) <= set(seasons):  # a dump of --half large
-        seasons.update({c.name: c.season for c in load_large_cases()})
+    if not set(runs) <= set(seasons):  # a dump of --half large or --half employment
+        seasons.update({c.name: c.season for c in load_large_cases() + load_employment_cases()})
     # Every member the dump holds (``--members`` of the bench_real run), "pretrained" included when it ran.
     held = {n for r in runs.values() for folds in r["members"] for n in folds}
     all_members = tuple(n for n in ("ridge", "ets", "theta", "arima", "snaive", "pretrained") if n in held)
