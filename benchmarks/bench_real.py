@@ -250,12 +250,10 @@ def load_employment_cases(n: int = 30) -> list[Case]:
     this benchmark: a seeded draw of ``n`` of fpp3 ``us_employment``'s monthly series (US employment by
     industry, the last 240 months, complete ones only), which only ``bench_panel.py``'s global-model panel
     uses. ``--half employment`` runs it; choose on it, never report it as confirmation."""
+    from bench_panel import load_panel
+
     rng = np.random.default_rng(EMPLOYMENT_SEED)
-    long = _rdata("fpp3", "us_employment")
-    wide = long.pivot(index="Month", columns="Series_ID", values="Employed")
-    wide.index = pd.PeriodIndex([pd.Period(m.replace(" ", "-"), freq="M") for m in wide.index])
-    wide = wide.sort_index().iloc[-240:]
-    wide = wide.loc[:, wide.notna().all()].astype(float)
+    wide = load_panel("employment").frame
     return [Case(f"employment_{sid}", "M", 12, 12, wide[[sid]])
             for sid in sorted(rng.choice(wide.columns.to_numpy(), n, replace=False))]
 
@@ -317,6 +315,16 @@ def statsforecast_model(kind):
         return np.column_stack(out)
 
     return run
+
+
+#: The peers whose per-series best (picked afterwards) is the oracle of ``vs best-of-4``.
+ORACLE = ("seasonal naive", "ridge", "AutoARIMA", "AutoETS")
+
+
+def oracle_contenders() -> dict:
+    """The oracle's peers by name: ``fn(case, y_train, X_train, X_test, h, lags)`` -> forecast."""
+    return {"seasonal naive": seasonal_naive, "ridge": ridge_windows, "AutoARIMA": statsforecast_model("arima"),
+            "AutoETS": statsforecast_model("ets")}
 
 
 def skforecast_rnn(case, y_train, X_train, X_test, h, lags):
@@ -481,8 +489,7 @@ def run_case(case: Case, seeds: list[int], skip: set[str]) -> None:
             for name, path in member_forecasts(f, X_all, h).items()})
         res.setdefault("actual", []).append((y_train, y_test))
         L = ridge_lags(case, len(y_train))
-        contenders = {"seasonal naive": seasonal_naive, "ridge": ridge_windows, "AutoARIMA": statsforecast_model("arima"),
-                      "AutoETS": statsforecast_model("ets"), "ForecasterRnn": skforecast_rnn}
+        contenders = {**oracle_contenders(), "ForecasterRnn": skforecast_rnn}
         for name, fn in contenders.items():
             if (name == "ForecasterRnn" and "rnn" in skip) or (name.startswith("Auto") and "arima" in skip):
                 continue
@@ -572,7 +579,7 @@ def report(half: str, cases: list[Case], seeds: list[int]) -> None:
             if m in r:
                 row[m] = float(np.mean(r[m]))
         row["LSTMForecaster()"] = float(np.median([np.mean(r[f"arrays seed {s}"]) for s in seeds]))
-        oracle = [m for m in ["seasonal naive", "ridge", "AutoETS", "AutoARIMA"] if m in row]
+        oracle = [m for m in ORACLE if m in row]
         row["vs best-of-4"] = row["LSTMForecaster()"] / min(row[m] for m in oracle)
         row["nets used"] = f"{sum(r['networks used'][:: len(seeds)])}/3"
         row["nets effect %"] = 100 * (row["LSTMForecaster()"] / row["no networks"] - 1)

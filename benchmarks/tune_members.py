@@ -22,7 +22,6 @@ import numpy as np
 
 from sklstm.forecasting._combination import COMBINATIONS, family_weights
 
-ORACLE = ["seasonal naive", "ridge", "AutoETS", "AutoARIMA"]
 SEASONS = {"M": 12, "Q": 4, "W": 52, "D": 7}
 
 
@@ -70,7 +69,7 @@ def main() -> None:
     import sys
 
     sys.path.insert(0, "benchmarks")
-    from bench_real import load_cases, load_employment_cases, load_large_cases
+    from bench_real import ORACLE, load_cases, load_employment_cases, load_large_cases
 
     seasons = {c.name: c.season for c in load_cases()}
     if not set(runs) <= set(seasons):  # a dump of --half large or --half employment

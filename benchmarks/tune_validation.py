@@ -31,7 +31,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-ORACLE = ("seasonal naive", "ridge", "AutoETS", "AutoARIMA")
 #: Cut-offs of the ``cutoffs`` study and the inverse powers its member scores are combined with (8: the default).
 CUTOFFS = (1, 2, 3)
 POWERS = (8, 4, 12)
@@ -60,13 +59,11 @@ def plan_with(divisor: int):
 
 def peers(case, y_train, X_train, X_test) -> dict:
     """The four oracle peers' forecasts of one fold (bench_real's contenders)."""
-    from bench_real import ridge_lags, ridge_windows, seasonal_naive, statsforecast_model
+    from bench_real import oracle_contenders, ridge_lags
 
     lags, h = ridge_lags(case, len(y_train)), case.horizon
-    fns = {"seasonal naive": seasonal_naive, "ridge": ridge_windows, "AutoETS": statsforecast_model("ets"),
-           "AutoARIMA": statsforecast_model("arima")}
     return {name: np.asarray(fn(case, y_train, X_train, X_test, h, lags), float).reshape(h, -1)
-            for name, fn in fns.items()}
+            for name, fn in oracle_contenders().items()}
 
 
 def run_series(job: tuple) -> tuple:
@@ -135,6 +132,8 @@ def variants(study: str, divisors: list[int], fold: dict, season: int) -> dict:
 
 
 def report(study: str, divisors: list[int], results: list) -> None:
+    from bench_real import ORACLE
+
     for half in dict.fromkeys(r[0] for r in results):
         rows = [r for r in results if r[0] == half]
         table: dict = {}
