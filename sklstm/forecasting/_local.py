@@ -144,9 +144,9 @@ class LSTMForecaster(BaseForecaster):
         A member that fails to fit or forecast is dropped with a warning.
     combination : {"inverse", "rank", "equal", "best"}, default="inverse"
         How the members' validation MASE weights them: proportional to its
-        inverse 8th power (close to the best alone when one member validates
-        clearly better, close to the mean when they tie; chosen on the tuning
-        half of ``benchmarks/bench_real.py``), by rank, equally, or the best
+        inverse 4th power (mostly the best when one member validates clearly
+        better, close to the mean when they tie; chosen on the tuning-only
+        sets of ``benchmarks/bench_real.py``), by rank, equally, or the best
         alone (:func:`~sklstm.forecasting._combination.family_weights`).
     nonnegative : bool or "auto", default="auto"
         Clip forecasts (and interval bounds) at zero. ``"auto"``: when no
