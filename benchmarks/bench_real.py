@@ -258,6 +258,46 @@ def load_employment_cases(n: int = 30) -> list[Case]:
             for sid in sorted(rng.choice(wide.columns.to_numpy(), n, replace=False))]
 
 
+def load_pool_cases() -> list[Case]:
+    """A fourth *tuning-only* set, fixed on 2026-12-07 (thirteenth session) before any forecast of its series:
+    34 economic series from fpp3, AER and Ecdat that no other set of this benchmark holds, leaving out near
+    copies of a reported series (US consumption, GDP, short interest rates, unemployment rates). fpp3
+    ``aus_accommodation``'s takings and occupancy per state (quarterly, 74 points) and single series of 48 to
+    300 points. ``--half pool`` runs it; choose on it, never report it as confirmation."""
+    M, Q, Y = "M", "Q", "Y"
+    rooms = _rdata("fpp3", "aus_accommodation")
+    cases = []
+    for measure in ("Takings", "Occupancy"):
+        wide = rooms.pivot(index="Date", columns="State", values=measure).astype(float)
+        wide.index = pd.period_range("1998Q1", periods=len(wide), freq=Q)
+        for state in wide.columns:
+            cases.append(Case(f"{measure.lower()}_{state}".replace(" ", "_"), Q, 4, 8, wide[[state]]))
+    single = [  # name, package, dataset, column, start, freq (start and frequency from the R help pages)
+        ("us_production", "AER", "USProdIndex", "unadjusted", "1960Q1", Q),
+        ("german_unemployment", "AER", "GermanUnemployment", "unadjusted", "1962Q1", Q),
+        ("us_production_monthly", "AER", "USMacroSWM", "production", "1947-01", M),
+        ("us_cpi_monthly", "AER", "USMacroSWM", "cpi", "1947-01", M),
+        ("us_m1", "AER", "USMoney", "m1", "1950Q1", Q),
+        ("us_deflator", "AER", "USMoney", "deflator", "1950Q1", Q),
+        ("housing_starts", "Ecdat", "Hstarts", "hs", "1960Q1", Q),
+        ("rate_60_months", "Ecdat", "Irates", "r60", "1946-12", M),
+        ("money_growth", "Ecdat", "MoneyUS", "m", "1961Q1", Q),
+        ("inflation", "Ecdat", "MoneyUS", "infl", "1961Q1", Q),
+        ("us_cpi", "Ecdat", "Macrodat", "punew", "1959Q1", Q),
+        ("dollar_pound", "Ecdat", "Macrodat", "exruk", "1959Q1", Q),
+        ("japan_gdp", "Ecdat", "Macrodat", "gdpjp", "1959Q1", Q),
+        ("incarceration_rate", "Ecdat", "USincarcerations", "stateFedIncarcerationRate", "1925", Y),
+        ("corporate_profits", "Ecdat", "USFinanceIndustry", "CorporateProfitsAdj", "1929", Y),
+    ]
+    for name, package, dataset, column, start, freq in single:
+        frame = _columns(package, dataset, [column], start, freq, last=300).rename(columns={column: name})
+        cases.append(Case(name, freq, {"M": 12, "Q": 4, "Y": 1}[freq], {"M": 12, "Q": 8, "Y": 6}[freq], frame))
+    cases += [Case("dutch_sales", M, 12, 12, _periodic("AER", "DutchSales", M, last=300)),
+              Case("argentina_cpi", Q, 4, 8, _periodic("AER", "ArgentinaCPI", Q)),
+              Case("motorcycles", Y, 1, 6, _periodic("AER", "MotorCycles", Y))]
+    return cases
+
+
 def split_cases(cases: list[Case]) -> dict[str, list[Case]]:
     """The one seeded draw: within each group, a random half (rounded up) tunes, the rest confirms."""
     rng = np.random.default_rng(SPLIT_SEED)
@@ -505,7 +545,8 @@ def run_case(case: Case, seeds: list[int], skip: set[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tuning", "confirmation", "both", "fresh", "unseen", "large", "employment"],
+    parser.add_argument("--half", choices=["tuning", "confirmation", "both", "fresh", "unseen", "large", "employment",
+                                           "pool"],
                         default="confirmation")
     parser.add_argument("--series", nargs="*", help="only these series (of the chosen half)")
     parser.add_argument("--seeds", type=int, default=1, help="sklstm seeds on arrays (default 1)")
@@ -524,7 +565,8 @@ def main() -> None:
     halves = {**split_cases(load_cases()), "fresh": load_fresh_cases() if args.half == "fresh" else [],
               "unseen": load_unseen_cases() if args.half == "unseen" else [],
               "large": load_large_cases() if args.half == "large" else [],
-              "employment": load_employment_cases() if args.half == "employment" else []}
+              "employment": load_employment_cases() if args.half == "employment" else [],
+              "pool": load_pool_cases() if args.half == "pool" else []}
     names = ["tuning", "confirmation"] if args.half == "both" else [args.half]
     seeds = list(range(args.seeds))
     start = time.perf_counter()

@@ -2,8 +2,8 @@
 
 The forecaster weighs its members by their MASE on one held-out stretch at the end of the training series:
 ``n // 6`` forecast origins (at least the horizon), the members fitted before it. This script changes that
-design on bench_real.py's tuning-only sets (the **tuning half**, the **large** and the **employment** set;
-never the confirmation half) and prints the mean MASE and the geometric-mean ratio to the per-series best
+design on bench_real.py's tuning-only sets (the **tuning half**, the **large**, **employment** and **pool**
+sets; never the confirmation half) and prints the mean MASE and the geometric-mean ratio to the per-series best
 of seasonal naive, ridge, AutoETS and AutoARIMA, all computed in the same run, on bench_real's folds (3
 rolling origins). The networks are off (``residual_weight=0``, as the default keeps them in no fit of
 these sets), seed 0.
@@ -12,10 +12,12 @@ these sets), seed 0.
   (the default is 6); the forecaster's validation plan is replaced for the run.
 * ``--study cutoffs``: each member's validation MASE averaged over ``K`` cut-offs (the forecaster refitted on
   the training series cut ``0, n // 6, 2 * (n // 6)`` steps short, each validating on its own end), the
-  members of the full fit combined with the shipped inverse rule or other inverse powers.
+  members of the full fit combined with the shipped inverse rule or other inverse powers. ``--cutoffs 1``
+  compares only the powers (no refits).
 
     python benchmarks/tune_validation.py --study span --half tuning --divisors 3 4 6 8 10
     python benchmarks/tune_validation.py --study cutoffs --half tuning large
+    python benchmarks/tune_validation.py --study cutoffs --cutoffs 1 --half pool
 """
 
 from __future__ import annotations
@@ -31,17 +33,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-#: Cut-offs of the ``cutoffs`` study and the inverse powers its member scores are combined with (8: the default).
+#: Cut-offs of the ``cutoffs`` study and the inverse powers its member scores are combined with (4: the default
+#: since 2026-12-07, thirteenth session; 8 before).
 CUTOFFS = (1, 2, 3)
-POWERS = (8, 4, 12)
+POWERS = (4, 8, 12)
 
 
 def cases(half: str) -> list:
-    from bench_real import load_cases, load_employment_cases, load_large_cases, split_cases
+    from bench_real import load_cases, load_employment_cases, load_large_cases, load_pool_cases, split_cases
 
-    if half == "employment":
-        return load_employment_cases()
-    return load_large_cases() if half == "large" else split_cases(load_cases())[half]
+    loaders = {"employment": load_employment_cases, "large": load_large_cases, "pool": load_pool_cases}
+    return loaders[half]() if half in loaders else split_cases(load_cases())[half]
 
 
 def plan_with(divisor: int):
@@ -68,7 +70,7 @@ def peers(case, y_train, X_train, X_test) -> dict:
 
 def run_series(job: tuple) -> tuple:
     """Every fold of one series: the peers' MASE and the study's variants' MASE (or member scores and paths)."""
-    study, half, name, divisors = job
+    study, half, name, divisors, cutoffs = job
     warnings.simplefilter("ignore")
     from bench_real import mase, member_forecasts
 
@@ -101,7 +103,7 @@ def run_series(job: tuple) -> tuple:
             full = fit(n)
             fold["paths"] = member_forecasts(full, X_all, h)
             fold["scores"] = [dict(full.selection_.member_scores)]
-            for k in CUTOFFS[1:]:
+            for k in CUTOFFS[1:cutoffs]:
                 try:
                     fold["scores"].append(dict(fit(n - (k - 1) * (n // 6)).selection_.member_scores))
                 except ValueError:  # too short to validate there
@@ -128,7 +130,7 @@ def variants(study: str, divisors: list[int], fold: dict, season: int) -> dict:
     if study == "span":
         return {f"n // {d}": fold[d] for d in divisors}
     return {f"{k} cut-off{'s' if k > 1 else ''}, inverse^{p}": mase(
-        fold["test"], combined_forecast(fold, k, p), fold["train"], season) for k in CUTOFFS for p in POWERS}
+        fold["test"], combined_forecast(fold, k, p), fold["train"], season) for k in CUTOFFS[:len(fold["scores"])] for p in POWERS}
 
 
 def report(study: str, divisors: list[int], results: list) -> None:
@@ -153,12 +155,14 @@ def report(study: str, divisors: list[int], results: list) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--study", choices=["span", "cutoffs"], required=True)
-    parser.add_argument("--half", nargs="+", choices=["tuning", "large", "employment"], default=["tuning"])
+    parser.add_argument("--half", nargs="+", choices=["tuning", "large", "employment", "pool"], default=["tuning"])
+    parser.add_argument("--cutoffs", type=int, choices=CUTOFFS, default=len(CUTOFFS),
+                        help="cutoffs study: up to this many cut-offs (1: the powers alone, no refits)")
     parser.add_argument("--divisors", nargs="+", type=int, default=[4, 6, 8])
     parser.add_argument("--series", nargs="*", help="only these series")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    jobs = [(args.study, half, c.name, args.divisors) for half in args.half for c in cases(half)
+    jobs = [(args.study, half, c.name, args.divisors, args.cutoffs) for half in args.half for c in cases(half)
             if not args.series or c.name in args.series]
     results = []
     with multiprocessing.get_context("spawn").Pool(args.workers, maxtasksperchild=4) as pool:
