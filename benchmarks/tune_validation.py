@@ -141,7 +141,8 @@ def report(study: str, divisors: list[int], results: list) -> None:
         table: dict = {}
         for _, _name, season, folds in rows:
             oracle = min(np.mean([f["peers"][p] for f in folds]) for p in ORACLE)
-            per_fold = [variants(study, divisors, f, season) for f in folds]
+            per_fold = [{**variants(study, divisors, f, season), **{f"peer: {p}": f["peers"][p] for p in ORACLE}}
+                        for f in folds]
             for v in per_fold[0]:
                 table.setdefault(v, []).append((np.mean([m[v] for m in per_fold]), oracle))
         print(f"\n### {study}: {half} ({len(rows)} series)\n")
