@@ -129,8 +129,9 @@ def variants(study: str, divisors: list[int], fold: dict, season: int) -> dict:
 
     if study == "span":
         return {f"n // {d}": fold[d] for d in divisors}
+    ran = CUTOFFS[:len(fold["scores"])]  # the cut-offs this run refitted (``--cutoffs``)
     return {f"{k} cut-off{'s' if k > 1 else ''}, inverse^{p}": mase(
-        fold["test"], combined_forecast(fold, k, p), fold["train"], season) for k in CUTOFFS[:len(fold["scores"])] for p in POWERS}
+        fold["test"], combined_forecast(fold, k, p), fold["train"], season) for k in ran for p in POWERS}
 
 
 def report(study: str, divisors: list[int], results: list) -> None:
