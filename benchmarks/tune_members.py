@@ -69,25 +69,26 @@ def main() -> None:
     import sys
 
     sys.path.insert(0, "benchmarks")
-    from bench_real import ORACLE, load_cases, load_employment_cases, load_large_cases
+    from bench_real import ORACLE, load_cases, load_employment_cases, load_large_cases, load_pool_cases
 
     seasons = {c.name: c.season for c in load_cases()}
-    if not set(runs) <= set(seasons):  # a dump of --half large or --half employment
-        seasons.update({c.name: c.season for c in load_large_cases() + load_employment_cases()})
+    if not set(runs) <= set(seasons):  # a dump of --half large, employment or pool
+        seasons.update({c.name: c.season for c in load_large_cases() + load_employment_cases() + load_pool_cases()})
     # Every member the dump holds (``--members`` of the bench_real run), "pretrained" included when it ran.
     held = {n for r in runs.values() for folds in r["members"] for n in folds}
     all_members = tuple(n for n in ("ridge", "ets", "theta", "arima", "snaive", "pretrained") if n in held)
     sets = [s for k in range(1, len(all_members) + 1) for s in itertools.combinations(all_members, k)]
     rows = []
-    # The shipped rules ("inverse" is the 8th power), the inverse rule among the two best, and at lower powers.
-    for rule in [*COMBINATIONS, "top2", "inverse^1", "inverse^2", "inverse^4"]:
+    # The shipped rules ("inverse" is the 4th power since 2026-12-07, thirteenth session), the inverse rule among
+    # the two best, and at other powers.
+    for rule in [*COMBINATIONS, "top2", "inverse^1", "inverse^2", "inverse^8"]:
         for names in sets:
             per = {name: combined(r, seasons[name], rule, names) for name, r in runs.items()}
             oracle = {name: min(np.mean(r[m]) for m in ORACLE if m in r) for name, r in runs.items()}
             ratio = float(np.exp(np.mean([np.log(per[n] / oracle[n]) for n in per])))
             rows.append((float(np.mean(list(per.values()))), ratio, rule, "+".join(names)))
     peers = {m: float(np.mean([np.mean(r[m]) for r in runs.values()])) for m in ORACLE}
-    print(f"tuning half: {len(runs)} series; peers' mean MASE: " + ", ".join(f"{k} {v:.3f}" for k, v in peers.items()))
+    print(f"tuning data: {len(runs)} series; peers' mean MASE: " + ", ".join(f"{k} {v:.3f}" for k, v in peers.items()))
     print(f"{'mean MASE':>10} {'vs best-of-4':>13}  rule       members")
     for mean, ratio, rule, names in sorted(rows)[:25]:
         print(f"{mean:10.3f} {ratio:13.3f}  {rule:10} {names}")
