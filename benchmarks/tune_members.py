@@ -7,9 +7,12 @@ without refitting anything:
     python benchmarks/bench_real.py --half tuning --skip rnn dated default --dump /tmp/tune
     python benchmarks/tune_members.py /tmp/tune-tuning.pkl
     python benchmarks/tune_members.py /tmp/tune-tuning.pkl /tmp/covariates-tuning.pkl  # a rerun of some series
+    python benchmarks/tune_members.py --sets /tmp/t-tuning.pkl /tmp/l-large.pkl /tmp/e-employment.pkl /tmp/p-pool.pkl
 
 Prints, per rule and member set, the mean MASE over the tuning series and the geometric-mean ratio to
-the per-series best of the peers (seasonal naive, AutoETS, AutoARIMA, ridge) in the same run.
+the per-series best of the peers (seasonal naive, AutoETS, AutoARIMA, ridge) in the same run. With
+``--sets`` each dump is one tuning-only set: the rows are ranked by the ratio over all their series, with
+each set's own ratio beside it (a rule should hold on every set, not only on the largest).
 """
 
 from __future__ import annotations
@@ -61,11 +64,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dump", nargs="+", help="the tuning half's pickles from bench_real.py --dump (a series in a "
                                                "later one replaces the same series in an earlier one)")
+    parser.add_argument("--sets", action="store_true", help="each dump is one set: rank by the ratio over all "
+                                                                "series, with each set's ratio beside it")
     args = parser.parse_args()
-    runs = {}
+    runs, set_of = {}, {}
     for path in args.dump:
         with open(path, "rb") as fh:
-            runs.update(pickle.load(fh))
+            dumped = pickle.load(fh)
+        runs.update(dumped)
+        set_of.update(dict.fromkeys(dumped, path))
     import sys
 
     sys.path.insert(0, "benchmarks")
@@ -79,19 +86,29 @@ def main() -> None:
     all_members = tuple(n for n in ("ridge", "ets", "theta", "arima", "snaive", "pretrained") if n in held)
     sets = [s for k in range(1, len(all_members) + 1) for s in itertools.combinations(all_members, k)]
     rows = []
+    oracle = {name: min(np.mean(r[m]) for m in ORACLE if m in r) for name, r in runs.items()}
+
+    def ratio_of(per: dict, names: list) -> float:
+        return float(np.exp(np.mean([np.log(per[n] / oracle[n]) for n in names])))
+
+    groups = {path: [n for n in runs if set_of[n] == path] for path in args.dump} if args.sets else {}
     # The shipped rules ("inverse" is the 4th power since 2026-12-07, thirteenth session), the inverse rule among
     # the two best, and at other powers.
     for rule in [*COMBINATIONS, "top2", "inverse^1", "inverse^2", "inverse^8"]:
         for names in sets:
             per = {name: combined(r, seasons[name], rule, names) for name, r in runs.items()}
-            oracle = {name: min(np.mean(r[m]) for m in ORACLE if m in r) for name, r in runs.items()}
-            ratio = float(np.exp(np.mean([np.log(per[n] / oracle[n]) for n in per])))
-            rows.append((float(np.mean(list(per.values()))), ratio, rule, "+".join(names)))
+            by_set = " ".join(f"{ratio_of(per, group):.3f}" for group in groups.values() if group)
+            rows.append((float(np.mean(list(per.values()))), ratio_of(per, list(per)), rule, "+".join(names), by_set))
     peers = {m: float(np.mean([np.mean(r[m]) for r in runs.values()])) for m in ORACLE}
     print(f"tuning data: {len(runs)} series; peers' mean MASE: " + ", ".join(f"{k} {v:.3f}" for k, v in peers.items()))
-    print(f"{'mean MASE':>10} {'vs best-of-4':>13}  rule       members")
-    for mean, ratio, rule, names in sorted(rows)[:25]:
-        print(f"{mean:10.3f} {ratio:13.3f}  {rule:10} {names}")
+    if args.sets:
+        print("per set, in the order given: " + ", ".join(f"{p} ({len(g)})" for p, g in groups.items()))
+        rows.sort(key=lambda row: row[1])
+    else:
+        rows.sort()
+    print(f"{'mean MASE':>10} {'vs best-of-4':>13}  {'rule':10} {'members':32} {'per set' if args.sets else ''}")
+    for mean, ratio, rule, names, by_set in rows[:25]:
+        print(f"{mean:10.3f} {ratio:13.3f}  {rule:10} {names:32} {by_set}")
 
 
 if __name__ == "__main__":
