@@ -31,6 +31,7 @@ geometric-mean ratio ``vs best-of-4``.
     python benchmarks/bench_real.py --half unseen --skip rnn nf  # twelve more, from other collections
     python benchmarks/bench_real.py --half large --skip rnn nf dated default --dump /tmp/large  # 60, tuning only
     python benchmarks/bench_real.py --half employment --skip rnn nf dated  # 30 monthly, tuning only
+    python benchmarks/bench_real.py --half pool --skip rnn nf    # 34 economic series, tuning only
 """
 
 from __future__ import annotations
