@@ -292,7 +292,7 @@ def load_pool_cases() -> list[Case]:
     ]
     for name, package, dataset, column, start, freq in single:
         frame = _columns(package, dataset, [column], start, freq, last=300).rename(columns={column: name})
-        cases.append(Case(name, freq, {"M": 12, "Q": 4, "Y": 1}[freq], {"M": 12, "Q": 8, "Y": 6}[freq], frame))
+        cases.append(Case(name, freq, _PER_YEAR[freq], {"M": 12, "Q": 8, "Y": 6}[freq], frame))
     cases += [Case("dutch_sales", M, 12, 12, _periodic("AER", "DutchSales", M, last=300)),
               Case("argentina_cpi", Q, 4, 8, _periodic("AER", "ArgentinaCPI", Q)),
               Case("motorcycles", Y, 1, 6, _periodic("AER", "MotorCycles", Y))]

@@ -25,8 +25,6 @@ import numpy as np
 
 from sklstm.forecasting._combination import COMBINATIONS, family_weights
 
-SEASONS = {"M": 12, "Q": 4, "W": 52, "D": 7}
-
 
 def fold_mase(actual: np.ndarray, forecast: np.ndarray, train: np.ndarray, season: int) -> float:
     scale = np.mean(np.abs(train[season:] - train[:-season]), axis=0)

@@ -114,13 +114,12 @@ def run_series(job: tuple) -> tuple:
 
 def combined_forecast(fold: dict, cutoffs: int, power: float) -> np.ndarray:
     """The full fit's members weighted by ``score**-power``, each score the mean over the first ``cutoffs`` cut-offs."""
+    from tune_members import inverse_power
+
     held = [s for s in fold["scores"][:cutoffs] if s is not None]
-    raw = {}
-    for name in fold["paths"]:
-        score = np.mean([s[name] for s in held if name in s])
-        raw[name] = score ** -power if np.isfinite(score) and score > 0 else 0.0
-    total = sum(raw.values())
-    return sum(raw[name] / total * fold["paths"][name] for name in raw)
+    scores = {name: np.mean([s[name] for s in held if name in s]) for name in fold["paths"]}
+    weights = inverse_power({n: v if v > 0 else np.nan for n, v in scores.items()}, power)
+    return sum(weights[name] * fold["paths"][name] for name in weights)
 
 
 def variants(study: str, divisors: list[int], fold: dict, season: int) -> dict:
