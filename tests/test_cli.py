@@ -121,7 +121,7 @@ def test_stdout_holds_only_the_result_and_progress_goes_to_stderr(tmp_path):
     loud = sklstm("forecast", "--n-models", "2", "--epochs", "5", "--horizon", "3", "--verbose", "1")
     assert loud.returncode == 0, loud.stderr
     assert loud.stdout.splitlines()[0] == quiet.stdout.splitlines()[0] and "epoch" not in loud.stdout
-    assert "members ridge, ets, arima, pretrained" in loud.stderr.splitlines()[0]
+    assert "members ridge, ets, theta, arima" in loud.stderr.splitlines()[0]
     last = loud.stderr.splitlines()[-1]
     assert last.startswith("sklstm: season 12; member weights ridge ") and "; networks " in last
     if "network 1/2" in loud.stderr:  # trained where the ridges carry weight; the second only if the first helps

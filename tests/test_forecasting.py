@@ -474,7 +474,7 @@ def test_verbose_says_what_is_fitted_on_stderr(capsys):
     y = load_airline()[:96]
     LSTMForecaster(tiny_lstm(), n_models=2, residual_weight=0.5, verbose=1).fit(y)
     err = capsys.readouterr().err.splitlines()
-    assert "96 steps, season 12: members ridge, ets, arima, pretrained" in err[0]
+    assert "96 steps, season 12: members ridge, ets, theta, arima" in err[0]
     assert any(line.startswith("LSTMForecaster: validation MASE ridge ") for line in err)
     assert any("network 1/2: VanillaLSTMRegressor" in line for line in err)
     assert any("network 2/2" in line for line in err)
@@ -512,7 +512,7 @@ def test_a_detected_cycle_sets_the_windows_but_not_the_members_season(capsys):
 def test_members_are_weighted_by_validation_and_reported():
     f = LSTMForecaster(residual_weight=0.0).fit(_seasonal_array())
     chosen = f.selection_
-    assert set(chosen.member_weights) == {"ridge", "ets", "arima", "pretrained"} == set(chosen.member_scores)
+    assert set(chosen.member_weights) == {"ridge", "ets", "theta", "arima", "pretrained"} == set(chosen.member_scores)
     assert sum(chosen.member_weights.values()) == pytest.approx(1.0)
     best = min(chosen.member_scores, key=chosen.member_scores.get)
     assert chosen.member_weights[best] == max(chosen.member_weights.values())  # "inverse": the best weighs most
