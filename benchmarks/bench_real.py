@@ -612,6 +612,13 @@ def main() -> None:
 PEERS = ["seasonal naive", "ridge", "AutoETS", "AutoARIMA", "ForecasterRnn", "NF LSTM", "NF NHITS"]
 
 
+def ratio_interval(ratios, draws: int = 10_000, seed: int = 0) -> tuple[float, float]:
+    """A 95% bootstrap interval of the geometric-mean ratio, resampling the series (how much the set's luck moves it)."""
+    logs = np.log(np.asarray(ratios, dtype=float))
+    means = np.random.default_rng(seed).choice(logs, size=(draws, len(logs))).mean(axis=1)
+    return tuple(float(v) for v in np.exp(np.percentile(means, [2.5, 97.5])))
+
+
 def report(half: str, cases: list[Case], seeds: list[int]) -> None:
     rows = []
     for case in cases:
@@ -640,6 +647,13 @@ def report(half: str, cases: list[Case], seeds: list[int]) -> None:
     print(table.round(3).to_string())
     scores = {m: table.loc["mean", m] for m in [*PEERS, "LSTMForecaster()", "dated", "no networks"] if m in table.columns}
     print("rank by mean MASE: " + ", ".join(f"{m} {v:.3f}" for m, v in sorted(scores.items(), key=lambda kv: kv[1])))
+    series = table.drop(index="mean")
+    best = series[[m for m in ORACLE if m in series]].min(axis=1)
+    ratios = {"LSTMForecaster()": series["vs best-of-4"],
+              **{m: series[m] / best for m in [*ORACLE, "NF LSTM", "NF NHITS", "ForecasterRnn"] if m in series}}
+    print("ratio to best-of-4 (geometric mean, 95% bootstrap interval over the series): " + ", ".join(
+        f"{m} {np.exp(np.mean(np.log(r))):.3f} ({'-'.join(f'{v:.3f}' for v in ratio_interval(r))})"
+        for m, r in ratios.items()))
     if "dated" in table:
         print(f"arrays / dated (mean MASE): {table.loc['mean', 'LSTMForecaster()'] / table.loc['mean', 'dated']:.3f}")
     worst = table.drop(index="mean")["nets effect %"].max()
