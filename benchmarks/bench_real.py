@@ -21,7 +21,8 @@ the series' calendar season (per target, averaged over targets). Contenders, all
   (``residual_weight=0``); the seconds per fit+forecast and whether the networks were used.
 
 The per-series best of seasonal naive, AutoETS, AutoARIMA and ridge (picked afterwards, an oracle) gives the
-geometric-mean ratio ``vs best-of-4``.
+geometric-mean ratio ``vs best-of-4``, printed for every contender with a 95% bootstrap interval over the
+series (:func:`ratio_interval`: how far the luck of the set's draw moves it).
 
     pip install -e ".[bench]"
     python benchmarks/bench_real.py --half confirmation          # what the README quotes
