@@ -607,6 +607,21 @@ def test_bad_members_are_an_error(members):
         LSTMForecaster(members=members).fit(_seasonal_array())
 
 
+@pytest.mark.parametrize("fit", [
+    lambda y: LSTMForecaster(residual_weight=0.0).fit(y),
+    lambda y: SeasonalNaiveForecaster().fit(y),
+    lambda y: backtest(SeasonalNaiveForecaster(), y),
+])
+def test_an_empty_series_is_named_before_any_work(fit):
+    with pytest.raises(ValueError, match="y is empty"):
+        fit(np.array([]))
+
+
+def test_a_misspelt_member_gets_a_did_you_mean():
+    with pytest.raises(ValueError, match=r"got \('ridge', 'thetta', 'xyz'\)\. 'thetta': did you mean 'theta'\?$"):
+        LSTMForecaster(members=("ridge", "thetta", "xyz")).fit(_seasonal_array())
+
+
 def test_every_season_parameter_defaults_to_auto_and_agrees():
     import inspect
 

@@ -63,6 +63,8 @@ def test_as_matrix_names_columns_and_refuses_3d():
     assert as_matrix(np.zeros((3, 2)), "X")[1] == ["X0", "X1"]
     with pytest.raises(ValueError, match="1-D or 2-D"):
         as_matrix(np.zeros((2, 2, 2)), "y")
+    with pytest.raises(ValueError, match=r"y is empty \(shape \(0, 1\)\): it needs at least one time step"):
+        as_matrix([], "y")
 
 
 def _seasonal(period, n, seed=0, trend=0.0):

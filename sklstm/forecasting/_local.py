@@ -14,6 +14,7 @@ choosing configurations), :mod:`sklstm.forecasting._combination` (how they combi
 
 from __future__ import annotations
 
+import difflib
 import numbers
 import warnings
 from typing import Any
@@ -306,7 +307,11 @@ class LSTMForecaster(BaseForecaster):
         known = ("ridge", *MEMBERS)
         bad = [m for m in self.members if m not in known]
         if bad or not self.members or len(set(self.members)) != len(self.members):
-            raise ValueError(f"members must be 'auto' or distinct names from {list(known)}; got {self.members!r}.")
+            hints = "".join(
+                f" {m!r}: did you mean {guess[0]!r}?"
+                for m in bad if (guess := difflib.get_close_matches(str(m), known, n=1))
+            )
+            raise ValueError(f"members must be 'auto' or distinct names from {list(known)}; got {self.members!r}.{hints}")
 
     def _member_names(self, linear_baseline: bool) -> tuple:
         if self.members != "auto":

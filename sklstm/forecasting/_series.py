@@ -69,6 +69,8 @@ def as_matrix(obj: Any, name: str) -> tuple[np.ndarray, list]:
         values = values.reshape(-1, 1)
     if values.ndim != 2:
         raise ValueError(f"{name} must be 1-D or 2-D (time, columns); got shape {values.shape}.")
+    if values.shape[0] == 0:
+        raise ValueError(f"{name} is empty (shape {values.shape}): it needs at least one time step.")
     if names is None:
         names = ["y"] if values.shape[1] == 1 and name == "y" else [f"{name}{i}" for i in range(values.shape[1])]
     return values, names
