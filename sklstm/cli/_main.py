@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 
 from ._data import CLIError, SeriesInput, check_folds, future_covariates, load_series, say
 from ._files import check_outputs, save_figure, show_table, write_table
@@ -239,6 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_line(command: str) -> Callable[..., None]:
+    """Print a warning as one diagnostic line on stderr, not Python's file, line number and source line."""
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"sklstm {command}: warning: {message}", file=sys.stderr, flush=True)
+
+    return show
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -246,7 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return args.func(args)
+        with warnings.catch_warnings():  # restored on return: only this command's warnings are reworded
+            warnings.showwarning = _warning_line(args.command)
+            return args.func(args)
     except (CLIError, ValueError) as exc:
         print(f"sklstm {args.command}: error: {exc}", file=sys.stderr)
         return 2
