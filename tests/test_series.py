@@ -94,6 +94,16 @@ def test_detect_season_edge_cases():
     assert detect_season(two) == 12  # the period most columns show
 
 
+@pytest.mark.parametrize(("y", "message"), [
+    ([], r"y is empty"),
+    (np.r_[_seasonal(12, 60)[:30], np.nan, _seasonal(12, 60)[31:]], r"y contains NaN or infinity: .* at index \(30,\)"),
+    (["a", "b", "c"], r"y must be numeric"),
+])
+def test_detect_season_names_bad_input_instead_of_guessing(y, message):
+    with pytest.raises(ValueError, match=message):
+        detect_season(y)
+
+
 def test_resolve_season_prefers_the_integer_then_the_index_then_the_data():
     y = _seasonal(7, 140)
     assert resolve_season(5, None, y) == 5

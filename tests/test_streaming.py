@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -66,6 +67,16 @@ def test_the_baseline_is_ridge_cv_computed_chunk_by_chunk():
     assert ours.alpha_ == theirs.alpha_
     np.testing.assert_allclose(ours.coef_[0], theirs.coef_, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(ours.intercept_[0], theirs.intercept_, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_the_baseline_fits_one_or_two_windows_without_a_warning(n):
+    # Their leave-one-out errors are undefined (leverage 1): no alpha is preferred, none divides by zero.
+    X, y = np.random.default_rng(0).random((n, 3)), np.arange(n, dtype=float)[:, None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = WindowRidge().fit(X, y)
+    assert model.alpha_ == min(model.alphas) and np.all(np.isfinite(model.predict(X)))
 
 
 def test_streamed_fit_rejects_nan_and_keras_loop():

@@ -76,7 +76,11 @@ class WindowRidge:
                 inverse = 1.0 / (eigval + alpha)
                 fitted = z @ (inverse[:, None] * rotated)
                 leverage = w / total + (z**2) @ inverse
-                errors[j] += np.sum(((r - fitted) / (1.0 - leverage)[:, None]) ** 2)
+                with np.errstate(divide="ignore", invalid="ignore"):  # leverage 1: undefined, made inf below
+                    errors[j] += np.sum(((r - fitted) / (1.0 - leverage)[:, None]) ** 2)
+        # A leave-one-out error is undefined where a window's leverage is 1 (one or two windows): such an alpha
+        # counts as no better than any other, and with every error undefined the first (smallest) alpha is kept.
+        errors = np.where(np.isfinite(errors), errors, np.inf)
         best = int(np.argmin(errors))
         self.alpha_ = float(alphas[best])
         self.coef_ = (eigvec @ (rotated / (eigval + self.alpha_)[:, None])).T  # (k, p)

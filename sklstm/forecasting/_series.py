@@ -161,6 +161,12 @@ def detect_season(y: Any, max_period: int | None = None) -> int:
     int
         The period, at least 1.
 
+    Raises
+    ------
+    ValueError
+        When ``y`` is empty, not numeric, holds NaN or infinity, or has more
+        than two dimensions.
+
     Examples
     --------
     >>> import numpy as np
@@ -171,8 +177,7 @@ def detect_season(y: Any, max_period: int | None = None) -> int:
     >>> detect_season(np.random.default_rng(0).normal(size=120))
     1
     """
-    values = np.asarray(y, dtype=np.float64)
-    values = values.reshape(len(values), -1)
+    values, _ = as_matrix(y, "y")
     seasons = [_season_of_column(values[:, j], max_period) for j in range(values.shape[1])]
     counts = {s: seasons.count(s) for s in seasons}
     return max(counts, key=lambda s: (counts[s], -seasons.index(s)))
