@@ -78,8 +78,8 @@ class WindowRidge:
                 leverage = w / total + (z**2) @ inverse
                 with np.errstate(divide="ignore", invalid="ignore"):  # leverage 1: undefined, made inf below
                     errors[j] += np.sum(((r - fitted) / (1.0 - leverage)[:, None]) ** 2)
-        # A leave-one-out error is undefined where a window's leverage is 1 (one or two windows): such an alpha
-        # counts as no better than any other, and with every error undefined the first (smallest) alpha is kept.
+        # A leave-one-out error is undefined where a window's leverage is 1 (a single window; two with a tiny alpha):
+        # such an alpha counts as no better than any other, and with every error undefined the first is kept.
         errors = np.where(np.isfinite(errors), errors, np.inf)
         best = int(np.argmin(errors))
         self.alpha_ = float(alphas[best])
