@@ -147,3 +147,36 @@ def test_dated_covariates_must_be_dated_at_the_forecast_steps():
         f.predict(2, X=past)
     with pytest.raises(ValueError, match="right after the series' last date 2023-04"):
         f.predict_interval(2, X=past)
+
+
+def test_seasonal_naive_intervals_cover_about_as_asked():
+    rng = np.random.default_rng(0)
+    hits, widths = [], []
+    for _ in range(100):
+        y = 10 + np.tile(np.sin(np.arange(12)), 12) + rng.normal(size=144)
+        out = SeasonalNaiveForecaster(12).fit(y[:-6]).predict_interval(6, coverage=0.8)
+        np.testing.assert_array_equal(out[:, 0], y[-18:-12])  # the points are predict's: the last season
+        hits.append(np.mean((out[:, 1] <= y[-6:]) & (y[-6:] <= out[:, 2])))
+        widths.append(out[:, 2] - out[:, 1])
+    assert 0.75 < np.mean(hits) < 0.88
+    # A seasonal naive error is the difference of two noise draws (sd sqrt(2)); around a level of 10 the 80%
+    # interval spans about 2 * 1.28 * sqrt(2) = 3.6, a third of the level.
+    assert 0.25 < np.mean(widths) / 10 < 0.5
+
+
+def test_seasonal_naive_intervals_are_dated_and_named():
+    y = load_airline()
+    out = SeasonalNaiveForecaster().fit(y[:-12]).predict_interval(12)
+    assert list(out.columns) == ["passengers", "passengers_lower", "passengers_upper"]
+    assert out.index[0] == y.index[-12] and len(out) == 12
+    assert np.all(out["passengers_lower"] < out["passengers"]) and np.all(out["passengers"] < out["passengers_upper"])
+
+
+@pytest.mark.parametrize(("kw", "message"), [
+    ({"horizon": 3}, r"horizon=3 is longer than the 2 steps after y's first season \(season_length=4\)"),
+    ({"horizon": 2, "coverage": 90}, r"coverage must be in \(0, 1\), got 90"),
+])
+def test_seasonal_naive_interval_errors_name_the_problem(kw, message):
+    f = SeasonalNaiveForecaster(4).fit(np.arange(1.0, 7.0))
+    with pytest.raises(ValueError, match=message):
+        f.predict_interval(**kw)

@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import Interval, StrOptions
 from .._guards import one_fit_at_a_time
 from .._validation import check_positive_int
+from ._intervals import check_coverage, conformal_width, forecast_errors, interval_bounds
 from ._series import (
     SeriesData,
     as_matrix,
@@ -323,3 +324,58 @@ class SeasonalNaiveForecaster(BaseForecaster):
         last = history.y[-self.season_length_ :]
         reps = int(np.ceil(horizon / self.season_length_))
         return np.tile(last, (reps, 1))[:horizon]
+
+    def predict_interval(self, horizon: int | None = None, coverage: float = 0.9, X: Any = None) -> Any:
+        """Point forecast with split-conformal intervals from the seasonal naive errors at every earlier origin.
+
+        From every origin with a full season behind it, the seasonal naive
+        forecast is scored against what followed; each step's half-width is
+        the ``coverage`` quantile of the absolute errors at that step (log
+        ratios, and a multiplicative interval, for a positive series), as
+        :meth:`LSTMForecaster.predict_interval
+        <sklstm.forecasting.LSTMForecaster.predict_interval>` calibrates its own.
+
+        Parameters
+        ----------
+        horizon : int, default=None
+            Steps to forecast (default: 12).
+        coverage : float in (0, 1), default=0.9
+            Target share of future values inside the interval.
+        X : ignored
+            Covariates are not used.
+
+        Returns
+        -------
+        DataFrame or ndarray
+            The points, the lower and the upper bounds, per target: columns
+            ``name``, ``name_lower``, ``name_upper`` with a pandas index,
+            else an array ``(horizon, 3 * n_targets)`` in that order.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import SeasonalNaiveForecaster
+        >>> y = np.tile([1.0, 5.0], 10) + np.random.default_rng(0).normal(0, 0.1, 20)
+        >>> out = SeasonalNaiveForecaster(2).fit(y).predict_interval(2, coverage=0.8)
+        >>> bool(np.all(out[:, 1] < out[:, 0])), bool(np.all(out[:, 0] < out[:, 2]))
+        (True, True)
+        """
+        check_is_fitted(self, "season_length_")
+        coverage = check_coverage(coverage)
+        horizon = self._check_horizon(horizon)
+        y, season = self._data.y, self.season_length_
+        point = self._forecast_from(self._data, horizon)
+        if horizon > len(y) - season:
+            raise ValueError(f"horizon={horizon} is longer than the {len(y) - season} steps after y's first season "
+                             f"(season_length={season}): no earlier forecast reached that far to calibrate the "
+                             f"interval on. Ask for at most {len(y) - season} steps.")
+        origins = np.arange(season, len(y))
+        multiplicative = bool(np.all(y > 0))
+        paths = y[origins[:, np.newaxis] - season + np.arange(horizon) % season]  # (n_origins, horizon, n_targets)
+        errors = forecast_errors(paths, y, origins, multiplicative)
+        lower, upper = interval_bounds(point, conformal_width(errors, coverage), multiplicative)
+        if self.index_ is None:
+            return np.concatenate([point, lower, upper], axis=1)
+        import pandas as pd
+
+        return pd.concat([self._wrap(point), self._wrap(lower, "_lower"), self._wrap(upper, "_upper")], axis=1)
