@@ -34,8 +34,10 @@ def forecast_errors(paths: np.ndarray, y: np.ndarray, origins: np.ndarray, multi
     n, horizon = len(y), paths.shape[1]
     rows = origins[:, np.newaxis] + np.arange(horizon)
     actual = np.where((rows < n)[..., np.newaxis], y[np.minimum(rows, n - 1)], np.nan)
-    if multiplicative:  # a forecast clipped to 0 is a (very) large relative error
-        return np.log(actual / np.maximum(paths, 1e-6 * y.min(axis=0)))
+    if multiplicative:
+        # A forecast below the series' smallest value (one clipped to 0, say) is scored as that value: its log
+        # ratio is otherwise unbounded, and one such origin made the upper bound of lynx's interval 10**10.
+        return np.log(actual / np.maximum(paths, y.min(axis=0)))
     return actual - paths
 
 
