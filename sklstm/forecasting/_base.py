@@ -261,6 +261,14 @@ class BaseForecaster(BaseEstimator):
         future = values[:, k + p :] if self.future_names_ else None
         return SeriesData(values[:, :k], past, future), index
 
+    def _wrap_interval(self, point: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Any:
+        """``predict_interval``'s result: the points, lowers and uppers side by side, dated and named when fitted on pandas."""
+        if self.index_ is None:
+            return np.concatenate([point, lower, upper], axis=1)
+        import pandas as pd
+
+        return pd.concat([self._wrap(point), self._wrap(lower, "_lower"), self._wrap(upper, "_upper")], axis=1)
+
     def _wrap(self, out: np.ndarray, suffix: str = "", index: Any = None) -> Any:
         index = self.index_ if index is None else index
         dates = None if index is None else future_index(index, len(out))
@@ -338,11 +346,11 @@ class SeasonalNaiveForecaster(BaseForecaster):
         Parameters
         ----------
         horizon : int, default=None
-            Steps to forecast (default: 12).
+            Steps to forecast; 12 when not given.
         coverage : float in (0, 1), default=0.9
-            Target share of future values inside the interval.
+            The share of future values the interval should hold.
         X : ignored
-            Covariates are not used.
+            Accepted and ignored, as in ``fit``.
 
         Returns
         -------
@@ -374,8 +382,4 @@ class SeasonalNaiveForecaster(BaseForecaster):
         paths = y[origins[:, np.newaxis] - season + np.arange(horizon) % season]  # (n_origins, horizon, n_targets)
         errors = forecast_errors(paths, y, origins, multiplicative)
         lower, upper = interval_bounds(point, conformal_width(errors, coverage), multiplicative)
-        if self.index_ is None:
-            return np.concatenate([point, lower, upper], axis=1)
-        import pandas as pd
-
-        return pd.concat([self._wrap(point), self._wrap(lower, "_lower"), self._wrap(upper, "_upper")], axis=1)
+        return self._wrap_interval(point, lower, upper)

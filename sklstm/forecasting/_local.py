@@ -411,11 +411,7 @@ class LSTMForecaster(BaseForecaster):
             errors = self._refit_errors(horizon, int(n_folds))
         lower, upper = interval_bounds(point, conformal_width(errors, coverage), self._multiplicative())
         lower, upper = self._clip(lower), self._clip(upper)
-        if self.index_ is None:
-            return np.concatenate([point, lower, upper], axis=1)
-        import pandas as pd
-
-        return pd.concat([self._wrap(point), self._wrap(lower, "_lower"), self._wrap(upper, "_upper")], axis=1)
+        return self._wrap_interval(point, lower, upper)
 
     def _multiplicative(self) -> bool:
         """Errors as log ratios (relative to the level) when every value of ``y`` is positive."""

@@ -439,8 +439,4 @@ class PretrainedLSTMForecaster(BaseForecaster):
             paths = np.maximum(paths, 0.0)
         errors = forecast_errors(paths, y, origins, multiplicative)
         lower, upper = interval_bounds(point, conformal_width(errors, coverage), multiplicative)
-        if self.index_ is None:
-            return np.concatenate([point, lower, upper], axis=1)
-        import pandas as pd
-
-        return pd.concat([self._wrap(point), self._wrap(lower, "_lower"), self._wrap(upper, "_upper")], axis=1)
+        return self._wrap_interval(point, lower, upper)
