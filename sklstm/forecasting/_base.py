@@ -261,6 +261,10 @@ class BaseForecaster(BaseEstimator):
         future = values[:, k + p :] if self.future_names_ else None
         return SeriesData(values[:, :k], past, future), index
 
+    def _multiplicative(self) -> bool:
+        """Interval errors as log ratios (relative to the level) when every value of ``y`` is positive."""
+        return bool(np.all(self._data.y > 0))
+
     def _wrap_interval(self, point: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Any:
         """``predict_interval``'s result: the points, lowers and uppers side by side, dated and named when fitted on pandas."""
         if self.index_ is None:
@@ -378,7 +382,7 @@ class SeasonalNaiveForecaster(BaseForecaster):
                              f"(season_length={season}): no earlier forecast reached that far to calibrate the "
                              f"interval on. Ask for at most {len(y) - season} steps.")
         origins = np.arange(season, len(y))
-        multiplicative = bool(np.all(y > 0))
+        multiplicative = self._multiplicative()
         paths = y[origins[:, np.newaxis] - season + np.arange(horizon) % season]  # (n_origins, horizon, n_targets)
         errors = forecast_errors(paths, y, origins, multiplicative)
         lower, upper = interval_bounds(point, conformal_width(errors, coverage), multiplicative)

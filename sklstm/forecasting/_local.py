@@ -413,10 +413,6 @@ class LSTMForecaster(BaseForecaster):
         lower, upper = self._clip(lower), self._clip(upper)
         return self._wrap_interval(point, lower, upper)
 
-    def _multiplicative(self) -> bool:
-        """Errors as log ratios (relative to the level) when every value of ``y`` is positive."""
-        return bool(np.all(self._data.y > 0))
-
     def _held_out_errors(self, horizon: int) -> np.ndarray | None:
         """Errors of the models fitted before the held-out end, from every origin after it (no training)."""
         if self._held_out is None:

@@ -433,7 +433,7 @@ class PretrainedLSTMForecaster(BaseForecaster):
         origins = np.arange(first, len(y))[-100:]
         if len(origins) == 0:
             raise ValueError(f"y's {len(y)} steps leave no origin to calibrate the interval on.")
-        multiplicative = bool(np.all(y > 0))
+        multiplicative = self._multiplicative()
         paths = np.stack([self._paths([y[:o, k] for o in origins], horizon) for k in range(y.shape[1])], axis=-1)
         if multiplicative:
             paths = np.maximum(paths, 0.0)
