@@ -495,6 +495,20 @@ def member_forecasts(f: LSTMForecaster, X_all, h: int) -> dict:
     return {name: p[0] for name, p in ensemble.member_paths(data, np.array([n]), h).items()}
 
 
+def validation_forecasts(f: LSTMForecaster) -> dict | None:
+    """What ``f`` weighed its members on: each member's forecasts from the held-out origins, the actual values
+    ``(n_origins, steps, n_targets)`` and the MASE scale (so that other scoring rules can be tried offline)."""
+    if f._held_out is None:
+        return None
+    ensemble, start = f._held_out
+    steps, origins = f._config.validation_plan(len(f._data.y))
+    from sklstm.forecasting._combination import mase_scale
+
+    paths = {name: f._config.floor(p) for name, p in ensemble.member_paths(f._data, origins, steps).items()}
+    actual = f._data.y[origins[:, np.newaxis] + np.arange(steps)]
+    return {"paths": paths, "actual": actual, "scale": mase_scale(f._data.y[:start], f._config.settings.season)}
+
+
 def run_case(case: Case, seeds: list[int], skip: set[str]) -> None:
     y_all = case.y.to_numpy(dtype=float)
     X_all = None if case.X is None else case.X.to_numpy(dtype=float)
@@ -530,6 +544,7 @@ def run_case(case: Case, seeds: list[int], skip: set[str]) -> None:
             name: (f.selection_.member_scores.get(name), mase(y_test, path, y_train, case.season), path)
             for name, path in member_forecasts(f, X_all, h).items()})
         res.setdefault("actual", []).append((y_train, y_test))
+        res.setdefault("validation", []).append(validation_forecasts(f))
         L = ridge_lags(case, len(y_train))
         contenders = {**oracle_contenders(), "ForecasterRnn": skforecast_rnn}
         for name, fn in contenders.items():

@@ -45,7 +45,7 @@ def test_arima_reads_the_future_known_covariates_as_regressors():
                                5.0, atol=0.5)
 
 
-@pytest.mark.parametrize("name", ["ets", "theta", "snaive", "pretrained"])
+@pytest.mark.parametrize("name", ["ets", "theta", "ces", "snaive", "pretrained"])
 def test_members_without_regressors_ignore_the_covariates(name):
     y, x = _driven()
     member = fit_stat_member(name, y[:80], 1, x)

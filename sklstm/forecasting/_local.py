@@ -136,12 +136,13 @@ class LSTMForecaster(BaseForecaster):
         reads the future-known covariates ``X`` as regressors, the others
         read no covariates; seasons over 24 are given to ETS and ARIMA as none),
         ``"pretrained"`` (:class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
-        network, zero-shot, per target), and ``"snaive"`` (seasonal naive,
-        statsforecast's ``SeasonalNaive``).
-        ``"auto"``: all but ``"snaive"`` (only ``"ridge"`` with
+        network, zero-shot, per target), ``"ces"`` (complex exponential
+        smoothing, statsforecast's ``AutoCES``) and ``"snaive"`` (seasonal
+        naive, statsforecast's ``SeasonalNaive``).
+        ``"auto"``: all but ``"ces"`` and ``"snaive"`` (only ``"ridge"`` with
         ``linear_baseline=False``; the pretrained member joined on the tuning
         half of ``benchmarks/bench_real.py``, where it lowered the mean MASE,
-        and seasonal naive stayed out, where it raised it).
+        and seasonal naive and CES stayed out, where they raised it).
         A member that fails to fit or forecast is dropped with a warning.
     combination : {"inverse", "rank", "equal", "best"}, default="inverse"
         How the members' validation MASE weights them: proportional to its

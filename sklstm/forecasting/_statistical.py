@@ -1,8 +1,8 @@
-"""Statistical members of :class:`~sklstm.forecasting.LSTMForecaster`: exponential smoothing, Theta, ARIMA and
-seasonal naive, and the pretrained network.
+"""Statistical members of :class:`~sklstm.forecasting.LSTMForecaster`: exponential smoothing, Theta, ARIMA,
+complex exponential smoothing and seasonal naive, and the pretrained network.
 
 Each member is statsforecast's model (``AutoETS``, ``AutoTheta``,
-``AutoARIMA``, ``SeasonalNaive``) fitted per target column. Like the
+``AutoARIMA``, ``AutoCES``, ``SeasonalNaive``) fitted per target column. Like the
 ridges, a member is fitted once before the held-out end and then forecasts
 from every origin after it by filtering the new observations through the
 fitted model (statsforecast's ``forward``: no re-estimation), so all members
@@ -26,7 +26,7 @@ import numpy as np
 __all__ = ["AUTO_MEMBERS", "MEMBERS", "PretrainedMember", "STATISTICAL_MEMBERS", "StatMember", "fit_stat_member"]
 
 #: The statistical members, by the name ``LSTMForecaster(members=...)`` takes.
-STATISTICAL_MEMBERS = ("ets", "theta", "arima", "snaive")
+STATISTICAL_MEMBERS = ("ets", "theta", "arima", "ces", "snaive")
 
 #: Every member besides the ridges that ``LSTMForecaster(members=...)`` takes.
 MEMBERS = (*STATISTICAL_MEMBERS, "pretrained")
@@ -34,20 +34,20 @@ MEMBERS = (*STATISTICAL_MEMBERS, "pretrained")
 #: The members besides the ridges of ``LSTMForecaster(members="auto")`` (chosen on bench_real.py's tuning half).
 AUTO_MEMBERS = ("ets", "theta", "arima", "pretrained")
 
-# Seasonal ETS and ARIMA are slow and poorly identified beyond this period (R's forecast::ets refuses m > 24);
+# Seasonal ETS, CES and ARIMA are slow and poorly identified beyond this period (R's forecast::ets refuses m > 24);
 # longer seasons are given to them as non-seasonal. Theta deseasonalises by classical decomposition at any period.
 _LONGEST_MODEL_SEASON = 24
 
 
 def _model(name: str, season: int) -> Any:
-    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
+    from statsforecast.models import AutoARIMA, AutoCES, AutoETS, AutoTheta, SeasonalNaive
 
     if name == "theta":
         return AutoTheta(season_length=season)
     if name == "snaive":
         return SeasonalNaive(season_length=season)
     season = season if season <= _LONGEST_MODEL_SEASON else 1
-    return AutoETS(season_length=season) if name == "ets" else AutoARIMA(season_length=season)
+    return {"ets": AutoETS, "ces": AutoCES, "arima": AutoARIMA}[name](season_length=season)
 
 
 @dataclasses.dataclass
@@ -122,10 +122,10 @@ def fit_stat_member(name: str, y: np.ndarray, season: int, future: np.ndarray | 
 
     Parameters
     ----------
-    name : {"ets", "theta", "arima", "snaive", "pretrained"}
+    name : {"ets", "theta", "arima", "ces", "snaive", "pretrained"}
     y : ndarray of shape (n_time, n_targets)
     season : int
-        The season length (ETS and ARIMA take none beyond 24).
+        The season length (ETS, CES and ARIMA take none beyond 24).
     future : ndarray of shape (n_time, n_features), default=None
         Future-known covariates of the same time steps as ``y`` (rows beyond them are not read).
 
