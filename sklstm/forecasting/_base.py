@@ -27,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import Interval, StrOptions
 from .._guards import one_fit_at_a_time
 from .._validation import check_positive_int
-from ._intervals import check_coverage, conformal_width, forecast_errors, interval_bounds
+from ._intervals import check_coverage, conformal_bounds
 from ._series import (
     SeriesData,
     as_matrix,
@@ -261,8 +261,8 @@ class BaseForecaster(BaseEstimator):
         future = values[:, k + p :] if self.future_names_ else None
         return SeriesData(values[:, :k], past, future), index
 
-    def _multiplicative(self) -> bool:
-        """Interval errors as log ratios (relative to the level) when every value of ``y`` is positive."""
+    def _positive(self) -> bool:
+        """Whether every value of ``y`` is positive: the interval may then be multiplicative (``conformal_bounds``)."""
         return bool(np.all(self._data.y > 0))
 
     def _wrap_interval(self, point: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Any:
@@ -342,8 +342,9 @@ class SeasonalNaiveForecaster(BaseForecaster):
 
         From every origin with a full season behind it, the seasonal naive
         forecast is scored against what followed; each step's half-width is
-        the ``coverage`` quantile of the absolute errors at that step (log
-        ratios, and a multiplicative interval, for a positive series), as
+        the ``coverage`` quantile of the absolute errors at that step (for a
+        positive series, log ratios and a multiplicative interval where that
+        is narrower on those forecasts), as
         :meth:`LSTMForecaster.predict_interval
         <sklstm.forecasting.LSTMForecaster.predict_interval>` calibrates its own.
 
@@ -382,8 +383,6 @@ class SeasonalNaiveForecaster(BaseForecaster):
                              f"(season_length={season}): no earlier forecast reached that far to calibrate the "
                              f"interval on. Ask for at most {len(y) - season} steps.")
         origins = np.arange(season, len(y))
-        multiplicative = self._multiplicative()
         paths = y[origins[:, np.newaxis] - season + np.arange(horizon) % season]  # (n_origins, horizon, n_targets)
-        errors = forecast_errors(paths, y, origins, multiplicative)
-        lower, upper = interval_bounds(point, conformal_width(errors, coverage), multiplicative)
+        lower, upper = conformal_bounds(point, paths, y, origins, coverage, self._positive())
         return self._wrap_interval(point, lower, upper)

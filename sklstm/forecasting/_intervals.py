@@ -2,8 +2,10 @@
 
 The half-width at each step is a quantile of out-of-sample errors at that
 step: from the models ``fit`` trained before the held-out end (no training),
-or from refits at earlier cut-offs. For a positive series the errors are log
-ratios and the interval is multiplicative.
+or from refits at earlier cut-offs. For a positive series the errors are also
+taken as log ratios, and the interval is multiplicative wherever that makes it
+narrower on the calibration forecasts (a growing series) and additive where
+not (a series that falls close to zero, where log ratios explode).
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ import numpy as np
 
 from ._series import SeriesData
 
-__all__ = ["check_coverage", "conformal_width", "forecast_errors", "held_out_origins", "interval_bounds"]
+__all__ = ["check_coverage", "conformal_bounds", "conformal_width", "forecast_errors", "forecast_reached",
+           "held_out_origins", "interval_bounds"]
+
+
+def forecast_reached(origins: np.ndarray, horizon: int, n_time: int) -> np.ndarray:
+    """``(len(origins), horizon)``: whether the step ahead of each origin is inside a series of ``n_time`` steps."""
+    return (np.asarray(origins)[:, np.newaxis] + np.arange(horizon)) < n_time
 
 
 def forecast_errors(paths: np.ndarray, y: np.ndarray, origins: np.ndarray, multiplicative: bool) -> np.ndarray:
@@ -33,12 +41,55 @@ def forecast_errors(paths: np.ndarray, y: np.ndarray, origins: np.ndarray, multi
     """
     n, horizon = len(y), paths.shape[1]
     rows = origins[:, np.newaxis] + np.arange(horizon)
-    actual = np.where((rows < n)[..., np.newaxis], y[np.minimum(rows, n - 1)], np.nan)
+    actual = np.where(forecast_reached(origins, horizon, n)[..., np.newaxis], y[np.minimum(rows, n - 1)], np.nan)
     if multiplicative:
         # A forecast below the series' smallest value (one clipped to 0, say) is scored as that value: its log
         # ratio is otherwise unbounded, and one such origin made the upper bound of lynx's interval 10**10.
         return np.log(actual / np.maximum(paths, y.min(axis=0)))
     return actual - paths
+
+
+def conformal_bounds(point: np.ndarray, paths: np.ndarray, y: np.ndarray, origins: np.ndarray, coverage: float,
+                     positive: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds around ``point`` ``(horizon, n_targets)`` from calibration forecasts ``paths``.
+
+    The half-widths are conformal quantiles (:func:`conformal_width`) of the
+    errors of ``paths`` from ``origins`` of ``y``. For a ``positive`` series
+    both kinds of error are tried, differences and log ratios, and per target
+    the one whose interval is narrower on average over the calibration
+    forecasts is used: both cover the calibration errors alike, by
+    construction, so the narrower is the better. Log ratios win on a series
+    whose spread grows with its level; differences where the series falls
+    close to zero (a log ratio there is huge, and the interval with it).
+
+    Parameters
+    ----------
+    point : ndarray of shape (horizon, n_targets)
+    paths : ndarray of shape (n_origins, horizon, n_targets)
+        Calibration forecasts, as the forecaster gives them (clipped).
+    y : ndarray of shape (n_time, n_targets)
+    origins : ndarray of int
+    coverage : float in (0, 1)
+    positive : bool
+        Whether every value of the series is positive (log ratios are defined).
+
+    Returns
+    -------
+    lower, upper : ndarray of shape (horizon, n_targets)
+    """
+    additive = forecast_errors(paths, y, origins, multiplicative=False)
+    width = conformal_width(additive, coverage)
+    lower, upper = interval_bounds(point, width, multiplicative=False)
+    if not positive:
+        return lower, upper
+    ratio_width = conformal_width(forecast_errors(paths, y, origins, multiplicative=True), coverage)
+    observed = ~np.isnan(additive)
+    level = np.maximum(paths, y.min(axis=0))
+    spread = {"additive": np.where(observed, 2 * width, np.nan),
+              "ratio": np.where(observed, level * (np.exp(ratio_width) - np.exp(-ratio_width)), np.nan)}
+    use = np.nanmean(spread["ratio"], axis=(0, 1)) < np.nanmean(spread["additive"], axis=(0, 1))  # per target
+    ratio_lower, ratio_upper = interval_bounds(point, ratio_width, multiplicative=True)
+    return np.where(use, ratio_lower, lower), np.where(use, ratio_upper, upper)
 
 
 def held_out_origins(data: SeriesData, start: int, horizon: int, direct_horizon: int | None) -> tuple[SeriesData, np.ndarray]:

@@ -28,7 +28,7 @@ from ._backtesting import FoldForecast, RollingOriginSplit, backtest
 from ._base import FORECASTER_CONSTRAINTS, BaseForecaster, SeasonalNaiveForecaster
 from ._combination import COMBINATIONS, Ensemble, ForecasterSelection, label, rank_weights, weighted_stats
 from ._configurations import Configurator, FitSettings, default_network
-from ._intervals import check_coverage, conformal_width, forecast_errors, held_out_origins, interval_bounds
+from ._intervals import check_coverage, conformal_bounds, forecast_reached, held_out_origins
 from ._lags import TRANSFORMS
 from ._series import SeriesData, check_time_index, detect_season, model_season, resolve_season, season_length_from_index
 from ._statistical import AUTO_MEMBERS, MEMBERS
@@ -350,9 +350,10 @@ class LSTMForecaster(BaseForecaster):
 
         Each step's half-width is the ``coverage`` quantile (with the
         finite-sample correction) of out-of-sample absolute errors at that
-        step; for a positive series the errors are log ratios and the interval
-        multiplicative, so that its width follows the level of a growing
-        series. Where the errors come from depends on ``method``:
+        step; for a positive series the errors are also taken as log ratios,
+        and the interval is multiplicative (its width follows the level of a
+        growing series) where that is narrower on the calibration forecasts,
+        per target (not on a series that falls close to zero). Where the errors come from depends on ``method``:
 
         - ``"holdout"``: the models that ``fit`` trained before the held-out
           end of the series (ridges and networks, combined as in the final
@@ -397,25 +398,28 @@ class LSTMForecaster(BaseForecaster):
             raise ValueError(f"method must be 'auto', 'holdout' or 'refit', got {method!r}.")
         n_folds = check_positive_int(n_folds, "n_folds")
         point = self._forecast_from(self._data, horizon, self._check_future(X, horizon, self.index_))
-        errors = None
+        calibration = None
         if method != "refit":
-            errors = self._held_out_errors(horizon)
-            enough = errors is not None and np.all(np.sum(~np.isnan(errors[..., 0]), axis=0) >= coverage / (1 - coverage))
-            if method == "holdout" and errors is None:
+            calibration = self._held_out_forecasts(horizon)
+            enough = calibration is not None and np.all(
+                np.sum(forecast_reached(calibration["origins"], horizon, len(self._data.y)), axis=0)
+                >= coverage / (1 - coverage))
+            if method == "holdout" and calibration is None:
                 raise ValueError(
                     "method='holdout' needs the models fit() trained before the held-out end: the series was too "
                     "short to hold any out, or early_stopping=False with a fixed residual_weight; use method='refit'."
                 )
             if method == "auto" and not enough:
-                errors = None
-        if errors is None:
-            errors = self._refit_errors(horizon, int(n_folds))
-        lower, upper = interval_bounds(point, conformal_width(errors, coverage), self._multiplicative())
+                calibration = None
+        if calibration is None:
+            calibration = self._refit_forecasts(horizon, int(n_folds))
+        lower, upper = conformal_bounds(point, calibration["paths"], self._data.y, calibration["origins"], coverage,
+                                        self._positive())
         lower, upper = self._clip(lower), self._clip(upper)
         return self._wrap_interval(point, lower, upper)
 
-    def _held_out_errors(self, horizon: int) -> np.ndarray | None:
-        """Errors of the models fitted before the held-out end, from every origin after it (no training)."""
+    def _held_out_forecasts(self, horizon: int) -> dict | None:
+        """Forecasts of the models fitted before the held-out end, from every origin after it (no training)."""
         if self._held_out is None:
             return None
         ensemble, start = self._held_out
@@ -423,22 +427,21 @@ class LSTMForecaster(BaseForecaster):
         data, origins = held_out_origins(self._data, start, horizon, direct)
         if not len(origins):
             return None
-        return forecast_errors(self._clip(ensemble.forecast(data, origins, horizon)), self._data.y, origins,
-                               self._multiplicative())
+        return {"paths": self._clip(ensemble.forecast(data, origins, horizon)), "origins": origins}
 
-    def _refit_errors(self, horizon: int, n_folds: int) -> np.ndarray:
-        """Out-of-sample errors ``(n_origins, horizon, n_targets)`` of refits at ``n_folds`` cut-offs (cached)."""
+    def _refit_forecasts(self, horizon: int, n_folds: int) -> dict:
+        """Out-of-sample forecasts (``paths`` from ``origins``) of refits at ``n_folds`` cut-offs (cached)."""
         cache = self.__dict__.setdefault("_calibration", {})
         key = f"{horizon},{n_folds}"  # a string key: skops.io stores dicts keyed by strings and numbers only
         if key not in cache:
             cache[key] = self._calibrate(horizon, n_folds)
         return cache[key]
 
-    def _calibrate(self, horizon: int, n_folds: int) -> np.ndarray:
+    def _calibrate(self, horizon: int, n_folds: int) -> dict:
         data, n = self._data, len(self._data.y)
         configs = [(m.transform, m.layout.n_steps_in) for m in self._members]
         first = max(L + t.diff for t, L in configs)
-        errors = []
+        paths, origins = [], []
         for j in range(n_folds):
             self._config.say(f"interval calibration: refit {j + 1}/{n_folds}")
             cut = n - (j + 1) * horizon
@@ -448,15 +451,15 @@ class LSTMForecaster(BaseForecaster):
                 break
             stats = self._config.fit_stats(data, cut, weighted_stats(self.member_weights_))
             ensemble = Ensemble.of(members, self.combination_weights_, stats, self.member_weights_, self.residual_weight_)
-            origins = np.arange(max(cut, first), n - horizon + 1)
-            paths = self._clip(ensemble.forecast(data, origins, horizon))
-            errors.append(forecast_errors(paths, data.y, origins, self._multiplicative()))
-        if not errors:
+            at = np.arange(max(cut, first), n - horizon + 1)
+            paths.append(self._clip(ensemble.forecast(data, at, horizon)))
+            origins.append(at)
+        if not paths:
             raise ValueError(
                 f"y has {n} time steps, too few to calibrate intervals for horizon={horizon}: the first "
                 f"cut-off leaves too little to fit."
             )
-        return np.concatenate(errors)
+        return {"paths": np.concatenate(paths), "origins": np.concatenate(origins)}
 
     def _check_horizon(self, horizon: int | None) -> int:
         horizon = super()._check_horizon(horizon)

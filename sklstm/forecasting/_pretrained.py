@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions
 from ._base import BaseForecaster
-from ._intervals import check_coverage, conformal_width, forecast_errors, interval_bounds
+from ._intervals import check_coverage, conformal_bounds
 from ._series import SeriesData, check_season_within, resolve_season
 
 __all__ = ["CONTEXT", "HORIZON", "PretrainedLSTMForecaster", "build_pretrained_network", "forecast_from",
@@ -405,8 +405,8 @@ class PretrainedLSTMForecaster(BaseForecaster):
         The network (zero-shot or fine-tuned) forecasts ``horizon`` steps from
         every origin of the last half of the series (at most 100 origins);
         each step's half-width is the ``coverage`` quantile of the absolute
-        errors at that step (log ratios, and a multiplicative interval, for a
-        positive series). A fine-tuned network saw those values in training,
+        errors at that step (for a positive series, log ratios and a
+        multiplicative interval where that is narrower on those forecasts). A fine-tuned network saw those values in training,
         so its intervals may be narrow.
 
         Parameters
@@ -433,10 +433,9 @@ class PretrainedLSTMForecaster(BaseForecaster):
         origins = np.arange(first, len(y))[-100:]
         if len(origins) == 0:
             raise ValueError(f"y's {len(y)} steps leave no origin to calibrate the interval on.")
-        multiplicative = self._multiplicative()
+        positive = self._positive()
         paths = np.stack([self._paths([y[:o, k] for o in origins], horizon) for k in range(y.shape[1])], axis=-1)
-        if multiplicative:
+        if positive:
             paths = np.maximum(paths, 0.0)
-        errors = forecast_errors(paths, y, origins, multiplicative)
-        lower, upper = interval_bounds(point, conformal_width(errors, coverage), multiplicative)
+        lower, upper = conformal_bounds(point, paths, y, origins, coverage, positive)
         return self._wrap_interval(point, lower, upper)
