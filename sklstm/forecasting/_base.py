@@ -262,7 +262,7 @@ class BaseForecaster(BaseEstimator):
         return SeriesData(values[:, :k], past, future), index
 
     def _positive(self) -> bool:
-        """Whether every value of ``y`` is positive: the interval may then be multiplicative (``conformal_bounds``)."""
+        """Whether every value of ``y`` is positive: the interval is then multiplicative (``conformal_bounds``)."""
         return bool(np.all(self._data.y > 0))
 
     def _wrap_interval(self, point: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Any:
@@ -342,9 +342,8 @@ class SeasonalNaiveForecaster(BaseForecaster):
 
         From every origin with a full season behind it, the seasonal naive
         forecast is scored against what followed; each step's half-width is
-        the ``coverage`` quantile of the absolute errors at that step (for a
-        positive series, log ratios and a multiplicative interval where that
-        is narrower on those forecasts), as
+        the ``coverage`` quantile of the absolute errors at that step (log
+        ratios, and a multiplicative interval, for a positive series), as
         :meth:`LSTMForecaster.predict_interval
         <sklstm.forecasting.LSTMForecaster.predict_interval>` calibrates its own.
 

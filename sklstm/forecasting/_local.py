@@ -350,10 +350,9 @@ class LSTMForecaster(BaseForecaster):
 
         Each step's half-width is the ``coverage`` quantile (with the
         finite-sample correction) of out-of-sample absolute errors at that
-        step; for a positive series the errors are also taken as log ratios,
-        and the interval is multiplicative (its width follows the level of a
-        growing series) where that is narrower on the calibration forecasts,
-        per target (not on a series that falls close to zero). Where the errors come from depends on ``method``:
+        step; for a positive series the errors are log ratios and the interval
+        multiplicative, so that its width follows the level of a growing
+        series. Where the errors come from depends on ``method``:
 
         - ``"holdout"``: the models that ``fit`` trained before the held-out
           end of the series (ridges and networks, combined as in the final

@@ -405,8 +405,8 @@ class PretrainedLSTMForecaster(BaseForecaster):
         The network (zero-shot or fine-tuned) forecasts ``horizon`` steps from
         every origin of the last half of the series (at most 100 origins);
         each step's half-width is the ``coverage`` quantile of the absolute
-        errors at that step (for a positive series, log ratios and a
-        multiplicative interval where that is narrower on those forecasts). A fine-tuned network saw those values in training,
+        errors at that step (log ratios, and a multiplicative interval, for a
+        positive series). A fine-tuned network saw those values in training,
         so its intervals may be narrow.
 
         Parameters
