@@ -27,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import Interval, StrOptions
 from .._guards import one_fit_at_a_time
 from .._validation import check_positive_int
-from ._intervals import check_coverage, conformal_bounds, guerrero_power
+from ._intervals import check_coverage, conformal_bounds
 from ._series import (
     SeriesData,
     as_matrix,
@@ -261,11 +261,9 @@ class BaseForecaster(BaseEstimator):
         future = values[:, k + p :] if self.future_names_ else None
         return SeriesData(values[:, :k], past, future), index
 
-    def _interval_power(self) -> np.ndarray | None:
-        """The Box-Cox power of the interval's errors per target (``guerrero_power``) when every value of ``y`` is
-        positive, else None (differences)."""
-        y = self._data.y
-        return guerrero_power(y, self.season_length_) if np.all(y > 0) else None
+    def _positive(self) -> bool:
+        """Whether every value of ``y`` is positive: the interval is then multiplicative (``conformal_bounds``)."""
+        return bool(np.all(self._data.y > 0))
 
     def _wrap_interval(self, point: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Any:
         """``predict_interval``'s result: the points, lowers and uppers side by side, dated and named when fitted on pandas."""
@@ -385,5 +383,5 @@ class SeasonalNaiveForecaster(BaseForecaster):
                              f"interval on. Ask for at most {len(y) - season} steps.")
         origins = np.arange(season, len(y))
         paths = y[origins[:, np.newaxis] - season + np.arange(horizon) % season]  # (n_origins, horizon, n_targets)
-        lower, upper = conformal_bounds(point, paths, y, origins, coverage, self._interval_power())
+        lower, upper = conformal_bounds(point, paths, y, origins, coverage, self._positive())
         return self._wrap_interval(point, lower, upper)

@@ -2,10 +2,8 @@
 
 The half-width at each step is a quantile of out-of-sample errors at that
 step: from the models ``fit`` trained before the held-out end (no training),
-or from refits at earlier cut-offs. For a positive series the errors are
-taken on a Box-Cox scale whose power stabilises the series' spread
-(Guerrero's method): log ratios and a multiplicative interval when the spread
-grows with the level, differences when it does not.
+or from refits at earlier cut-offs. For a positive series the errors are log
+ratios and the interval is multiplicative.
 """
 
 from __future__ import annotations
@@ -14,8 +12,8 @@ import numpy as np
 
 from ._series import SeriesData
 
-__all__ = ["box_cox", "check_coverage", "conformal_bounds", "conformal_width", "forecast_errors", "forecast_reached",
-           "guerrero_power", "held_out_origins", "interval_bounds", "inverse_box_cox"]
+__all__ = ["check_coverage", "conformal_bounds", "conformal_width", "forecast_errors", "forecast_reached",
+           "held_out_origins", "interval_bounds"]
 
 
 def forecast_reached(origins: np.ndarray, horizon: int, n_time: int) -> np.ndarray:
@@ -23,55 +21,7 @@ def forecast_reached(origins: np.ndarray, horizon: int, n_time: int) -> np.ndarr
     return (np.asarray(origins)[:, np.newaxis] + np.arange(horizon)) < n_time
 
 
-def box_cox(v: np.ndarray, power: np.ndarray) -> np.ndarray:
-    """Box-Cox transform of positive ``v`` with ``power`` per target (last axis): ``log v`` at 0."""
-    power = np.broadcast_to(np.asarray(power, dtype=np.float64), v.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(power == 0, np.log(v), (v ** power - 1) / np.where(power == 0, 1.0, power))
-
-
-def inverse_box_cox(z: np.ndarray, power: np.ndarray) -> np.ndarray:
-    """The inverse of :func:`box_cox` (0 below the transform's range)."""
-    power = np.broadcast_to(np.asarray(power, dtype=np.float64), z.shape)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        safe = np.where(power == 0, 1.0, power)
-        return np.where(power == 0, np.exp(z), np.maximum(power * z + 1, 0.0) ** (1 / safe))
-
-
-def guerrero_power(y: np.ndarray, season: int) -> np.ndarray:
-    """Per target of ``y`` ``(n_time, n_targets)`` (positive), the Box-Cox power in [0, 1] that stabilises its spread.
-
-    Guerrero's method (1993; R's ``forecast::BoxCox.lambda`` default): cut the
-    series into subseries of one season (at least 2 steps; a tenth of the
-    series when that leaves fewer than 3), and choose the power whose ratio
-    of each subseries' standard deviation to its mean to the ``1 - power``
-    varies least. 0 is the log (a spread that grows with the level), 1 none.
-
-    >>> t = np.arange(120.0)
-    >>> float(guerrero_power((np.exp(t / 30) * (1 + 0.2 * np.sin(t)))[:, None], 12)[0])
-    0.0
-    """
-    n = len(y)
-    period = max(2, int(season))
-    if n // period < 3:
-        period = max(2, n // 10)
-    k = n // period
-    if k < 2:
-        return np.ones(y.shape[1])
-    blocks = y[n - k * period:].reshape(k, period, -1)
-    mean, spread = blocks.mean(axis=1), blocks.std(axis=1, ddof=1)
-    grid = np.linspace(0.0, 1.0, 21)
-    out = np.ones(y.shape[1])
-    for j in range(y.shape[1]):
-        ratios = spread[:, j][np.newaxis, :] / mean[:, j][np.newaxis, :] ** (1 - grid[:, np.newaxis])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            variation = ratios.std(axis=1, ddof=1) / ratios.mean(axis=1)
-        if np.any(np.isfinite(variation)):
-            out[j] = grid[int(np.nanargmin(np.where(np.isfinite(variation), variation, np.nan)))]
-    return out
-
-
-def forecast_errors(paths: np.ndarray, y: np.ndarray, origins: np.ndarray, power: np.ndarray | None) -> np.ndarray:
+def forecast_errors(paths: np.ndarray, y: np.ndarray, origins: np.ndarray, multiplicative: bool) -> np.ndarray:
     """Errors ``(len(origins), horizon, n_targets)`` of forecasts ``paths`` from ``origins`` of ``y``; NaN past its end.
 
     Parameters
@@ -80,9 +30,8 @@ def forecast_errors(paths: np.ndarray, y: np.ndarray, origins: np.ndarray, power
         Forecasts, as the forecaster gives them (clipped).
     y : ndarray of shape (n_time, n_targets)
     origins : ndarray of int
-    power : ndarray of shape (n_targets,) or None
-        Errors on the Box-Cox scale of this power (0: log ratios; a positive
-        series), or differences (None).
+    multiplicative : bool
+        Errors as log ratios (a positive series) instead of differences.
 
     Returns
     -------
@@ -91,21 +40,20 @@ def forecast_errors(paths: np.ndarray, y: np.ndarray, origins: np.ndarray, power
     n, horizon = len(y), paths.shape[1]
     rows = origins[:, np.newaxis] + np.arange(horizon)
     actual = np.where(forecast_reached(origins, horizon, n)[..., np.newaxis], y[np.minimum(rows, n - 1)], np.nan)
-    if power is None:
-        return actual - paths
-    # A forecast below the series' smallest value (one clipped to 0, say) is scored as that value: its log
-    # ratio is otherwise unbounded, and one such origin made the upper bound of lynx's interval 10**10.
-    return box_cox(actual, power) - box_cox(np.maximum(paths, y.min(axis=0)), power)
+    if multiplicative:
+        # A forecast below the series' smallest value (one clipped to 0, say) is scored as that value: its log
+        # ratio is otherwise unbounded, and one such origin made the upper bound of lynx's interval 10**10.
+        return np.log(actual / np.maximum(paths, y.min(axis=0)))
+    return actual - paths
 
 
 def conformal_bounds(point: np.ndarray, paths: np.ndarray, y: np.ndarray, origins: np.ndarray, coverage: float,
-                     power: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+                     positive: bool) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds around ``point`` ``(horizon, n_targets)`` from calibration forecasts ``paths``.
 
     The half-widths are conformal quantiles (:func:`conformal_width`) of the
-    errors of ``paths`` from ``origins`` of ``y``, on the Box-Cox scale of
-    ``power`` (a positive series: :func:`guerrero_power`) or as differences
-    (None).
+    errors of ``paths`` from ``origins`` of ``y``: log ratios and a
+    multiplicative interval for a ``positive`` series, differences otherwise.
 
     Parameters
     ----------
@@ -115,14 +63,18 @@ def conformal_bounds(point: np.ndarray, paths: np.ndarray, y: np.ndarray, origin
     y : ndarray of shape (n_time, n_targets)
     origins : ndarray of int
     coverage : float in (0, 1)
-    power : ndarray of shape (n_targets,) or None
+    positive : bool
+        Whether every value of the series is positive (log ratios are defined).
 
     Returns
     -------
     lower, upper : ndarray of shape (horizon, n_targets)
     """
-    width = conformal_width(forecast_errors(paths, y, origins, power), coverage)
-    return interval_bounds(point, width, power)
+    # Two other error scales for positive series were tried (2026-12-07, benchmarks/README.md): per target
+    # whichever kind was narrower on the calibration forecasts, and a Box-Cox power by Guerrero's method. Both
+    # helped the tuning half (sunspotarea, lynx) and hurt the confirmation half; neither was kept.
+    width = conformal_width(forecast_errors(paths, y, origins, multiplicative=positive), coverage)
+    return interval_bounds(point, width, multiplicative=positive)
 
 
 def held_out_origins(data: SeriesData, start: int, horizon: int, direct_horizon: int | None) -> tuple[SeriesData, np.ndarray]:
@@ -147,12 +99,11 @@ def held_out_origins(data: SeriesData, start: int, horizon: int, direct_horizon:
     return data, np.arange(start, last + 1)
 
 
-def interval_bounds(point: np.ndarray, width: np.ndarray, power: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper bounds around ``point``: ``point -+ width``, or the same on the Box-Cox scale of ``power``."""
-    if power is None:
-        return point - width, point + width
-    z = box_cox(np.maximum(point, 0.0), power)
-    return inverse_box_cox(z - width, power), inverse_box_cox(z + width, power)
+def interval_bounds(point: np.ndarray, width: np.ndarray, multiplicative: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds around ``point``: ``point * exp(-+width)`` when multiplicative, else ``point -+ width``."""
+    if multiplicative:
+        return point * np.exp(-width), point * np.exp(width)
+    return point - width, point + width
 
 
 def check_coverage(coverage: object) -> float:

@@ -413,7 +413,7 @@ class LSTMForecaster(BaseForecaster):
         if calibration is None:
             calibration = self._refit_forecasts(horizon, int(n_folds))
         lower, upper = conformal_bounds(point, calibration["paths"], self._data.y, calibration["origins"], coverage,
-                                        self._interval_power())
+                                        self._positive())
         lower, upper = self._clip(lower), self._clip(upper)
         return self._wrap_interval(point, lower, upper)
 
