@@ -127,10 +127,11 @@ def main() -> None:
             per = {}
             for name, r in runs.items():
                 scores = []
-                for v, members, (train, test) in zip(r["validation"], r["members"], r["actual"]):
+                for v, members, weights, (train, test) in zip(r["validation"], r["members"], r["member weights"],
+                                                              r["actual"]):
                     tests = {n: np.asarray(t[2], dtype=float).reshape(len(test), -1) for n, t in members.items()}
-                    if v is None:
-                        pred = sum(r2 for r2 in tests.values()) / len(tests)
+                    if v is None:  # too short to hold anything out: the forecaster's own weights (the ridges alone)
+                        pred = sum(w * tests[n] for n, w in weights.items() if n in tests)
                     else:
                         pred = forecast(rule, v, tests, len(test))
                     scores.append(fold_mase(test.reshape(len(test), -1), pred, train.reshape(len(train), -1),

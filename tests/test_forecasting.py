@@ -390,7 +390,7 @@ def test_interval_falls_back_to_refits_when_the_held_out_end_is_too_short():
     auto.predict_interval(12)
     assert not getattr(auto, "_calibration", None)  # held-out errors sufficed
     long = auto.predict_interval(40)  # longer than the held-out end: refits
-    assert len(long) == 40 and "40,3" in auto._calibration
+    assert len(long) == 40 and "forecasts 40,3" in auto._calibration
     with pytest.raises(ValueError, match="longer than the held-out end"):
         auto.predict_interval(40, method="holdout")
     with pytest.raises(ValueError, match="method must be"):

@@ -134,7 +134,7 @@ class LSTMForecaster(BaseForecaster):
         networks), ``"ets"``, ``"theta"`` and ``"arima"`` (statsforecast's
         ``AutoETS``, ``AutoTheta`` and ``AutoARIMA``, per target; ARIMA
         reads the future-known covariates ``X`` as regressors, the others
-        read no covariates; seasons over 24 are given to ETS and ARIMA as none),
+        read no covariates; seasons over 24 are given to ETS, ARIMA and CES as none),
         ``"pretrained"`` (:class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
         network, zero-shot, per target), ``"ces"`` (complex exponential
         smoothing, statsforecast's ``AutoCES``) and ``"snaive"`` (seasonal
@@ -431,7 +431,9 @@ class LSTMForecaster(BaseForecaster):
     def _refit_forecasts(self, horizon: int, n_folds: int) -> dict:
         """Out-of-sample forecasts (``paths`` from ``origins``) of refits at ``n_folds`` cut-offs (cached)."""
         cache = self.__dict__.setdefault("_calibration", {})
-        key = f"{horizon},{n_folds}"  # a string key: skops.io stores dicts keyed by strings and numbers only
+        # A string key: skops.io stores dicts keyed by strings and numbers only. (Before 2026-12-07 the cache held
+        # errors under "horizon,n_folds"; the new prefix never reads such an entry of a forecaster saved then.)
+        key = f"forecasts {horizon},{n_folds}"
         if key not in cache:
             cache[key] = self._calibrate(horizon, n_folds)
         return cache[key]
