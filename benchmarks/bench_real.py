@@ -572,7 +572,8 @@ def main() -> None:
                              "(tuning the members only)")
     parser.add_argument("--members", nargs="+", help="LSTMForecaster(members=...) for every sklstm fit (default: auto), "
                         "for example --members ridge ets theta arima pretrained")
-    parser.add_argument("--dump", help="pickle each half's raw results to DUMP-<half>.pkl")
+    parser.add_argument("--dump", help="pickle each half's raw results to DUMP-<half>.pkl (with each member's "
+                                       "test and validation forecasts, for tune_members.py and tune_scoring.py)")
     parser.add_argument("--from-dump", help="report the results a run dumped to FROM_DUMP-<half>.pkl (and run the "
                                             "contenders it lacks) instead of fitting again")
     parser.add_argument("--nf-worker", help=argparse.SUPPRESS)  # the child of neuralforecast_peers: pickle to this path
