@@ -498,12 +498,12 @@ def member_forecasts(f: LSTMForecaster, X_all, h: int) -> dict:
 def validation_forecasts(f: LSTMForecaster) -> dict | None:
     """What ``f`` weighed its members on: each member's forecasts from the held-out origins, the actual values
     ``(n_origins, steps, n_targets)`` and the MASE scale (so that other scoring rules can be tried offline)."""
+    from sklstm.forecasting._combination import mase_scale
+
     if f._held_out is None:
         return None
     ensemble, start = f._held_out
     steps, origins = f._config.validation_plan(len(f._data.y))
-    from sklstm.forecasting._combination import mase_scale
-
     paths = {name: f._config.floor(p) for name, p in ensemble.member_paths(f._data, origins, steps).items()}
     actual = f._data.y[origins[:, np.newaxis] + np.arange(steps)]
     return {"paths": paths, "actual": actual, "scale": mase_scale(f._data.y[:start], f._config.settings.season)}

@@ -30,16 +30,12 @@ import sys
 import numpy as np
 
 sys.path.insert(0, "benchmarks")
+from tune_members import fold_mase, inverse_power  # noqa: E402
 
 
 def _normalise(raw: dict) -> dict:
     total = sum(raw.values())
     return {n: v / total for n, v in raw.items()}
-
-
-def inverse(scores: dict, power: float) -> dict:
-    low = min(scores.values())
-    return _normalise({n: (max(low, 1e-12) / max(v, 1e-12)) ** power for n, v in scores.items()})
 
 
 def origin_errors(v: dict) -> dict:
@@ -71,36 +67,30 @@ def forecast(rule: str, v: dict, tests: dict, horizon: int) -> np.ndarray:
         out = np.zeros_like(tests[names[0]])
         for j in range(horizon):
             k = min(j, steps - 1)
-            w = inverse({n: float(np.mean(errors[n][:, k])) for n in names}, power)
+            w = inverse_power({n: float(np.mean(errors[n][:, k])) for n in names}, power)
             out[j] = sum(w[n] * tests[n][j] for n in names)
         return out
     if kind == "mean":
-        w = inverse({n: float(np.mean(errors[n])) for n in names}, float(arg))
+        w = inverse_power({n: float(np.mean(errors[n])) for n in names}, float(arg))
     elif kind == "median":
-        w = inverse({n: float(np.median(np.mean(errors[n], axis=(1, 2)))) for n in names}, float(arg))
+        w = inverse_power({n: float(np.median(np.mean(errors[n], axis=(1, 2)))) for n in names}, float(arg))
     elif kind == "recent":
         o = errors[names[0]].shape[0]
         decay = 0.5 ** ((o - 1 - np.arange(o)) / max(1.0, o / 3))
-        w = inverse({n: float(np.average(np.mean(errors[n], axis=(1, 2)), weights=decay)) for n in names}, float(arg))
+        w = inverse_power({n: float(np.average(np.mean(errors[n], axis=(1, 2)), weights=decay)) for n in names}, float(arg))
     elif kind == "rmsse":
-        w = inverse({n: float(np.sqrt(np.mean(errors[n] ** 2))) for n in names}, float(arg))
+        w = inverse_power({n: float(np.sqrt(np.mean(errors[n] ** 2))) for n in names}, float(arg))
     elif kind == "wins":
         per = np.stack([np.mean(errors[n], axis=(1, 2)) for n in names])  # (members, origins)
         best = np.argmin(per, axis=0)
         w = _normalise({n: 1.0 + float(np.sum(best == i)) for i, n in enumerate(names)})
     elif kind == "stack":
         a = float(arg)
-        s, d = stack_weights(v, names), inverse({n: float(np.mean(errors[n])) for n in names}, 4)
+        s, d = stack_weights(v, names), inverse_power({n: float(np.mean(errors[n])) for n in names}, 4)
         w = {n: (1 - a) * s[n] + a * d[n] for n in names}
     else:
         raise ValueError(rule)
     return sum(w[n] * tests[n] for n in names)
-
-
-def fold_mase(actual: np.ndarray, pred: np.ndarray, train: np.ndarray, season: int) -> float:
-    lag = season if len(train) > season else 1
-    scale = np.mean(np.abs(train[lag:] - train[:-lag]), axis=0)
-    return float(np.mean(np.mean(np.abs(actual - pred), axis=0) / scale))
 
 
 RULES = ["mean^4", "mean^2", "mean^8", "median^4", "median^8", "recent^4", "recent^8", "rmsse^2", "rmsse^4",

@@ -433,9 +433,6 @@ class PretrainedLSTMForecaster(BaseForecaster):
         origins = np.arange(first, len(y))[-100:]
         if len(origins) == 0:
             raise ValueError(f"y's {len(y)} steps leave no origin to calibrate the interval on.")
-        positive = self._positive()
         paths = np.stack([self._paths([y[:o, k] for o in origins], horizon) for k in range(y.shape[1])], axis=-1)
-        if positive:
-            paths = np.maximum(paths, 0.0)
-        lower, upper = conformal_bounds(point, paths, y, origins, coverage, positive)
+        lower, upper = conformal_bounds(point, paths, y, origins, coverage, self._positive())
         return self._wrap_interval(point, lower, upper)
