@@ -172,6 +172,17 @@ def test_seasonal_naive_intervals_are_dated_and_named():
     assert np.all(out["passengers_lower"] < out["passengers"]) and np.all(out["passengers"] < out["passengers_upper"])
 
 
+def test_intervals_of_a_series_with_an_integer_index_continue_it_or_come_back_as_arrays():
+    y = 10 + np.sin(np.arange(40.0))
+    stepped = SeasonalNaiveForecaster(4).fit(pd.Series(y, index=np.arange(40) * 2, name="load"))
+    out = stepped.predict_interval(3)
+    assert list(out.index) == [80, 82, 84] and list(out.columns) == ["load", "load_lower", "load_upper"]
+    assert list(stepped.predict(3).index) == [80, 82, 84]
+    # Uneven integer labels say nothing about the labels to come: arrays, as predict returns them.
+    uneven = SeasonalNaiveForecaster(4).fit(pd.Series(y, index=np.r_[0, np.arange(2, 41)]))
+    np.testing.assert_array_equal(uneven.predict_interval(3)[:, 0], uneven.predict(3))
+
+
 @pytest.mark.parametrize(("kw", "message"), [
     ({"horizon": 3}, r"horizon=3 is longer than the 2 steps after y's first season \(season_length=4\)"),
     ({"horizon": 2, "coverage": 90}, r"coverage must be in \(0, 1\), got 90"),

@@ -48,6 +48,9 @@ def test_future_index_continues_after_the_last_stamp():
     index = pd.period_range("2020-11", periods=2, freq="M")
     assert [str(p) for p in future_index(index, 3)] == ["2021-01", "2021-02", "2021-03"]
     assert list(future_index(pd.RangeIndex(0, 10, 2), 2)) == [10, 12]
+    assert list(future_index(pd.Index([3, 6, 9]), 2)) == [12, 15]
+    assert future_index(pd.Index([3, 6, 10]), 2) is None  # uneven steps: nothing to continue
+    assert future_index(pd.Index([1.0, 2.0]), 2) is None
 
 
 def test_time_index_must_run_forward_without_gaps():

@@ -267,7 +267,7 @@ class BaseForecaster(BaseEstimator):
 
     def _wrap_interval(self, point: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Any:
         """``predict_interval``'s result: the points, lowers and uppers side by side, dated and named when fitted on pandas."""
-        if self.index_ is None:
+        if self.index_ is None or future_index(self.index_, len(point)) is None:
             return np.concatenate([point, lower, upper], axis=1)
         import pandas as pd
 

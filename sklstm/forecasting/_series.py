@@ -339,7 +339,8 @@ def check_time_index(index: Any, name: str = "y") -> None:
 
 
 def future_index(index: Any, horizon: int) -> Any:
-    """The ``horizon`` labels after a pandas ``index`` (Period, Datetime or Range), or None."""
+    """The ``horizon`` labels after a pandas ``index`` (Period, Datetime, Range, or integers in equal
+    steps), or None when the index says nothing about the labels to come."""
     import pandas as pd
 
     if isinstance(index, pd.PeriodIndex):
@@ -352,6 +353,10 @@ def future_index(index: Any, horizon: int) -> Any:
     if isinstance(index, pd.RangeIndex):
         step = index.step
         return pd.RangeIndex(index.stop, index.stop + step * horizon, step, name=index.name)
+    if pd.api.types.is_integer_dtype(index.dtype) and len(index) > 1:
+        steps = np.diff(np.asarray(index, dtype=np.int64))
+        if steps[0] > 0 and np.all(steps == steps[0]):
+            return pd.Index(index[-1] + steps[0] * np.arange(1, horizon + 1), name=index.name)
     return None
 
 
