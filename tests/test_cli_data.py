@@ -138,6 +138,25 @@ def test_year_month_dates_are_monthly_periods(tmp_path):
     assert load_series(args_of(path)).y.index.freqstr == "M"
 
 
+@pytest.mark.parametrize(("sep", "decimal"), [(";", ","), (";", "."), ("\t", "."), ("|", ".")])
+def test_semicolon_tab_and_bar_separated_files_read_as_the_comma_separated_one(tmp_path, sep, decimal):
+    values = [1.25, 2.5, 3.75, 4.125]
+    rows = [f"2020-{m:02d}-01{sep}{str(v).replace('.', decimal)}" for m, v in zip(range(1, 5), values)]
+    path = tmp_path / "sales.csv"
+    path.write_text("\n".join([f"date{sep}sales", *rows]) + "\n")
+    y = load_series(args_of(path)).y
+    assert y.name == "sales" and y.tolist() == values and str(y.index[0]) == "2020-01"
+
+
+def test_rows_longer_than_the_header_are_an_error_not_a_shifted_table(tmp_path, capsys):
+    # A semicolon file whose numbers have decimal commas, read with commas, has one field more per row
+    # than its header; pandas would take the first as the row labels and forecast the decimals.
+    path = tmp_path / "shifted.csv"
+    path.write_text("date,sales\n2020-01-01,10,5\n2020-02-01,11,25\n")
+    assert main(["forecast", str(path)]) == 2
+    assert "shifted.csv has data rows with more fields than its header's 2 (date, sales)" in capsys.readouterr().err
+
+
 def test_output_csv_follows_the_umask(tmp_path):
     old = os.umask(0o027)
     try:

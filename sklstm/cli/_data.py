@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import re
 import sys
+import warnings
 from typing import Any
 
 import numpy as np
@@ -67,12 +68,24 @@ def _pandas() -> Any:
 
 
 def read_csv(path: str) -> Any:
-    """The CSV at ``path`` as a DataFrame of text and numbers; a missing, empty or unreadable file is a CLIError."""
+    """The CSV at ``path`` as a DataFrame of text and numbers; a missing, empty or unreadable file is a CLIError.
+
+    Fields are separated by commas, or by semicolons, tabs or bars when the
+    header holds no comma but one of those (a semicolon-separated file's
+    numbers may have decimal commas, as spreadsheets in many locales write
+    them). A data row with more fields than the header is an error, never a
+    shifted table.
+    """
     pd = _pandas()
     if "://" in path:
         raise CLIError(f"{path} looks like a URL; sklstm reads local files only (download it first)")
     try:
-        df = pd.read_csv(path)  # compressed local files (.gz, .bz2, .zip, .xz, .zst) are read too
+        sep = _separator(list(pd.read_csv(path, nrows=0).columns))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            # index_col=False: rows longer than the header must not turn their first field into an index.
+            # Compressed local files (.gz, .bz2, .zip, .xz, .zst) are read too.
+            df = pd.read_csv(path, sep=sep, decimal="," if sep == ";" else ".", index_col=False)
     except FileNotFoundError:
         raise CLIError(f"no such file: {path}") from None
     except pd.errors.EmptyDataError:
@@ -81,9 +94,22 @@ def read_csv(path: str) -> Any:
         raise CLIError(f"{path} is a directory, not a CSV file") from None
     except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
         raise CLIError(f"cannot read {path} as CSV: {exc}") from None
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        raise CLIError(f"{path} has data rows with more fields than its header's {len(df.columns)} "
+                       f"({', '.join(map(str, df.columns))}); check the separator and the header")
     if len(df) == 0:
         raise CLIError(f"{path} has a header but no data rows")
     return df
+
+
+def _separator(header: list) -> str:
+    """The field separator a CSV's ``header`` (as read with commas) shows: a comma, or ``;``, a tab or ``|`` when
+    the header is one field holding one of them."""
+    if len(header) == 1:
+        for sep in (";", "\t", "|"):
+            if sep in str(header[0]):
+                return sep
+    return ","
 
 
 # ----------------------------------------------------------------------------- dates
