@@ -383,6 +383,16 @@ def test_data_problems_exit_2_from_the_command(promo_csv, tmp_path, case):
     assert out.stderr.splitlines()[-1].startswith("sklstm forecast: error: ") and "Traceback" not in out.stderr
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(user_csv):
+    path, _ = user_csv
+    # `true` exits without reading: the command's print meets a closed pipe.
+    command = f"{sys.executable} -m sklstm.cli forecast {path} --horizon 2 --n-steps-in 7 {' '.join(FAST)} | true; " \
+              "echo status ${PIPESTATUS[0]}"
+    out = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert out.stdout.strip() == "status 141"
+    assert "Traceback" not in out.stderr and "Exception ignored" not in out.stderr and "BrokenPipe" not in out.stderr
+
+
 def test_output_csv_mode_follows_the_umask(user_csv, tmp_path):
     path, _ = user_csv
     command = f"umask 027 && {sys.executable} -m sklstm.cli forecast {path} --horizon 2 --n-steps-in 7 " \

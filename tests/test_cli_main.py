@@ -29,3 +29,21 @@ def test_an_error_after_a_warning_still_exits_2(monkeypatch, capsys):
     assert _main.main(["forecast"]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "sklstm forecast: warning: first a warning", "sklstm forecast: error: horizon=0 must be positive"]
+
+
+def test_a_closed_stdout_ends_the_command_quietly_with_141(monkeypatch, capsys):
+    class ClosedPipe:  # what print meets when the reader of stdout has gone (`sklstm forecast | head -1`)
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    def forecast(args):
+        print("y\n1.0")
+        return 0
+
+    monkeypatch.setattr(_main, "_forecast", forecast)
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert _main.main(["forecast"]) == _main.BROKEN_PIPE == 141
+    assert capsys.readouterr().err == ""

@@ -49,7 +49,18 @@ def run() -> None:
         raise outcome["error"]
     if outcome.get("code") == 130:
         _interrupted(stderr)
+    if outcome.get("code") == 141:  # _main.BROKEN_PIPE: stdout's reader has gone; the exit's flush must not fail again
+        _stdout_to_devnull()
     raise SystemExit(outcome.get("code", 0))
+
+
+def _stdout_to_devnull() -> None:
+    """Point the process' stdout at the null device (what Python's documentation advises after a broken pipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 def _own_stderr() -> int | None:

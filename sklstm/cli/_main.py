@@ -37,6 +37,10 @@ def _tutorial(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The exit status of a command whose stdout was closed by its reader (128 + SIGPIPE, as the shell reports
+#: a Unix tool that the signal ended).
+BROKEN_PIPE = 141
+
 MODELS = {
     "vanilla": "VanillaLSTMRegressor",
     "stacked": "StackedLSTMRegressor",
@@ -265,5 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"sklstm {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # stdout's reader has gone (`sklstm forecast | head -3`): stop quietly, as Unix tools do
+        return BROKEN_PIPE
 
 
