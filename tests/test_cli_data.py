@@ -1,5 +1,6 @@
 """The command's CSV reading (``sklstm/cli/_data.py``), in process: every problem named before any fitting."""
 
+import io
 import os
 import stat
 
@@ -9,7 +10,7 @@ import pytest
 
 from sklstm.cli import main
 from sklstm.cli._data import CLIError, future_covariates, load_panel, load_series
-from sklstm.cli._files import write_table
+from sklstm.cli._files import check_outputs, emit_table, write_table
 from sklstm.cli._main import build_parser
 
 
@@ -146,6 +147,33 @@ def test_semicolon_tab_and_bar_separated_files_read_as_the_comma_separated_one(t
     path.write_text("\n".join([f"date{sep}sales", *rows]) + "\n")
     y = load_series(args_of(path)).y
     assert y.name == "sales" and y.tolist() == values and str(y.index[0]) == "2020-01"
+
+
+def test_a_dash_reads_the_series_from_stdin(tmp_path, monkeypatch):
+    text = "date;sales\n2020-01-01;1,5\n2020-02-01;2,5\n2020-03-01;4\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    y = load_series(args_of("-")).y
+    assert y.name == "sales" and y.tolist() == [1.5, 2.5, 4.0] and str(y.index[-1]) == "2020-03"
+
+
+def test_a_dash_output_writes_the_csv_to_stdout_and_the_summary_to_stderr(capsys):
+    table = pd.DataFrame({"fold": [0, 1], "mase": [0.123456789, 2.0]})
+    emit_table(table, "-", 3, index=False, summary="mean MASE 1.062")
+    out, err = capsys.readouterr()
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(out)), table)  # full precision, for the next program
+    assert err == "sklstm: mean MASE 1.062\n"
+    emit_table(table, None, 3, index=False, summary="mean MASE 1.062")
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [" fold  mase", "    0 0.123", "    1 2.000", "mean MASE 1.062"] and err == ""
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["-", "--future", "-", "--future-cols", "promo"], "the series and --future cannot both be read from stdin"),
+    (["--plot", "-"], "--plot needs a file name; stdout"),
+])
+def test_stdin_and_stdout_are_each_used_once(argv, message):
+    with pytest.raises(CLIError, match=message):
+        check_outputs(args_of(*argv))
 
 
 def test_rows_longer_than_the_header_are_an_error_not_a_shifted_table(tmp_path, capsys):

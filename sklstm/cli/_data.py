@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import re
 import sys
 import warnings
@@ -59,6 +60,10 @@ def split_names(text: str | None) -> list[str]:
     return [] if text is None else [name.strip() for name in text.split(",") if name.strip()]
 
 
+#: The file name that means the standard streams: ``sklstm forecast -`` reads stdin, ``--output -`` writes stdout.
+STDIO = "-"
+
+
 def _pandas() -> Any:
     try:
         import pandas as pd
@@ -79,13 +84,19 @@ def read_csv(path: str) -> Any:
     pd = _pandas()
     if "://" in path:
         raise CLIError(f"{path} looks like a URL; sklstm reads local files only (download it first)")
+    source: Any = path
+    if path == STDIO:  # read once: the header is read twice
+        source = io.StringIO(sys.stdin.read())
+        path = "stdin"
     try:
-        sep = _separator(list(pd.read_csv(path, nrows=0).columns))
+        sep = _separator(list(pd.read_csv(source, nrows=0).columns))
+        if hasattr(source, "seek"):
+            source.seek(0)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
             # index_col=False: rows longer than the header must not turn their first field into an index.
             # Compressed local files (.gz, .bz2, .zip, .xz, .zst) are read too.
-            df = pd.read_csv(path, sep=sep, decimal="," if sep == ";" else ".", index_col=False)
+            df = pd.read_csv(source, sep=sep, decimal="," if sep == ";" else ".", index_col=False)
     except FileNotFoundError:
         raise CLIError(f"no such file: {path}") from None
     except pd.errors.EmptyDataError:

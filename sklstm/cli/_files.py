@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
-from ._data import CLIError
+from ._data import STDIO, CLIError, say
 
-__all__ = ["check_outputs", "save_figure", "write_file", "write_table"]
+__all__ = ["check_outputs", "emit_table", "save_figure", "write_file", "write_table"]
 
 
 def check_outputs(args: argparse.Namespace) -> None:
@@ -28,9 +29,14 @@ def check_outputs(args: argparse.Namespace) -> None:
                            f"{', '.join(sorted(kinds))}")
     if args.plot is not None and args.output is not None and os.path.realpath(args.plot) == os.path.realpath(args.output):
         raise CLIError(f"--plot and --output are the same file {args.output}; give each its own")
-    inputs = [path for path in (args.csv, getattr(args, "future", None)) if path is not None and os.path.exists(path)]
+    sources = [path for path in (args.csv, getattr(args, "future", None)) if path is not None]
+    if sources.count(STDIO) > 1:
+        raise CLIError("the series and --future cannot both be read from stdin (-)")
+    if args.plot == STDIO:
+        raise CLIError("--plot needs a file name; stdout (-) holds the table")
+    inputs = [path for path in sources if path != STDIO and os.path.exists(path)]
     for flag, path in (("--output", args.output), ("--plot", args.plot)):
-        if path is None:
+        if path is None or path == STDIO:
             continue
         target = os.path.realpath(path)  # a symbolic link: write where it points, keep the link
         if os.path.exists(target) and any(os.path.samefile(target, source) for source in inputs):
@@ -73,6 +79,22 @@ def show_table(table: Any, decimals: int, index: bool = True) -> str:
         return f"{value:.{decimals + 4}g}"
 
     return table.to_string(float_format=number, index=index)
+
+
+def emit_table(table: Any, output: str | None, decimals: int, index: bool = True, summary: str | None = None) -> None:
+    """The command's result: ``table`` (and a ``summary`` line) on stdout for reading, and its CSV file ``output``;
+    with ``output`` ``-``, the CSV itself on stdout (full precision, for the next program in a pipe) and the
+    summary on stderr."""
+    if output == STDIO:
+        table.to_csv(sys.stdout, index=index)
+        if summary:
+            say(summary)
+        return
+    print(show_table(table, decimals, index=index))
+    if summary:
+        print(summary)
+    if output:
+        write_table(table, output, index=index)
 
 
 def write_table(table: Any, path: str, **to_csv: Any) -> None:

@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Sequence
 
 from ._data import CLIError, SeriesInput, check_folds, future_covariates, load_series, say
-from ._files import check_outputs, save_figure, show_table, write_table
+from ._files import check_outputs, emit_table, save_figure
 from ._progress import forecaster_verbosity, progress
 from ._startup import import_tensorflow_quietly
 
@@ -104,9 +104,7 @@ def _forecast(args: argparse.Namespace) -> int:
         table = forecaster.predict_interval(args.horizon, coverage=args.coverage, X=future)
     if args.verbose != 0:
         say(describe_selection(forecaster))
-    print(show_table(table, 2))
-    if args.output:
-        write_table(table, args.output)
+    emit_table(table, args.output, 2)
     if args.plot:
         from ..plotting import plot_forecast
 
@@ -128,10 +126,8 @@ def _backtest(args: argparse.Namespace) -> int:
     with progress(args.verbose):
         table = backtest(_forecaster(args), data.y, data.X, data.X_past, horizon=args.horizon, n_folds=args.folds,
                          window=args.window, season_length=args.season_length or "auto")
-    print(show_table(table, 3, index=False))
-    print(f"mean MASE {table['mase'].mean():.3f} (season_length={table.attrs['season_length']})")
-    if args.output:
-        write_table(table, args.output, index=False)
+    emit_table(table, args.output, 3, index=False,
+               summary=f"mean MASE {table['mase'].mean():.3f} (season_length={table.attrs['season_length']})")
     if args.plot:
         from ..plotting import plot_backtest
 
@@ -142,7 +138,8 @@ def _backtest(args: argparse.Namespace) -> int:
 def _add_series_options(p: argparse.ArgumentParser) -> None:
     """The options of both ``forecast`` and ``backtest``: the data, the model, the outputs."""
     data = p.add_argument_group("data")
-    data.add_argument("csv", nargs="?", help="CSV file (default: the bundled monthly airline passengers)")
+    data.add_argument("csv", nargs="?", help="CSV file, or - for stdin (default: the bundled monthly airline "
+                      "passengers)")
     data.add_argument("--target", help="column to forecast (default: the first column after --date-col)")
     data.add_argument("--date-col", help="column of dates (default: the first column, when it holds dates)")
     data.add_argument("--dayfirst", action="store_true", help="read numeric dates day first: 02/01/2023 is 2 January")
@@ -184,7 +181,8 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
     output.add_argument("--plot", metavar="PNG", help="write a plot to this PNG file (with --id-col: a grid of series)")
     output.add_argument("--plot-ids", metavar="IDS", help="with --id-col --plot: comma-separated series to draw "
                         "(default: the first six)")
-    output.add_argument("--output", metavar="CSV", help="write the table to this CSV file")
+    output.add_argument("--output", metavar="CSV", help="write the table to this CSV file; - writes it to stdout "
+                        "as CSV in place of the printed table")
     output.add_argument("--verbose", type=int, choices=[0, 1],
                         help="1: what is fitted and a progress bar per network, on stderr; 0: quiet (default: bars "
                         "on a terminal, else a progress line every few seconds)")

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ._data import CLIError, PanelInput, check_folds, check_panel_future, check_panel_past, load_panel, say, split_names
-from ._files import check_outputs, save_figure, show_table, write_table
+from ._files import check_outputs, emit_table, save_figure
 from ._progress import forecaster_verbosity, progress
 from ._startup import import_tensorflow_quietly
 
@@ -78,9 +78,7 @@ def forecast_panel(args: argparse.Namespace) -> int:
     with progress(args.verbose):
         forecaster = _forecaster(args, data).fit(data.frame, data.static, X=data.X, X_past=data.X_past)
         table = forecaster.predict_interval(args.horizon, coverage=args.coverage, X=data.X)
-    print(show_table(table, 2, index=False))
-    if args.output:
-        write_table(table, args.output, index=False)
+    emit_table(table, args.output, 2, index=False)
     if args.plot:
         _plot(args, data, table, f"{data.target}: {args.horizon}-step forecasts")
     return 0
@@ -97,10 +95,9 @@ def backtest_panel(args: argparse.Namespace) -> int:
     with progress(args.verbose):
         table = panel_backtest(_forecaster(args, data), data.frame, data.static, X=data.X, X_past=data.X_past,
                                horizon=args.horizon, n_folds=args.folds, season_length=args.season_length or "auto")
-    print(show_table(table, 3, index=False))
-    print(f"mean MASE {table.attrs['mean_mase']:.3f} over {table['series'].nunique()} series and {args.folds} folds")
-    if args.output:
-        write_table(table, args.output, index=False)
+    emit_table(table, args.output, 3, index=False,
+               summary=f"mean MASE {table.attrs['mean_mase']:.3f} over {table['series'].nunique()} series and "
+                       f"{args.folds} folds")
     if args.plot:
         _plot(args, data, _fold_forecasts(table, data, args.horizon), f"{data.target}: backtest", by="fold")
     return 0
