@@ -1,6 +1,7 @@
 """The pretrained LSTM: shipped weights that load offline, zero-shot and fine-tuned forecasts, intervals, errors."""
 
 import json
+import pickle
 import subprocess
 import sys
 
@@ -153,6 +154,8 @@ def test_fine_tuning_trains_a_copy_and_lowers_its_loss():
     np.testing.assert_allclose(f.predict(), 0.5 * alone + 0.5 * zero_shot, rtol=1e-5)  # the default even mix
     mixed = f.predict_interval(coverage=0.9)
     np.testing.assert_allclose(mixed[:, 0], f.predict())
+    # The fitted state holds numpy weights: it pickles (a Keras model with the custom loss did not unpickle).
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(f)).predict(), f.predict())
 
 
 def test_intervals_hold_the_point_forecast_and_widen_with_coverage():

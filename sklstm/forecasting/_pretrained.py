@@ -306,13 +306,15 @@ class PretrainedLSTMForecaster(BaseForecaster):
     Attributes
     ----------
     season_length_ : int
-    network_ : NumpyNetwork or keras.Model
-        The network used: the shipped one's numpy forward pass, shared by
-        zero-shot forecasters (TensorFlow is not imported), or a fine-tuned
-        Keras copy (its forecasts mixed with the shipped one's by
-        ``fine_tune_mix``).
+    network_ : NumpyNetwork
+        The network used, as a numpy forward pass: the shipped one, shared
+        by zero-shot forecasters (TensorFlow is not imported), or the
+        weights of a fine-tuned copy (its forecasts mixed with the shipped
+        one's by ``fine_tune_mix``). A fitted forecaster pickles and
+        forecasts without TensorFlow either way.
     history_ : dict or None
-        The fine-tuning loss per epoch.
+        The fine-tuning loss per epoch (None without fine-tuning; empty when
+        the series was too short to fine-tune on).
     n_targets_, target_names_, index_
 
     Examples
@@ -379,7 +381,9 @@ class PretrainedLSTMForecaster(BaseForecaster):
             model.compile(optimizer=keras.optimizers.Adam(self.fine_tune_learning_rate), loss=masked_mae)
             fitted = model.fit(inputs, targets, epochs=self.fine_tune_epochs, batch_size=32, shuffle=True,
                                verbose=2 if self.verbose >= 2 else 0)
-        return model, {k: [float(v) for v in vals] for k, vals in fitted.history.items()}
+        # Kept as numpy weights: a Keras model in the fitted state would not unpickle (its loss is a custom
+        # function) and would need TensorFlow to forecast.
+        return NumpyNetwork(model.get_weights()), {k: [float(v) for v in vals] for k, vals in fitted.history.items()}
 
     def _default_horizon(self) -> int | None:
         return self.horizon
@@ -391,7 +395,7 @@ class PretrainedLSTMForecaster(BaseForecaster):
         """Forecasts ``(len(histories), horizon)``: the network's, mixed with zero-shot's when fine-tuned."""
         seasons = [self.season_length_] * len(histories)
         out = forecast_from(self.network_, histories, seasons, horizon)
-        if self.network_ is not load_pretrained() and self.fine_tune_mix < 1:
+        if self.history_ and self.fine_tune_mix < 1:  # fine-tuned
             zero_shot = forecast_from(load_pretrained(), histories, seasons, horizon)
             out = self.fine_tune_mix * out + (1 - self.fine_tune_mix) * zero_shot
         return out
