@@ -1,0 +1,105 @@
+"""Would other pretrained weights make a better ``"pretrained"`` member? Tried offline on tuning data only.
+
+``bench_real.py --dump`` saves every member's forecasts from the held-out origins and of the test
+stretch. This script recomputes the pretrained member's (zero-shot, per target column, the season the
+member used) with other weights, combines them with the other members' saved forecasts by the default's
+rule (inverse 4th power of the validation MASE), and prints, per set, the geometric-mean ratio to the
+per-series best of seasonal naive, AutoETS, AutoARIMA and ridge, for the default and for the member
+alone: with the shipped network, with each weights file given, and with all of them averaged (their
+normalised outputs, as one network).
+
+    python -m sklstm.pretrain --series 30000 --windows 150000 --epochs 30 --minutes 50 --seed 1 --out /tmp/s1.npz
+    python benchmarks/bench_real.py --half tuning --skip rnn nf dated default --dump /tmp/v-tuning
+    python benchmarks/tune_pretrained.py /tmp/v-tuning-tuning.pkl /tmp/v-large-large.pkl ... --weights /tmp/s1.npz
+
+With the shipped weights the default's column reproduces the dump's ``no networks`` forecasts exactly.
+Nothing here is chosen on a reported set: pass tuning-only dumps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+
+import numpy as np
+
+sys.path.insert(0, "benchmarks")
+from tune_members import fold_mase, inverse_power  # noqa: E402
+
+from sklstm.forecasting._pretrained import NumpyNetwork, forecast_from, load_pretrained, read_weights  # noqa: E402
+from sklstm.forecasting._series import model_season, resolve_season  # noqa: E402
+
+
+class Averaged:
+    """Several networks as one: the mean of their normalised outputs."""
+
+    def __init__(self, networks: list) -> None:
+        self.networks = networks
+
+    def predict_on_batch(self, inputs: dict) -> np.ndarray:
+        return np.mean([n.predict_on_batch(inputs) for n in self.networks], axis=0)
+
+
+def member_paths(network, y: np.ndarray, origins: np.ndarray, steps: int) -> np.ndarray:
+    """The member's forecasts ``(len(origins), steps, n_targets)`` from each origin, as ``PretrainedMember`` makes them."""
+    season = model_season(resolve_season("auto", None, y), "auto", None)
+    season = season if season < len(y) else 1
+    return np.stack([forecast_from(network, [y[:o, j] for o in origins], [season] * len(origins), steps)
+                     for j in range(y.shape[1])], axis=-1)
+
+
+def scores(runs: dict, network, seasons: dict, oracle_names: list) -> tuple[float, float]:
+    """(default's ratio, member-alone ratio) to best-of-4 over one set, with ``network`` as the member."""
+    default, alone = [], []
+    for name, r in runs.items():
+        oracle = min(np.mean(r[m]) for m in oracle_names if m in r)
+        d, a = [], []
+        for v, members, weights, (train, test) in zip(r["validation"], r["members"], r["member weights"], r["actual"]):
+            train, test = train.reshape(len(train), -1), test.reshape(len(test), -1)
+            tests = {n: np.asarray(t[2], dtype=float).reshape(len(test), -1) for n, t in members.items()}
+            if "pretrained" in tests:
+                tests["pretrained"] = member_paths(network, train, np.array([len(train)]), len(test))[0]
+                a.append(fold_mase(test, tests["pretrained"], train, seasons[name]))
+            if v is None:  # too short to hold anything out: the forecaster's own weights (the ridges alone)
+                pred = sum(w * tests[n] for n, w in weights.items() if n in tests)
+            else:
+                paths = dict(v["paths"])
+                steps, count = v["actual"].shape[1], v["actual"].shape[0]
+                last = len(train) - steps
+                if "pretrained" in paths:
+                    paths["pretrained"] = member_paths(network, train, np.arange(last - count + 1, last + 1), steps)
+                w = inverse_power({n: float(np.mean(np.abs(paths[n] - v["actual"]) / v["scale"])) for n in tests}, 4)
+                pred = sum(w[n] * tests[n] for n in tests)
+            d.append(fold_mase(test, pred, train, seasons[name]))
+        default.append(np.log(np.mean(d) / oracle))
+        if a:
+            alone.append(np.log(np.mean(a) / oracle))
+    return float(np.exp(np.mean(default))), float(np.exp(np.mean(alone))) if alone else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dump", nargs="+", help="tuning-only pickles of bench_real.py --dump (one set each)")
+    parser.add_argument("--weights", nargs="*", default=[], help=".npz files written by python -m sklstm.pretrain")
+    args = parser.parse_args()
+    from bench_real import ORACLE, load_cases, load_employment_cases, load_large_cases, load_pool_cases
+
+    seasons = {c.name: c.season for c in load_cases() + load_large_cases() + load_employment_cases() + load_pool_cases()}
+    networks = {"shipped": load_pretrained()}
+    networks.update({path: NumpyNetwork(read_weights(path)[0]) for path in args.weights})
+    if len(networks) > 1:
+        networks["all averaged"] = Averaged(list(networks.values()))
+    sets = {}
+    for path in args.dump:
+        with open(path, "rb") as fh:
+            sets[path] = pickle.load(fh)
+    print("ratio to best-of-4 (geometric mean) per set: the default / the pretrained member alone")
+    print(f"{'network':28} " + " ".join(f"{p.rsplit('/', 1)[-1][:22]:>24}" for p in sets))
+    for label, network in networks.items():
+        cells = [scores(runs, network, seasons, ORACLE) for runs in sets.values()]
+        print(f"{label[-28:]:28} " + " ".join(f"{d:>13.3f} / {a:<8.3f}" for d, a in cells), flush=True)
+
+
+if __name__ == "__main__":
+    main()
