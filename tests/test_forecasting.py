@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -615,6 +617,23 @@ def test_bad_members_are_an_error(members):
 def test_an_empty_series_is_named_before_any_work(fit):
     with pytest.raises(ValueError, match="y is empty"):
         fit(np.array([]))
+
+
+@pytest.mark.parametrize(("members", "kw", "unread"), [
+    (("ets", "theta"), {"X": True, "X_past": True}, ["X", "X_past"]),
+    (("ets", "arima"), {"X": True, "X_past": True}, ["X_past"]),  # ARIMA reads X, no one X_past
+    (("ridge", "ets"), {"X": True, "X_past": True}, []),
+])
+def test_covariates_that_no_chosen_member_reads_get_a_warning(members, kw, unread):
+    y = _seasonal_array()[:72]
+    x = np.random.default_rng(0).normal(size=(72, 1))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LSTMForecaster(horizon=3, residual_weight=0.0, members=members).fit(
+            y, x if kw.get("X") else None, X_past=x if kw.get("X_past") else None)
+    said = [str(w.message) for w in caught if "the forecast ignores" in str(w.message)]
+    assert [m.rsplit(" ", 1)[-1].rstrip(".") for m in said] == unread
+    assert all(f"members={members!r} leaves out" in m for m in said)
 
 
 def test_a_misspelt_member_gets_a_did_you_mean():

@@ -143,7 +143,9 @@ class LSTMForecaster(BaseForecaster):
         ``linear_baseline=False``; the pretrained member joined on the tuning
         half of ``benchmarks/bench_real.py``, where it lowered the mean MASE,
         and seasonal naive and CES stayed out, where they raised it).
-        A member that fails to fit or forecast is dropped with a warning.
+        A member that fails to fit or forecast is dropped with a warning, and
+        covariates that no chosen member reads (``X`` without ``"ridge"`` or
+        ``"arima"``, ``X_past`` without ``"ridge"``) are ignored with one.
     combination : {"inverse", "rank", "equal", "best"}, default="inverse"
         How the members' validation MASE weights them: proportional to its
         inverse 4th power (mostly the best when one member validates clearly
@@ -253,6 +255,7 @@ class LSTMForecaster(BaseForecaster):
             )
         config = Configurator(self._settings(data), data)
         settings, n = config.settings, len(data.y)
+        _warn_unread_covariates(data, settings.members)
         split = config.validation_plan(n)
         cycle = " (a cycle, not a calendar season: the statistical members model none)" if (
             settings.member_season != settings.season) else ""
@@ -492,3 +495,17 @@ class LSTMForecaster(BaseForecaster):
                 "SeasonalNaiveForecaster, which needs one season)."
             )
         return np.maximum(values, 0.0) if self.nonnegative_ else values
+
+
+#: Which members read each kind of covariate (the networks correct the ridges, so they come with ``"ridge"``).
+_COVARIATE_READERS = {"X": ("ridge", "arima"), "X_past": ("ridge",)}
+
+
+def _warn_unread_covariates(data: SeriesData, members: tuple) -> None:
+    """Warn when covariates were given that none of ``members`` reads: the forecast would ignore them silently."""
+    for name, given in (("X", data.future), ("X_past", data.past)):
+        readers = _COVARIATE_READERS[name]
+        if given is not None and given.shape[1] and not set(readers) & set(members):
+            warnings.warn(f"LSTMForecaster: {name} is read only by the {' and '.join(map(repr, readers))} "
+                          f"member{'s' if len(readers) > 1 else ''}, which members={members!r} leaves out: the "
+                          f"forecast ignores {name}.", UserWarning, stacklevel=4)
