@@ -69,13 +69,31 @@ def plot_forecast(y: Any, forecast: Any, interval: Any = None, title: str = "For
     fx = _x(forecast, len(fc), start=len(values))
     ax.plot(fx, fc, color="tab:blue", marker=".", label="forecast")
     if interval is not None:
-        cols = list(getattr(interval, "columns", []))
-        lower = interval[[c for c in cols if c.endswith("_lower")][0]] if cols else np.asarray(interval)[:, 1]
-        upper = interval[[c for c in cols if c.endswith("_upper")][0]] if cols else np.asarray(interval)[:, 2]
-        ax.fill_between(fx, np.asarray(lower, float), np.asarray(upper, float), color="tab:blue", alpha=0.2,
-                        label="interval")
+        lower, upper = _bounds(interval, len(fc))
+        ax.fill_between(fx, lower, upper, color="tab:blue", alpha=0.2, label="interval")
     ax.legend()
     return fig
+
+
+def _bounds(interval: Any, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lower and upper bounds of ``predict_interval``'s result, checked against the forecast's ``rows``."""
+    cols = [str(c) for c in getattr(interval, "columns", [])]
+    if cols:
+        lower, upper = ([c for c in cols if c.endswith(end)] for end in ("_lower", "_upper"))
+        if not lower or not upper:
+            raise ValueError(f"interval must be predict_interval's result, with '<target>_lower' and "
+                             f"'<target>_upper' columns; got columns {cols}.")
+        bounds = np.asarray(interval[lower[0]], float), np.asarray(interval[upper[0]], float)
+    else:
+        values = np.asarray(interval, dtype=float)
+        if values.ndim != 2 or values.shape[1] < 3:
+            raise ValueError(f"interval must be predict_interval's result: columns point, lower, upper; got shape "
+                             f"{values.shape}.")
+        bounds = values[:, 1], values[:, 2]
+    if len(bounds[0]) != rows:
+        raise ValueError(f"interval has {len(bounds[0])} rows, but the forecast has {rows}: pass the interval of the "
+                         "same forecast.")
+    return bounds
 
 
 def plot_backtest(y: Any, table: Any, title: str = "Backtest") -> Any:
@@ -93,10 +111,14 @@ def plot_backtest(y: Any, table: Any, title: str = "Backtest") -> Any:
     -------
     matplotlib.figure.Figure
     """
+    forecasts = getattr(table, "attrs", {}).get("forecasts")
+    if forecasts is None:
+        raise ValueError("table must be backtest()'s result, which keeps each fold's forecast in table.attrs"
+                         "['forecasts']; this table has none.")
     fig, ax = _figure(title)
     values = np.asarray(y, dtype=float)
     ax.plot(_x(y, len(values)), values, color="0.2", label="actual")
-    for k, fold in enumerate(table.attrs["forecasts"]):
+    for k, fold in enumerate(forecasts):
         tx = fold.test.to_timestamp() if hasattr(fold.test, "to_timestamp") else fold.test
         ax.plot(tx, np.asarray(fold.forecast)[:, 0], marker=".", label=f"fold {k} (MASE {table['mase'][k]:.2f})")
     ax.legend()
@@ -115,8 +137,12 @@ def plot_history(estimator: Any, title: str = "Training loss") -> Any:
     -------
     matplotlib.figure.Figure
     """
+    history = getattr(estimator, "history_", None)
+    if not history:
+        raise ValueError(f"{type(estimator).__name__} has no training history (history_) to plot: pass a fitted "
+                         "sklstm regressor, or a PretrainedLSTMForecaster fitted with fine_tune=True.")
     fig, ax = _figure(title)
-    for key, values in estimator.history_.items():
+    for key, values in history.items():
         ax.plot(np.arange(1, len(values) + 1), values, label=key)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (scaled units)")
@@ -152,6 +178,12 @@ def plot_panel(history: Any, forecast: Any, ids: Any = None, *, id_col: str = "u
     -------
     matplotlib.figure.Figure
     """
+    for name, frame, needed in (("history", history, [id_col, time_col, target_col]),
+                                ("forecast", forecast, [id_col, time_col, target_col, *([by] if by else [])])):
+        missing = [c for c in needed if c not in getattr(frame, "columns", [])]
+        if missing:
+            raise ValueError(f"{name} must be a long DataFrame with columns {needed} (id_col, time_col, target_col"
+                             f"{', by' if by and name == 'forecast' else ''}); it lacks {missing}.")
     known = list(dict.fromkeys(history[id_col]))
     ids = known[:6] if ids is None else list(ids)
     unknown = [key for key in ids if key not in known]

@@ -1,5 +1,6 @@
 import matplotlib
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import Ridge
 
@@ -7,7 +8,7 @@ import sklstm
 from sklstm import make_windows
 from sklstm.datasets import load_airline
 from sklstm.forecasting import LSTMForecaster, backtest
-from sklstm.plotting import plot_backtest, plot_forecast, plot_history
+from sklstm.plotting import plot_backtest, plot_forecast, plot_history, plot_panel
 
 
 def _png(fig, path):
@@ -38,3 +39,29 @@ def test_forecast_plot_shows_the_last_history_values():
     assert len(plot_forecast(np.arange(50.0), np.arange(50.0, 53.0), history=10).axes[0].lines[0].get_xdata()) == 10
     with pytest.raises(ValueError, match="history must be a positive integer"):
         plot_forecast(y, y.iloc[-12:], history=0)
+
+
+def test_plots_of_the_wrong_things_name_what_they_need():
+    from sklstm import SeasonalNaiveForecaster
+
+    y = load_airline()
+    f = SeasonalNaiveForecaster().fit(y)
+    forecast, interval = f.predict(12), f.predict_interval(12)
+    with pytest.raises(ValueError, match="interval has 5 rows, but the forecast has 12"):
+        plot_forecast(y, forecast, interval.iloc[:5])
+    with pytest.raises(ValueError, match=r"interval must be predict_interval's result: columns point, lower, upper; "
+                                         r"got shape \(12, 2\)"):
+        plot_forecast(y, forecast, interval.to_numpy()[:, :2])
+    with pytest.raises(ValueError, match="with '<target>_lower' and '<target>_upper' columns; got columns"):
+        plot_forecast(y, forecast, interval.rename(columns=str.upper))
+    with pytest.raises(ValueError, match=r"table must be backtest\(\)'s result"):
+        plot_backtest(y, interval)
+    with pytest.raises(ValueError, match="SeasonalNaiveForecaster has no training history"):
+        plot_history(f)
+    panel = pd.DataFrame({"unique_id": ["a"] * 3, "ds": [1, 2, 3], "y": [1.0, 2.0, 3.0]})
+    ahead = pd.DataFrame({"unique_id": ["a"], "ds": [4], "y": [4.0]})
+    with pytest.raises(ValueError, match=r"history must be a long DataFrame with columns \['unique_id', 'ds', 'y'\] "
+                                         r"\(id_col, time_col, target_col\); it lacks \['unique_id'\]"):
+        plot_panel(panel.drop(columns="unique_id"), ahead)
+    with pytest.raises(ValueError, match=r"forecast must be .* it lacks \['fold'\]"):
+        plot_panel(panel, ahead, by="fold")
