@@ -224,6 +224,24 @@ def test_panel_gaps_and_empty_cells_are_filled_per_series(panel_csv, capsys):
         load_panel(args_of(path, "--id-col", "store", "--fill", "ffill"))
 
 
+@pytest.mark.parametrize("fill", ["none", "ffill"])
+def test_panel_rows_after_a_series_last_value_are_not_filled_into_it(panel_csv, capsys, fill):
+    # Rows dated after a series' last value (kept for future covariates) are no gap to fill: with --fill they
+    # had become made-up values at future dates, without it an error that advised --fill.
+    path, frame = panel_csv
+    frame = frame.astype({"sales": float})
+    frame.loc[[27, 28, 29, 59], "sales"] = np.nan
+    frame.to_csv(path, index=False)
+    data = load_panel(args_of(path, "--id-col", "store", "--fill", fill))
+    assert data.frame.groupby("store").size().tolist() == [27, 29]
+    assert data.frame["month"].max() == pd.Timestamp("2020-05-01")
+    assert "the 4 row(s) after each series' last value of 'sales' are not used" in capsys.readouterr().err
+    frame.loc[frame["store"] == "b", "sales"] = np.nan
+    frame.to_csv(path, index=False)
+    with pytest.raises(CLIError, match="series 'b' has no values of 'sales'"):
+        load_panel(args_of(path, "--id-col", "store"))
+
+
 def test_text_static_columns_are_categories_and_empty_ones_are_named(panel_csv):
     path, frame = panel_csv
     frame.assign(city=np.where(frame["store"] == "a", "north", "south")).to_csv(path, index=False)

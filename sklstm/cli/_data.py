@@ -482,12 +482,19 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
     dates = parse_dates(df[date_col], date_col, args.dayfirst)
     values = numbers(df[target], target)
     X = X_past = None
-    if covariates:  # each series' rows after its last value hold the covariates of its forecast steps
+    keep = _up_to_last_value(values, df[id_col])  # each series' rows after its last value hold only covariates
+    empty = [key for key in dict.fromkeys(df[id_col]) if key not in set(df[id_col][keep])]
+    if empty:
+        raise CLIError(f"series {empty[0]!r} has no values of {target!r}" + (f" ({len(empty)} series in all)"
+                                                                                if len(empty) > 1 else ""))
+    if covariates:  # the covariates of each series' forecast steps
         X = pd.DataFrame({id_col: df[id_col], date_col: dates, **{c: numbers(df[c], c) for c in covariates}})
-        keep = _up_to_last_value(values, df[id_col])
         if args.future:
             X = pd.concat([X[keep], _panel_future_file(args, covariates, id_col, date_col)], ignore_index=True)
-        df, dates, values = df[keep], dates[keep], values[keep]
+    elif not keep.all():
+        say(f"the {int((~keep).sum())} row(s) after each series' last value of {target!r} are not used: they can "
+            "give future-known covariates named with --future-cols")
+    df, dates, values = df[keep], dates[keep], values[keep]
     if past_cols:  # observed with the series, at its own dates
         X_past = pd.DataFrame({id_col: df[id_col], date_col: dates, **{c: numbers(df[c], c) for c in past_cols}})
     parts, periods = [], None
