@@ -185,6 +185,36 @@ def test_rows_longer_than_the_header_are_an_error_not_a_shifted_table(tmp_path, 
     assert "shifted.csv has data rows with more fields than its header's 2 (date, sales)" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("name", "stamps", "freq", "first"), [
+    ("year", [1950, 1951, 1952, 1953], "Y", "1950"),  # whole years: the target had been the years themselves
+    ("quarter", ["2000Q1", "2000Q2", "2000Q3", "2000Q4"], "Q", "2000Q1"),
+    ("Date", ["Jan 2015", "Feb 2015", "Mar 2015", "Apr 2015"], "M", "2015-01"),
+])
+def test_a_first_column_named_like_a_time_is_found_as_the_dates(tmp_path, capsys, name, stamps, freq, first):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({name: stamps, "value": [1.0, 2.0, 3.0, 5.0]}).to_csv(path, index=False)
+    y = load_series(args_of(path)).y
+    assert y.name == "value" and y.tolist() == [1.0, 2.0, 3.0, 5.0]
+    assert y.index.freqstr.startswith(freq) and str(y.index[0]) == first
+    assert f"using column {name!r} as the dates" in capsys.readouterr().err
+
+
+def test_numbers_in_a_first_column_not_named_like_a_time_stay_a_series(tmp_path):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"sales": [1950, 1951, 1952, 1953], "other": [1.0, 2.0, 3.0, 5.0]}).to_csv(path, index=False)
+    assert load_series(args_of(path)).y.name == "sales"
+    pd.DataFrame({"day": [1, 2, 3, 4], "value": [1.0, 2.0, 3.0, 5.0]}).to_csv(path, index=False)
+    assert load_series(args_of(path)).y.name == "day"  # small numbers are no years: --date-col day reads them
+
+
+def test_a_panel_year_column_is_found_as_the_dates(tmp_path):
+    path = tmp_path / "p.csv"
+    pd.DataFrame({"country": ["a"] * 4 + ["b"] * 4, "year": [2000, 2001, 2002, 2003] * 2,
+                  "gdp": np.arange(8.0)}).to_csv(path, index=False)
+    data = load_panel(args_of(path, "--id-col", "country"))
+    assert data.date_col == "year" and data.target == "gdp" and len(data.frame) == 8
+
+
 def test_output_csv_follows_the_umask(tmp_path):
     old = os.umask(0o027)
     try:

@@ -296,13 +296,38 @@ def _columns_exist(columns: list, flags: list[tuple[str, Any]], path: str) -> No
                 raise CLIError(f"{flag} {name!r} is not a column of {path}; columns: {columns}")
 
 
+#: Names of a first column that holds time stamps in another form than ISO or day/month/year dates.
+_TIME_NAMES = {"date", "ds", "time", "timestamp", "datetime", "period", "year", "month", "quarter", "week", "day"}
+
+
 def find_date_column(df: Any) -> str | None:
-    """The first column when it holds dates (used without --date-col, and said on stderr)."""
+    """The first column when it holds dates (used without --date-col, and said on stderr): ISO or numeric
+    day/month/year dates, or, when the column is named like a time (``year``, ``date``, ``quarter``...), any
+    text pandas reads as dates (``2000Q1``, ``Jan 2015``) or whole years (``1950``)."""
     first = df.columns[0] if len(df.columns) > 1 else None
-    if first is not None and looks_like_dates(df[first]):
+    if first is not None and holds_dates(first, df[first]):
         say(f"using column {first!r} as the dates (pass --date-col to choose another)")
         return first
     return None
+
+
+def holds_dates(name: Any, column: Any) -> bool:
+    """Whether a column found without --date-col holds the dates: ISO or numeric day/month/year dates, or, when
+    it is named like a time, text pandas reads as dates or whole years."""
+    return looks_like_dates(column) or str(name).strip().lower() in _TIME_NAMES and _reads_as_dates(column)
+
+
+def _reads_as_dates(column: Any) -> bool:
+    """Whether every value of ``column`` reads as a date: text pandas parses, or whole years (1000 to 2999)."""
+    pd = _pandas()
+    if column.dtype.kind in "iu":
+        years = column.to_numpy()  # their order is checked with the dates (per series in a panel)
+        return bool(len(years) and years.min() >= 1000 and years.max() <= 2999)
+    if column.dtype.kind not in "OSU":
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas' "could not infer format" notes: a check, not the reading
+        return bool(pd.to_datetime(_text(column), errors="coerce", format="mixed").notna().all())
 
 
 def _ignored(columns: list, used: set, hint: str) -> None:
@@ -427,7 +452,7 @@ def _panel_columns(df: Any, args: argparse.Namespace) -> tuple[str, str, str]:
                    args.csv)
     others = [c for c in columns if c != args.id_col]
     date_col = args.date_col or ("ds" if "ds" in others else next(
-        (c for c in others if looks_like_dates(df[c].astype(str)) and df[c].dtype.kind in "OSU"), None))
+        (c for c in others if holds_dates(c, df[c])), None))
     if date_col is None:
         raise CLIError(f"no column of {args.csv} reads as dates; name it with --date-col (columns: {columns})")
     rest = [c for c in others if c != date_col]
