@@ -70,6 +70,15 @@ def test_as_matrix_names_columns_and_refuses_3d():
         as_matrix([], "y")
 
 
+def test_a_frame_with_a_date_column_or_a_multiindex_is_refused_with_what_to_do():
+    frame = pd.DataFrame({"month": pd.date_range("2020-01-01", periods=4, freq="MS"), "sales": np.arange(4.0)})
+    with pytest.raises(ValueError, match=r"X has a column of dates, 'month': make it the index \(X.set_index\('month'\)\)"):
+        as_matrix(frame, "X")
+    stacked = pd.Series(np.arange(6.0), index=pd.MultiIndex.from_product([["a", "b"], range(3)]))
+    with pytest.raises(ValueError, match=r"y has a MultiIndex \(2 levels\): a forecaster here fits one series"):
+        check_time_index(stacked.index)
+
+
 def _seasonal(period, n, seed=0, trend=0.0):
     t = np.arange(n)
     rng = np.random.default_rng(seed)

@@ -57,6 +57,10 @@ def as_matrix(obj: Any, name: str) -> tuple[np.ndarray, list]:
     """``(n_time, n_columns)`` float array and column names of a series/frame/array."""
     if hasattr(obj, "columns"):
         names = [str(c) for c in obj.columns]
+        dated = [n for n, kind in zip(names, obj.dtypes) if getattr(kind, "kind", "") == "M"]
+        if dated:  # a time column among the values: the index is where the time goes
+            raise ValueError(f"{name} has a column of dates, {dated[0]!r}: make it the index "
+                             f"({name}.set_index({dated[0]!r})), so that the values are numbers in time order.")
         values = obj.to_numpy()
     elif is_pandas(obj):
         names = [str(obj.name) if obj.name is not None else "y"]
@@ -315,6 +319,10 @@ def check_time_index(index: Any, name: str = "y") -> None:
     """
     import pandas as pd
 
+    if isinstance(index, pd.MultiIndex):
+        raise ValueError(f"{name} has a MultiIndex ({index.nlevels} levels): a forecaster here fits one series over "
+                         "time. For many series, give GlobalLSTMForecaster a long panel (columns unique_id, ds, y), "
+                         "or forecast each series (one level) on its own.")
     if index is None or len(index) < 2 or isinstance(index, pd.RangeIndex) and index.step > 0:
         return
     if not index.is_unique:
