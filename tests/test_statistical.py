@@ -23,6 +23,15 @@ def test_member_forecasts_every_target_from_every_origin(name):
     assert np.all(np.abs(paths[1, :, 1] - y[80:86, 1]) < 15)
 
 
+@pytest.mark.parametrize(("season", "arima", "ets"), [(12, 12, 12), (24, 1, 24), (52, 1, 1)])
+def test_arima_takes_seasons_up_to_12_and_ets_up_to_24(season, arima, ets):
+    # Seasonal AutoARIMA at period 24 took minutes on a few thousand hourly values; ETS stays quick.
+    t = np.arange(3 * season + 10)[:, np.newaxis]
+    y = 50 + 5 * np.sin(2 * np.pi * t / season) + 0.1 * t
+    assert fit_stat_member("arima", y, season).models[0].season_length == arima
+    assert fit_stat_member("ets", y, season).models[0].season_length == ets
+
+
 def _driven(n=100, seed=0):
     """A random walk plus 5 times a known covariate: only a model that reads the covariate forecasts it well."""
     rng = np.random.default_rng(seed)

@@ -134,7 +134,7 @@ class LSTMForecaster(BaseForecaster):
         networks), ``"ets"``, ``"theta"`` and ``"arima"`` (statsforecast's
         ``AutoETS``, ``AutoTheta`` and ``AutoARIMA``, per target; ARIMA
         reads the future-known covariates ``X`` as regressors, the others
-        read no covariates; seasons over 24 are given to ETS, ARIMA and CES as none),
+        read no covariates; seasons over 24 are given to ETS and CES as none, over 12 to ARIMA),
         ``"pretrained"`` (:class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
         network, zero-shot, per target), ``"ces"`` (complex exponential
         smoothing, statsforecast's ``AutoCES``) and ``"snaive"`` (seasonal

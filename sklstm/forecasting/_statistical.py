@@ -37,6 +37,10 @@ AUTO_MEMBERS = ("ets", "theta", "arima", "pretrained")
 # Seasonal ETS, CES and ARIMA are slow and poorly identified beyond this period (R's forecast::ets refuses m > 24);
 # longer seasons are given to them as non-seasonal. Theta deseasonalises by classical decomposition at any period.
 _LONGEST_MODEL_SEASON = 24
+# Seasonal ARIMA's search is far slower still: statsforecast's AutoARIMA with season 24 took 5-10 s on 240-480
+# hourly values and 62-92 s on 600-1,000 (2 cores), twice per fit; hourly and other periods over 12 fit it without
+# its season, the other members and the ridges' windows carrying the day's cycle.
+_LONGEST_ARIMA_SEASON = 12
 
 
 def _model(name: str, season: int) -> Any:
@@ -46,7 +50,8 @@ def _model(name: str, season: int) -> Any:
         return AutoTheta(season_length=season)
     if name == "snaive":
         return SeasonalNaive(season_length=season)
-    season = season if season <= _LONGEST_MODEL_SEASON else 1
+    longest = _LONGEST_ARIMA_SEASON if name == "arima" else _LONGEST_MODEL_SEASON
+    season = season if season <= longest else 1
     return {"ets": AutoETS, "ces": AutoCES, "arima": AutoARIMA}[name](season_length=season)
 
 
@@ -125,7 +130,7 @@ def fit_stat_member(name: str, y: np.ndarray, season: int, future: np.ndarray | 
     name : {"ets", "theta", "arima", "ces", "snaive", "pretrained"}
     y : ndarray of shape (n_time, n_targets)
     season : int
-        The season length (ETS, CES and ARIMA take none beyond 24).
+        The season length (ETS and CES take none beyond 24, ARIMA none beyond 12).
     future : ndarray of shape (n_time, n_features), default=None
         Future-known covariates of the same time steps as ``y`` (rows beyond them are not read).
 
