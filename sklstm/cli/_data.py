@@ -508,7 +508,8 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
     values = numbers(df[target], target)
     X = X_past = None
     keep = _up_to_last_value(values, df[id_col])  # each series' rows after its last value hold only covariates
-    empty = [key for key in dict.fromkeys(df[id_col]) if key not in set(df[id_col][keep])]
+    with_values = set(df[id_col][keep])  # once: a panel may hold thousands of series
+    empty = [key for key in dict.fromkeys(df[id_col]) if key not in with_values]
     if empty:
         raise CLIError(f"series {empty[0]!r} has no values of {target!r}" + (f" ({len(empty)} series in all)"
                                                                                 if len(empty) > 1 else ""))

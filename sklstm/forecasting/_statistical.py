@@ -34,13 +34,12 @@ MEMBERS = (*STATISTICAL_MEMBERS, "pretrained")
 #: The members besides the ridges of ``LSTMForecaster(members="auto")`` (chosen on bench_real.py's tuning half).
 AUTO_MEMBERS = ("ets", "theta", "arima", "pretrained")
 
-# Seasonal ETS, CES and ARIMA are slow and poorly identified beyond this period (R's forecast::ets refuses m > 24);
-# longer seasons are given to them as non-seasonal. Theta deseasonalises by classical decomposition at any period.
-_LONGEST_MODEL_SEASON = 24
-# Seasonal ARIMA's search is far slower still: statsforecast's AutoARIMA with season 24 took 5-10 s on 240-480
-# hourly values and 62-92 s on 600-1,000 (2 cores), twice per fit; hourly and other periods over 12 fit it without
-# its season, the other members and the ridges' windows carrying the day's cycle.
-_LONGEST_ARIMA_SEASON = 12
+# The longest season each model is given; longer ones are given as none. Seasonal ETS and CES are slow and poorly
+# identified beyond 24 (R's forecast::ets refuses m > 24). Seasonal ARIMA's search is far slower still:
+# statsforecast's AutoARIMA with season 24 took 5-10 s on 240-480 hourly values and 62-92 s on 600-1,000 (2 cores),
+# twice per fit, so hourly and other periods over 12 fit it without its season, the other members and the ridges'
+# windows carrying the day's cycle. Theta deseasonalises by classical decomposition at any period.
+_LONGEST_SEASON = {"ets": 24, "ces": 24, "arima": 12}
 
 
 def _model(name: str, season: int) -> Any:
@@ -50,8 +49,7 @@ def _model(name: str, season: int) -> Any:
         return AutoTheta(season_length=season)
     if name == "snaive":
         return SeasonalNaive(season_length=season)
-    longest = _LONGEST_ARIMA_SEASON if name == "arima" else _LONGEST_MODEL_SEASON
-    season = season if season <= longest else 1
+    season = season if season <= _LONGEST_SEASON[name] else 1
     return {"ets": AutoETS, "ces": AutoCES, "arima": AutoARIMA}[name](season_length=season)
 
 
