@@ -27,7 +27,7 @@ import numpy as np
 sys.path.insert(0, "benchmarks")
 from tune_members import fold_mase, inverse_power  # noqa: E402
 
-from sklstm.forecasting._pretrained import NumpyNetwork, forecast_from, load_pretrained, read_weights  # noqa: E402
+from sklstm.forecasting._pretrained import MEMBER_WEIGHTS, NumpyNetwork, forecast_from, load_pretrained, read_weights  # noqa: E402
 from sklstm.forecasting._series import model_season, resolve_season  # noqa: E402
 
 
@@ -86,7 +86,7 @@ def main() -> None:
     from bench_real import ORACLE, load_cases, load_employment_cases, load_large_cases, load_pool_cases
 
     seasons = {c.name: c.season for c in load_cases() + load_large_cases() + load_employment_cases() + load_pool_cases()}
-    networks = {"shipped": load_pretrained()}
+    networks = {"shipped": load_pretrained(MEMBER_WEIGHTS)}
     networks.update({path: NumpyNetwork(read_weights(path)[0]) for path in args.weights})
     if len(networks) > 1:
         networks["all averaged"] = Averaged(list(networks.values()))

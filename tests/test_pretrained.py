@@ -12,6 +12,8 @@ from sklstm.datasets import load_airline
 from sklstm.forecasting import PretrainedLSTMForecaster
 from sklstm.forecasting._pretrained import (
     HORIZON,
+    MEMBER_WEIGHTS,
+    WEIGHTS,
     keras_network,
     load_pretrained,
     network_inputs,
@@ -84,13 +86,22 @@ def test_the_numpy_forward_pass_matches_the_keras_network_on_a_batch():
     assert network.predict_on_batch({k: v[:0] for k, v in inputs.items()}).shape == (0, HORIZON)
 
 
-def test_the_shipped_weights_are_small_and_describe_their_training():
+@pytest.mark.parametrize("name, real_share", [(WEIGHTS, 0.5), (MEMBER_WEIGHTS, 0.0)])
+def test_the_shipped_weights_are_small_and_describe_their_training(name, real_share):
     from importlib import resources
 
-    path = resources.files("sklstm.forecasting").joinpath("data", "pretrained_lstm.npz")
+    path = resources.files("sklstm.forecasting").joinpath("data", name)
     assert path.stat().st_size <= 5 * 2**20
-    _, meta = read_weights()
+    weights, meta = read_weights(name)
     assert {"units", "hidden", "n_series", "seed", "curve"} <= set(meta)
+    assert meta.get("real_share", 0.0) == real_share  # the standalone's saw real series, the member's did not
+    assert [w.shape for w in weights] == [w.shape for w in load_pretrained(name).weights]
+
+
+def test_the_forecaster_and_the_member_load_different_trainings_once_each():
+    standalone, member = load_pretrained(), load_pretrained(MEMBER_WEIGHTS)
+    assert load_pretrained(WEIGHTS) is standalone and load_pretrained(MEMBER_WEIGHTS) is member
+    assert not np.allclose(standalone.weights[0], member.weights[0])
 
 
 def test_network_inputs_normalise_by_the_last_season_and_the_mean_step():

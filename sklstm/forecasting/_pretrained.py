@@ -1,13 +1,17 @@
-"""A small LSTM pretrained on synthetic series: zero-shot forecasts, optional fine-tuning, conformal intervals.
+"""A small pretrained LSTM: zero-shot forecasts, optional fine-tuning, conformal intervals.
 
 The network reads the last ``CONTEXT`` values of a series (their logarithms
 when all are positive), normalised by
 the level of its last season and the mean absolute step of the context
 (:func:`network_inputs`, numpy only), with each value's value one season
 earlier, and forecasts ``HORIZON`` steps as a correction to the seasonal
-naive forecast. It was trained by ``python -m sklstm.pretrain`` on
-:func:`sklstm.datasets.make_synthetic_series` only (no real series); the
-weights ship in the package (``data/pretrained_lstm.npz``).
+naive forecast. Two trainings of it ship in the package (``data/``), both
+by ``python -m sklstm.pretrain``: ``pretrained_lstm.npz``
+(:class:`PretrainedLSTMForecaster`'s) on :func:`sklstm.datasets.make_synthetic_series`
+and the M1, M3 and tourism competitions' series, half the windows each;
+``pretrained_lstm_synthetic.npz`` (the ``"pretrained"`` member of
+``LSTMForecaster``) on the synthetic series only. Each was chosen on the
+benchmark's tuning sets for its own use (``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from ._base import BaseForecaster
 from ._intervals import check_coverage, conformal_bounds
 from ._series import SeriesData, check_season_within, resolve_season
 
-__all__ = ["CONTEXT", "HORIZON", "PretrainedLSTMForecaster", "build_pretrained_network", "forecast_from",
-           "NumpyNetwork", "keras_network", "load_pretrained", "network_space",
+__all__ = ["CONTEXT", "HORIZON", "MEMBER_WEIGHTS", "WEIGHTS", "PretrainedLSTMForecaster", "build_pretrained_network",
+           "forecast_from", "NumpyNetwork", "keras_network", "load_pretrained", "network_space",
            "network_inputs", "training_windows"]
 
 #: Values the network reads, and steps it forecasts at once (longer horizons: recursively).
@@ -36,7 +40,8 @@ HORIZON = 24
 N_FEATURES = 4  # value, observed, value one season earlier, that one observed
 N_EXTRAS = 2  # log season / log 52, history length / 256
 _CLIP = 50.0
-WEIGHTS = "pretrained_lstm.npz"
+WEIGHTS = "pretrained_lstm.npz"  # PretrainedLSTMForecaster's network: synthetic and real series
+MEMBER_WEIGHTS = "pretrained_lstm_synthetic.npz"  # LSTMForecaster's "pretrained" member: synthetic series only
 
 
 def _normalisation(history: np.ndarray, season: int) -> tuple[float, float]:
@@ -167,9 +172,10 @@ def save_pretrained(model: Any, path: str, meta: dict) -> None:
 
 
 def read_weights(source: Any = None) -> tuple[list, dict]:
-    """The weights and metadata of an ``.npz`` file written by :func:`save_pretrained` (default: the shipped one)."""
-    if source is None:
-        source = resources.files(__package__).joinpath("data", WEIGHTS)
+    """The weights and metadata of an ``.npz`` file written by :func:`save_pretrained`: a path, or the name of a
+    shipped file (default: :data:`WEIGHTS`)."""
+    if source is None or source in (WEIGHTS, MEMBER_WEIGHTS):
+        source = resources.files(__package__).joinpath("data", source or WEIGHTS)
     with resources.as_file(source) if not isinstance(source, str) else _same(source) as path, np.load(path) as npz:
         meta = json.loads(str(npz["meta"]))
         weights = [npz[f"w{i}"] for i in range(sum(1 for k in npz.files if k.startswith("w")))]
@@ -230,10 +236,15 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (np.tanh(0.5 * x) + 1.0)  # no overflow for large negative x
 
 
-@functools.lru_cache(maxsize=1)
-def load_pretrained() -> NumpyNetwork:
-    """The shipped network (its numpy forward pass), read once per process and shared (read only) by zero-shot forecasts."""
-    weights, _ = read_weights()
+def load_pretrained(name: str = WEIGHTS) -> NumpyNetwork:
+    """A shipped network (its numpy forward pass; ``name``: :data:`WEIGHTS` or :data:`MEMBER_WEIGHTS`), read once
+    per process and shared (read only) by zero-shot forecasts."""
+    return _shipped_network(name)
+
+
+@functools.lru_cache(maxsize=2)
+def _shipped_network(name: str) -> NumpyNetwork:
+    weights, _ = read_weights(name)
     return NumpyNetwork(weights)
 
 
