@@ -11,8 +11,10 @@ normalised outputs, as one network).
     python -m sklstm.pretrain --series 30000 --windows 150000 --epochs 30 --minutes 50 --seed 1 --out /tmp/s1.npz
     python benchmarks/bench_real.py --half tuning --skip rnn nf dated default --dump /tmp/v-tuning
     python benchmarks/tune_pretrained.py /tmp/v-tuning-tuning.pkl /tmp/v-large-large.pkl ... --weights /tmp/s1.npz
+    python benchmarks/tune_pretrained.py ... --weights /tmp/s1.npz --extra   # as a second member instead
 
-With the shipped weights the default's column reproduces the dump's ``no networks`` forecasts exactly.
+"shipped" is the member's network (``MEMBER_WEIGHTS``). With it the default's column reproduces the dump's
+``no networks`` forecasts exactly.
 Nothing here is chosen on a reported set: pass tuning-only dumps.
 """
 
@@ -49,18 +51,20 @@ def member_paths(network, y: np.ndarray, origins: np.ndarray, steps: int) -> np.
                      for j in range(y.shape[1])], axis=-1)
 
 
-def scores(runs: dict, network, seasons: dict, oracle_names: list) -> tuple[float, float]:
-    """(default's ratio, member-alone ratio) to best-of-4 over one set, with ``network`` as the member."""
+def scores(runs: dict, network, seasons: dict, oracle_names: list, extra: bool = False) -> tuple[float, float]:
+    """(default's ratio, member-alone ratio) to best-of-4 over one set, with ``network`` as the member (with
+    ``extra``: as a second pretrained member beside the dump's, weighed like the others)."""
+    name = "pretrained extra" if extra else "pretrained"
     default, alone = [], []
-    for name, r in runs.items():
+    for series, r in runs.items():
         oracle = min(np.mean(r[m]) for m in oracle_names if m in r)
         d, a = [], []
         for v, members, weights, (train, test) in zip(r["validation"], r["members"], r["member weights"], r["actual"]):
             train, test = train.reshape(len(train), -1), test.reshape(len(test), -1)
             tests = {n: np.asarray(t[2], dtype=float).reshape(len(test), -1) for n, t in members.items()}
             if "pretrained" in tests:
-                tests["pretrained"] = member_paths(network, train, np.array([len(train)]), len(test))[0]
-                a.append(fold_mase(test, tests["pretrained"], train, seasons[name]))
+                tests[name] = member_paths(network, train, np.array([len(train)]), len(test))[0]
+                a.append(fold_mase(test, tests[name], train, seasons[series]))
             if v is None:  # too short to hold anything out: the forecaster's own weights (the ridges alone)
                 pred = sum(w * tests[n] for n, w in weights.items() if n in tests)
             else:
@@ -68,10 +72,10 @@ def scores(runs: dict, network, seasons: dict, oracle_names: list) -> tuple[floa
                 steps, count = v["actual"].shape[1], v["actual"].shape[0]
                 last = len(train) - steps
                 if "pretrained" in paths:
-                    paths["pretrained"] = member_paths(network, train, np.arange(last - count + 1, last + 1), steps)
+                    paths[name] = member_paths(network, train, np.arange(last - count + 1, last + 1), steps)
                 w = inverse_power({n: float(np.mean(np.abs(paths[n] - v["actual"]) / v["scale"])) for n in tests}, 4)
                 pred = sum(w[n] * tests[n] for n in tests)
-            d.append(fold_mase(test, pred, train, seasons[name]))
+            d.append(fold_mase(test, pred, train, seasons[series]))
         default.append(np.log(np.mean(d) / oracle))
         if a:
             alone.append(np.log(np.mean(a) / oracle))
@@ -82,6 +86,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dump", nargs="+", help="tuning-only pickles of bench_real.py --dump (one set each)")
     parser.add_argument("--weights", nargs="*", default=[], help=".npz files written by python -m sklstm.pretrain")
+    parser.add_argument("--extra", action="store_true",
+                        help="add each network as a second pretrained member instead of replacing the member")
     args = parser.parse_args()
     from bench_real import ORACLE, load_cases, load_employment_cases, load_large_cases, load_pool_cases
 
@@ -97,8 +103,8 @@ def main() -> None:
     print("ratio to best-of-4 (geometric mean) per set: the default / the pretrained member alone")
     print(f"{'network':28} " + " ".join(f"{p.rsplit('/', 1)[-1][:22]:>24}" for p in sets))
     for label, network in networks.items():
-        cells = [scores(runs, network, seasons, ORACLE) for runs in sets.values()]
-        print(f"{label[-28:]:28} " + " ".join(f"{d:>13.3f} / {a:<8.3f}" for d, a in cells), flush=True)
+        cells = [scores(runs, network, seasons, ORACLE, extra=args.extra and label != "shipped") for runs in sets.values()]
+        print(f"{label[-28:]:28} " + " ".join(f"{d:>13.4f} / {a:<8.4f}" for d, a in cells), flush=True)
 
 
 if __name__ == "__main__":
