@@ -362,6 +362,14 @@ def test_bad_arguments_exit_2_before_tensorflow_is_imported(argv):
     assert "Traceback" not in out.stderr
 
 
+def test_the_pretrained_model_forecasts_in_a_process_that_never_imports_tensorflow():
+    code = ("import sys\nfrom sklstm.cli import main\ncode = main(['forecast', '--model', 'pretrained'])\n"
+            "print(code, 'tensorflow' in sys.modules, file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stderr.split()[-2:] == ["0", "False"], out.stderr
+    assert len(out.stdout.strip().splitlines()) == 2 + 12
+
+
 @pytest.mark.parametrize("case", ["text", "dayfirst", "past"])
 def test_data_problems_exit_2_from_the_command(promo_csv, tmp_path, case):
     path, frame = promo_csv

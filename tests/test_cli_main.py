@@ -2,6 +2,8 @@
 
 import warnings
 
+import pytest
+
 from sklstm.cli import _main
 
 
@@ -47,3 +49,38 @@ def test_a_closed_stdout_ends_the_command_quietly_with_141(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdout", ClosedPipe())
     assert _main.main(["forecast"]) == _main.BROKEN_PIPE == 141
     assert capsys.readouterr().err == ""
+
+
+def test_the_pretrained_model_forecasts_zero_shot_without_tensorflow(monkeypatch, capsys):
+    from sklstm.datasets import load_airline
+    from sklstm.forecasting import PretrainedLSTMForecaster
+
+    def no_tensorflow():
+        raise AssertionError("--model pretrained imported TensorFlow")
+
+    monkeypatch.setattr(_main, "import_tensorflow_quietly", no_tensorflow)
+    assert _main.main(["forecast", "--model", "pretrained", "--horizon", "3", "--verbose", "1"]) == 0
+    out, err = capsys.readouterr()
+    rows = out.strip().splitlines()[2:]
+    assert len(rows) == 3 and rows[0].startswith("1961-01")
+    expected = PretrainedLSTMForecaster(horizon=3).fit(load_airline()).predict()
+    assert [float(r.split()[1]) for r in rows] == [round(v, 2) for v in expected]
+    assert "season 12; the pretrained LSTM, zero-shot (no training)" in err
+
+
+def test_the_pretrained_model_backtests(monkeypatch, capsys):
+    assert _main.main(["backtest", "--model", "pretrained", "--folds", "2"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4 and lines[0].split()[0] == "fold" and lines[-1].startswith("mean MASE")
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["--epochs", "3", "--n-models", "2"], "drop --epochs, --n-models"),
+    (["--future-cols", "promo"], "drop --future-cols"),
+    (["--id-col", "store", "--past-cols", "visits"], "drop --id-col, --past-cols"),
+])
+def test_the_pretrained_model_refuses_options_it_cannot_use_before_any_work(monkeypatch, capsys, argv, named):
+    monkeypatch.setattr(_main, "load_series", lambda args: pytest.fail("read the data before refusing"))
+    assert _main.main(["forecast", "--model", "pretrained", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sklstm forecast: error: --model pretrained forecasts each series zero-shot") and named in err

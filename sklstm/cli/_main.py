@@ -51,7 +51,28 @@ MODELS = {
 }
 
 
+#: ``--model pretrained``: the pretrained network, zero-shot; these options have nothing to act on there.
+PRETRAINED = "pretrained"
+_NOT_PRETRAINED = {"--id-col": "id_col", "--future-cols": "future_cols", "--future": "future", "--past-cols": "past_cols",
+                   "--n-steps-in": "n_steps_in", "--epochs": "epochs", "--n-models": "n_models"}
+
+
+def check_model_options(args: argparse.Namespace) -> None:
+    """``--model pretrained`` with an option it cannot use is an error naming them all, before any work."""
+    if args.model != PRETRAINED:
+        return
+    given = [flag for flag, name in _NOT_PRETRAINED.items() if getattr(args, name, None) is not None]
+    if given:
+        raise CLIError(f"--model pretrained forecasts each series zero-shot: no covariates, no training, one series "
+                       f"(or several target columns) at a time; drop {', '.join(given)}")
+
+
 def _forecaster(args: argparse.Namespace):
+    if args.model == PRETRAINED:  # no training, so no TensorFlow
+        from ..forecasting._pretrained import PretrainedLSTMForecaster
+
+        return PretrainedLSTMForecaster(horizon=args.horizon, season_length=args.season_length or "auto",
+                                        random_state=args.random_state, verbose=forecaster_verbosity(args.verbose))
     import_tensorflow_quietly()  # before anything imports TensorFlow: the command's stderr is for its own messages
     import sklstm
 
@@ -77,6 +98,8 @@ def _forecaster(args: argparse.Namespace):
 
 def describe_selection(forecaster) -> str:
     """One line on what a fitted ``LSTMForecaster`` combined and whether its networks were used."""
+    if not hasattr(forecaster, "selection_"):  # the pretrained network
+        return f"season {forecaster.season_length_}; the pretrained LSTM, zero-shot (no training)"
     chosen = forecaster.selection_
     weights = ", ".join(f"{name} {w:.2f}" for name, w in chosen.member_weights.items())
     return f"season {forecaster.season_length_}; member weights {weights}; networks {chosen.networks}"
@@ -93,6 +116,7 @@ def _series(args: argparse.Namespace) -> SeriesInput:
 
 
 def _forecast(args: argparse.Namespace) -> int:
+    check_model_options(args)
     if args.id_col is not None:  # a long CSV of many series: one global model
         from ._panel import forecast_panel
 
@@ -115,6 +139,7 @@ def _forecast(args: argparse.Namespace) -> int:
 
 
 def _backtest(args: argparse.Namespace) -> int:
+    check_model_options(args)
     if args.id_col is not None:
         from ._panel import backtest_panel
 
@@ -163,7 +188,9 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
                       help="season in steps, also MASE's (default: from the dates, else detected in the series)")
     model = p.add_argument_group("model")
     model.add_argument("--horizon", type=_positive_int, default=12, help="steps to forecast (default 12)")
-    model.add_argument("--model", choices=sorted(MODELS), default="vanilla", help="architecture (default vanilla)")
+    model.add_argument("--model", choices=sorted([*MODELS, PRETRAINED]), default="vanilla",
+                       help="architecture (default vanilla); pretrained: the pretrained LSTM, zero-shot, in a second "
+                            "(no training, no covariates)")
     model.add_argument("--n-steps-in", type=_positive_int, help="window length (default: chosen on the end of the "
                        "series)")
     model.add_argument("--epochs", type=_positive_int, help="training epochs (default: the model's)")
