@@ -9,7 +9,7 @@ passengers, four of fpp2's ``arrivals``, US electricity, a T-bill rate, US unemp
 :data:`EXCLUDED` leaves out every corpus series with a 16-value stretch whose differences correlate at 0.998
 or more with a stretch of any benchmark series, and, to be safe with near relatives (another measure of the
 same arrivals, another sector's electricity), every one with ten or more 24-value stretches at 0.99, as
-``benchmarks/check_corpus_overlap.py`` found them (2026-12-07), so that the member never trains on values
+``benchmarks/check_corpus_overlap.py`` found them (2026-12-07), so that the network never trains on values
 it is scored on.
 """
 
