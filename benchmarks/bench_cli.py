@@ -5,6 +5,7 @@ Each command runs in a fresh process, ``--repeats`` times, interleaved (one of e
 - ``python -c "import tensorflow"``: the floor any TensorFlow program pays;
 - ``python -c "import sklstm"`` and ``sklstm --help``: should import neither TensorFlow nor scikit-learn;
 - ``sklstm forecast``: the main job, on the bundled airline series, with its 90% interval;
+- ``sklstm forecast --model pretrained``: the same with the pretrained LSTM, zero-shot (no TensorFlow);
 - ``sklstm forecast daily.csv --date-col day``: a generated 3-year daily series (1,096 rows,
   weekly and yearly seasonality plus noise).
 
@@ -63,6 +64,7 @@ def main() -> None:
             "import sklstm": [sys.executable, "-c", "import sklstm"],
             "sklstm --help": [*cli, "--help"],
             "sklstm forecast": [*cli, "forecast", "--verbose", "0"],
+            "sklstm forecast --model pre": [*cli, "forecast", "--model", "pretrained", "--verbose", "0"],
             "sklstm forecast daily.csv": [*cli, "forecast", str(csv), "--date-col", "day", "--verbose", "0"],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
