@@ -179,6 +179,25 @@ def test_intervals_hold_the_point_forecast_and_widen_with_coverage():
     np.testing.assert_allclose(wide["passengers"], f.predict())
 
 
+def test_a_horizon_longer_than_the_last_half_calibrates_on_earlier_origins():
+    y = load_airline()
+    f = PretrainedLSTMForecaster().fit(y)
+    long = f.predict_interval(100)  # 100 steps: beyond the last 72 values' origins
+    assert long.shape == (100, 3) and np.all(long.iloc[:, 1] <= long.iloc[:, 0])
+    assert np.all(long.iloc[:, 0] <= long.iloc[:, 2])
+    np.testing.assert_allclose(long.iloc[:, 0], f.predict(100))
+    short = f.predict_interval(12)  # within the last half: its origins, as before
+    np.testing.assert_allclose(short.iloc[:, 0], long.iloc[:12, 0])
+
+
+@pytest.mark.parametrize("n, horizon", [(4, 2), (144, 142)])
+def test_a_horizon_no_earlier_forecast_reached_is_named_with_the_longest_one(n, horizon):
+    f = PretrainedLSTMForecaster(season_length=1).fit(np.arange(1.0, n + 1))
+    with pytest.raises(ValueError, match=rf"horizon={horizon} is longer than the \d+ steps .* Ask for at most"):
+        f.predict_interval(horizon)
+    assert f.predict(horizon).shape == (horizon,)  # points need no calibration
+
+
 @pytest.mark.parametrize("params, y, message", [
     ({}, [1.0, 2.0], "at least 3"),
     ({}, [1.0, np.nan, 2.0, 3.0], "NaN"),

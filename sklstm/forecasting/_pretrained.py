@@ -421,7 +421,8 @@ class PretrainedLSTMForecaster(BaseForecaster):
         """Point forecast with split-conformal intervals from the network's errors at earlier origins of the series.
 
         The network (zero-shot or fine-tuned) forecasts ``horizon`` steps from
-        every origin of the last half of the series (at most 100 origins);
+        every origin of the last half of the series (at most 100 origins;
+        earlier ones too when ``horizon`` is longer than that half);
         each step's half-width is the ``coverage`` quantile of the absolute
         errors at that step (log ratios, and a multiplicative interval, for a
         positive series). A fine-tuned network saw those values in training,
@@ -447,10 +448,15 @@ class PretrainedLSTMForecaster(BaseForecaster):
         horizon = self._check_horizon(horizon)
         y = self._data.y
         point = self._forecast_from(self._data, horizon)
-        first = max(self._min_history(), len(y) // 2)
-        origins = np.arange(first, len(y))[-100:]
-        if len(origins) == 0:
-            raise ValueError(f"y's {len(y)} steps leave no origin to calibrate the interval on.")
+        # The last half of the series, or earlier origins when the horizon is longer than that half.
+        first = max(self._min_history(), min(len(y) // 2, len(y) - horizon))
+        if len(y) - first < horizon:
+            raise ValueError(
+                f"horizon={horizon} is longer than the {max(0, len(y) - first)} steps after the first origin the "
+                f"network forecasts from ({first} of y's {len(y)} values): no earlier forecast reached that far to "
+                f"calibrate the interval on. Ask for at most {max(0, len(y) - first)} steps, or use predict() for "
+                "points without an interval.")
+        origins = np.arange(first, len(y))[-max(100, horizon):]
         paths = np.stack([self._paths([y[:o, k] for o in origins], horizon) for k in range(y.shape[1])], axis=-1)
         lower, upper = conformal_bounds(point, paths, y, origins, coverage, self._positive())
         return self._wrap_interval(point, lower, upper)
