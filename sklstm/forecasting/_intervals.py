@@ -131,9 +131,9 @@ def conformal_width(errors: np.ndarray, coverage: float) -> np.ndarray:
             e = e[~np.isnan(e)]
             if not len(e):
                 raise ValueError(
-                    f"No calibration error was observed {step + 1} steps ahead: no earlier forecast of the series "
-                    "reached that far. Ask for fewer steps (LSTMForecaster: or method='refit', which calibrates on "
-                    "refits)."
+                    f"No calibration error was observed {step + 1} steps ahead: the horizon is longer than the "
+                    "held-out end of the series, where earlier forecasts are scored. Ask for fewer steps "
+                    "(LSTMForecaster: or method='refit', which calibrates on refits)."
                 )
             level = min(1.0, np.ceil((len(e) + 1) * coverage) / len(e))
             width[step, k] = np.quantile(e, level, method="higher")
