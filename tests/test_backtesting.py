@@ -62,3 +62,12 @@ def test_panel_backtest_settings_are_named_before_any_fit(kwargs, message):
     frame = pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2020", periods=40, freq="MS"), "y": np.arange(40.0)})
     with pytest.raises(ValueError, match=message):
         panel_backtest(GlobalLSTMForecaster(), frame, **kwargs)
+
+
+def test_a_fold_whose_training_part_never_changes_warns_that_its_mase_is_undefined():
+    y = np.r_[np.full(50, 5.0), np.arange(10.0)]  # constant while the first two folds train
+    with pytest.warns(RuntimeWarning, match=r"MASE is undefined \(NaN\) for fold 0, fold 1: .* over 4 steps"):
+        table = backtest(SeasonalNaiveForecaster(4), y, horizon=5, n_folds=3, window="sliding", train_size=30,
+                         season_length=4)
+    assert table["mase"].iloc[:2].isna().all() and np.isfinite(table["mase"].iloc[2])
+    assert np.isfinite(table["mae"]).all()

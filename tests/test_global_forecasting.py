@@ -211,6 +211,10 @@ def test_panel_backtest_rows_per_series_and_fold():
     assert table["test_start"].iloc[0] == pd.Period("2008Q1")
     with pytest.raises(ValueError, match="Series 's0' is too short for 20 folds"):
         panel_backtest(ridge_forecaster(), wide, horizon=4, n_folds=20)
+    wide["s1"] = 3.0  # a series that never changes: its MASE is undefined, and said to be
+    with pytest.warns(RuntimeWarning, match=r"MASE is undefined \(NaN\) for series 's1' fold 0, series 's1' fold 1"):
+        table = panel_backtest(ridge_forecaster(n_steps_in=12), wide, horizon=4, n_folds=2)
+    assert table.loc[table["series"] == "s1", "mase"].isna().all()
 
 
 def test_a_new_fit_forgets_the_last_one():

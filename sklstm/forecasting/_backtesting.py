@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -255,6 +256,7 @@ def backtest(
             "test_end": label(f["test"][-1]),
             **_metrics(f["actual"], f["forecast"], scale),
         })
+    warn_undefined_mase([f"fold {r['fold']}" for r in rows if np.isnan(r["mase"])], int(season_length))
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover
@@ -266,6 +268,17 @@ def backtest(
         for f in folds
     ]
     return table
+
+
+def warn_undefined_mase(where: list, season: int | None) -> None:
+    """Warn, naming them (the first five), about folds whose MASE is NaN: a training part that does not change."""
+    if not where:
+        return
+    lag = f"over {season} steps (season_length)" if season else "over the season"
+    named = ", ".join(where[:5]) + (f" and {len(where) - 5} more" if len(where) > 5 else "")
+    warnings.warn(f"MASE is undefined (NaN) for {named}: the training values do not change {lag}, so the "
+                  "seasonal-naive error that scales MASE is 0. The mean MASE leaves them out; MAE and RMSE are given.",
+                  RuntimeWarning, stacklevel=3)
 
 
 @dataclasses.dataclass(eq=False)  # compared by identity, so pandas can copy and compare ``attrs``
@@ -349,6 +362,7 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, X: Any = None
             rows.append({"series": key, "fold": fold, "test_start": panel.indexes[i][len(train)], "mae": mae,
                          "mase": mae / scale if scale > 0 else float("nan")})
     table = pd.DataFrame(rows)
+    warn_undefined_mase([f"series {r['series']!r} fold {r['fold']}" for r in rows if np.isnan(r["mase"])], None)
     table.attrs["mean_mase"] = float(table["mase"].mean())
     table.attrs["forecasts"] = forecasts
     return table
