@@ -450,12 +450,12 @@ class PretrainedLSTMForecaster(BaseForecaster):
         point = self._forecast_from(self._data, horizon)
         # The last half of the series, or earlier origins when the horizon is longer than that half.
         first = max(self._min_history(), min(len(y) // 2, len(y) - horizon))
-        if len(y) - first < horizon:
+        reach = max(0, len(y) - first)  # steps the earliest origin's forecast can be scored on
+        if reach < horizon:
             raise ValueError(
-                f"horizon={horizon} is longer than the {max(0, len(y) - first)} steps after the first origin the "
-                f"network forecasts from ({first} of y's {len(y)} values): no earlier forecast reached that far to "
-                f"calibrate the interval on. Ask for at most {max(0, len(y) - first)} steps, or use predict() for "
-                "points without an interval.")
+                f"horizon={horizon} is longer than the {reach} steps after the first origin the network forecasts "
+                f"from ({first} of y's {len(y)} values): no earlier forecast reached that far to calibrate the "
+                f"interval on. Ask for at most {reach} steps, or use predict() for points without an interval.")
         origins = np.arange(first, len(y))[-max(100, horizon):]
         paths = np.stack([self._paths([y[:o, k] for o in origins], horizon) for k in range(y.shape[1])], axis=-1)
         lower, upper = conformal_bounds(point, paths, y, origins, coverage, self._positive())
