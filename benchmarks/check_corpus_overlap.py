@@ -45,6 +45,7 @@ def benchmark_series() -> dict[str, np.ndarray]:
         load_cases,
         load_employment_cases,
         load_fresh_cases,
+        load_holdout_cases,
         load_large_cases,
         load_pool_cases,
         load_unseen_cases,
@@ -52,7 +53,7 @@ def benchmark_series() -> dict[str, np.ndarray]:
 
     found = {}
     for loader in (load_cases, load_fresh_cases, load_unseen_cases, load_large_cases, load_employment_cases,
-                   load_pool_cases):
+                   load_pool_cases, load_holdout_cases):
         for case in loader():
             for column in case.y.columns:
                 found[f"{case.name}:{column}"] = case.y[column].to_numpy(dtype=float)
