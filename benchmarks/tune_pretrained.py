@@ -15,7 +15,8 @@ normalised outputs, as one network).
 
 "shipped" is the member's network (``MEMBER_WEIGHTS``). With it the default's column reproduces the dump's
 ``no networks`` forecasts exactly.
-Nothing here is chosen on a reported set: pass tuning-only dumps.
+Choose on tuning-only dumps only; a reported set's dump may only check a choice written down before it was run
+(with several dumps the last column pools their series).
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def member_paths(network, y: np.ndarray, origins: np.ndarray, steps: int) -> np.
                      for j in range(y.shape[1])], axis=-1)
 
 
-def scores(runs: dict, network, seasons: dict, oracle_names: list, extra: bool = False) -> tuple[float, float]:
-    """(default's ratio, member-alone ratio) to best-of-4 over one set, with ``network`` as the member (with
+def scores(runs: dict, network, seasons: dict, oracle_names: list, extra: bool = False) -> tuple[float, float, int]:
+    """(default's ratio, member-alone ratio, number of series) to best-of-4 over one set, with ``network`` as the member (with
     ``extra``: as a second pretrained member beside the dump's, weighed like the others)."""
     name = "pretrained extra" if extra else "pretrained"
     default, alone = [], []
@@ -73,13 +74,15 @@ def scores(runs: dict, network, seasons: dict, oracle_names: list, extra: bool =
                 last = len(train) - steps
                 if "pretrained" in paths:
                     paths[name] = member_paths(network, train, np.arange(last - count + 1, last + 1), steps)
-                w = inverse_power({n: float(np.mean(np.abs(paths[n] - v["actual"]) / v["scale"])) for n in tests}, 4)
-                pred = sum(w[n] * tests[n] for n in tests)
+                # a member that failed on the held-out origins has no path there and no weight (as in the forecaster)
+                w = inverse_power({n: float(np.mean(np.abs(paths[n] - v["actual"]) / v["scale"]))
+                                   for n in tests if n in paths}, 4)
+                pred = sum(w[n] * tests[n] for n in w)
             d.append(fold_mase(test, pred, train, seasons[series]))
         default.append(np.log(np.mean(d) / oracle))
         if a:
             alone.append(np.log(np.mean(a) / oracle))
-    return float(np.exp(np.mean(default))), float(np.exp(np.mean(alone))) if alone else float("nan")
+    return float(np.exp(np.mean(default))), float(np.exp(np.mean(alone))) if alone else float("nan"), len(default)
 
 
 def main() -> None:
@@ -89,9 +92,11 @@ def main() -> None:
     parser.add_argument("--extra", action="store_true",
                         help="add each network as a second pretrained member instead of replacing the member")
     args = parser.parse_args()
-    from bench_real import ORACLE, load_cases, load_employment_cases, load_large_cases, load_pool_cases
+    import bench_real
 
-    seasons = {c.name: c.season for c in load_cases() + load_large_cases() + load_employment_cases() + load_pool_cases()}
+    loaders = ("load_cases", "load_large_cases", "load_employment_cases", "load_pool_cases", "load_fresh_cases",
+               "load_unseen_cases", "load_holdout_cases")
+    seasons = {c.name: c.season for loader in loaders for c in getattr(bench_real, loader)()}
     networks = {"shipped": load_pretrained(MEMBER_WEIGHTS)}
     networks.update({path: NumpyNetwork(read_weights(path)[0]) for path in args.weights})
     if len(networks) > 1:
@@ -101,10 +106,14 @@ def main() -> None:
         with open(path, "rb") as fh:
             sets[path] = pickle.load(fh)
     print("ratio to best-of-4 (geometric mean) per set: the default / the pretrained member alone")
-    print(f"{'network':28} " + " ".join(f"{p.rsplit('/', 1)[-1][:22]:>24}" for p in sets))
+    print(f"{'network':28} " + " ".join(f"{p.rsplit('/', 1)[-1][:22]:>24}" for p in sets)
+          + ("   all series pooled (default)" if len(sets) > 1 else ""))
     for label, network in networks.items():
-        cells = [scores(runs, network, seasons, ORACLE, extra=args.extra and label != "shipped") for runs in sets.values()]
-        print(f"{label[-28:]:28} " + " ".join(f"{d:>13.4f} / {a:<8.4f}" for d, a in cells), flush=True)
+        cells = [scores(runs, network, seasons, bench_real.ORACLE, extra=args.extra and label != "shipped")
+                 for runs in sets.values()]
+        pooled = np.exp(sum(n * np.log(d) for d, _, n in cells) / sum(n for _, _, n in cells))
+        print(f"{label[-28:]:28} " + " ".join(f"{d:>13.4f} / {a:<8.4f}" for d, a, _ in cells)
+              + (f"   {pooled:.4f} ({sum(n for _, _, n in cells)} series)" if len(sets) > 1 else ""), flush=True)
 
 
 if __name__ == "__main__":
