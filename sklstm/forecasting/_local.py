@@ -135,8 +135,9 @@ class LSTMForecaster(BaseForecaster):
         ``AutoETS``, ``AutoTheta`` and ``AutoARIMA``, per target; ARIMA
         reads the future-known covariates ``X`` as regressors, the others
         read no covariates; seasons over 24 are given to ETS and CES as none, over 12 to ARIMA),
-        ``"pretrained"`` (:class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
-        network, zero-shot, per target), ``"ces"`` (complex exponential
+        ``"pretrained"`` (the architecture of
+        :class:`~sklstm.forecasting.PretrainedLSTMForecaster`, trained on
+        synthetic series only, zero-shot, per target), ``"ces"`` (complex exponential
         smoothing, statsforecast's ``AutoCES``) and ``"snaive"`` (seasonal
         naive, statsforecast's ``SeasonalNaive``).
         ``"auto"``: all but ``"ces"`` and ``"snaive"`` (only ``"ridge"`` with

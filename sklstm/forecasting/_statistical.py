@@ -11,8 +11,9 @@ covariates as regressors (``AutoARIMA``'s ``X``: regression with ARIMA
 errors); the other models take none. statsforecast is imported only when a
 member is fitted.
 
-The ``"pretrained"`` member is :class:`~sklstm.forecasting.PretrainedLSTMForecaster`'s
-network, zero-shot: nothing is fitted, and it forecasts from every origin in one batch.
+The ``"pretrained"`` member is the architecture of :class:`~sklstm.forecasting.PretrainedLSTMForecaster`,
+trained on synthetic series only (``MEMBER_WEIGHTS``), zero-shot: nothing is fitted, and it forecasts from
+every origin in one batch.
 """
 
 from __future__ import annotations
