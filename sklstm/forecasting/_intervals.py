@@ -74,7 +74,13 @@ def conformal_bounds(point: np.ndarray, paths: np.ndarray, y: np.ndarray, origin
     # whichever kind was narrower on the calibration forecasts, and a Box-Cox power by Guerrero's method. Both
     # helped the tuning half (sunspotarea, lynx) and hurt the confirmation half; neither was kept.
     width = conformal_width(forecast_errors(paths, y, origins, multiplicative=positive), coverage)
-    return interval_bounds(point, width, multiplicative=positive)
+    lower, upper = interval_bounds(point, width, multiplicative=positive)
+    if positive:
+        # The calibration errors score a forecast below the series' smallest value as that value, so the upper
+        # bound is read from there too: a forecast clipped to 0 had the interval [0, 0] otherwise (yearly SO2
+        # concentrations falling to 10, four steps ahead), a 90% interval of no width.
+        upper = np.maximum(upper, y.min(axis=0) * np.exp(width))
+    return lower, upper
 
 
 def held_out_origins(data: SeriesData, start: int, horizon: int, direct_horizon: int | None) -> tuple[SeriesData, np.ndarray]:
