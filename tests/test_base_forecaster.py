@@ -83,8 +83,9 @@ def test_last_window_carries_the_covariates_by_name():
         f.predict(2, X=pd.DataFrame({"x": [0.5, 1.0]}), last_window=window[["y"]])
 
 
-def test_seasonal_naive_accepts_and_ignores_covariates():
-    f = SeasonalNaiveForecaster(2).fit([1.0, 2.0, 3.0, 4.0], X=np.zeros((4, 1)))
+def test_seasonal_naive_accepts_and_ignores_covariates_with_a_warning():
+    with pytest.warns(UserWarning, match=r"SeasonalNaiveForecaster reads no covariates: X and X_past are ignored"):
+        f = SeasonalNaiveForecaster(2).fit([1.0, 2.0, 3.0, 4.0], X=np.zeros((4, 1)), X_past=np.zeros((4, 1)))
     assert f.predict(3, X=np.zeros((3, 1))).tolist() == [3.0, 4.0, 3.0]
     with pytest.raises(ValueError, match="season_length"):
         SeasonalNaiveForecaster(0).fit([1.0, 2.0])

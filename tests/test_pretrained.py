@@ -212,6 +212,13 @@ def test_bad_input_is_named(params, y, message):
         PretrainedLSTMForecaster(**params).fit(y)
 
 
+def test_covariates_are_ignored_with_a_warning_that_says_so():
+    y = np.arange(30.0) + 1
+    with pytest.warns(UserWarning, match=r"PretrainedLSTMForecaster reads no covariates: X is ignored"):
+        f = PretrainedLSTMForecaster(horizon=3).fit(y, X=np.zeros((30, 2)))
+    np.testing.assert_allclose(f.predict(), PretrainedLSTMForecaster(horizon=3).fit(y).predict())
+
+
 def test_bad_coverage_and_horizon_are_named():
     f = PretrainedLSTMForecaster().fit(np.arange(30.0))
     with pytest.raises(ValueError, match="horizon"):

@@ -116,6 +116,12 @@ def test_detect_season_names_bad_input_instead_of_guessing(y, message):
         detect_season(y)
 
 
+@pytest.mark.parametrize("max_period", [0, -3, "12", 2.5])
+def test_detect_season_names_a_bad_max_period(max_period):
+    with pytest.raises(ValueError, match=rf"max_period must be a positive integer, got {max_period!r}"):
+        detect_season(_seasonal(12, 144), max_period=max_period)
+
+
 def test_resolve_season_prefers_the_integer_then_the_index_then_the_data():
     y = _seasonal(7, 140)
     assert resolve_season(5, None, y) == 5

@@ -18,6 +18,7 @@ subclass implements two steps, as sktime's forecasters do:
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -135,6 +136,11 @@ class BaseForecaster(BaseEstimator):
         self.index_ = y.index if is_pandas(y) else None
         check_time_index(self.index_)
         parts = {}
+        ignored = [name for name, obj in (("X", X), ("X_past", X_past)) if obj is not None and not self._uses_covariates]
+        if ignored:
+            warnings.warn(f"{type(self).__name__} reads no covariates: {' and '.join(ignored)} "
+                          f"{'is' if len(ignored) == 1 else 'are'} ignored (LSTMForecaster reads them).",
+                          UserWarning, stacklevel=3)
         for name, obj in (("X", X), ("X_past", X_past)):
             parts[name], names = (None, []) if obj is None or not self._uses_covariates else as_matrix(obj, name)
             if parts[name] is not None and len(parts[name]) != len(values):

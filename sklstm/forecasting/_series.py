@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_finite_numeric
+from .._validation import check_finite_numeric, check_positive_int
 
 __all__ = [
     "SeriesData",
@@ -169,7 +169,7 @@ def detect_season(y: Any, max_period: int | None = None) -> int:
     ------
     ValueError
         When ``y`` is empty, not numeric, holds NaN or infinity, or has more
-        than two dimensions.
+        than two dimensions, or ``max_period`` is not a positive integer.
 
     Examples
     --------
@@ -182,6 +182,8 @@ def detect_season(y: Any, max_period: int | None = None) -> int:
     1
     """
     values, _ = as_matrix(y, "y")
+    if max_period is not None:
+        max_period = check_positive_int(max_period, "max_period")
     seasons = [_season_of_column(values[:, j], max_period) for j in range(values.shape[1])]
     counts = {s: seasons.count(s) for s in seasons}
     return max(counts, key=lambda s: (counts[s], -seasons.index(s)))
