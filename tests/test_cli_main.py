@@ -84,3 +84,18 @@ def test_the_pretrained_model_refuses_options_it_cannot_use_before_any_work(monk
     assert _main.main(["forecast", "--model", "pretrained", *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith("sklstm forecast: error: --model pretrained forecasts each series zero-shot") and named in err
+
+
+@pytest.mark.parametrize("values, horizon, message", [
+    (3, 12, "--horizon 12 is too long for an interval on the 3 steps of the series: it is calibrated on earlier "
+            "12-step forecasts, which need 15 steps or more; a series needs at least 4 steps"),
+    (10, 8, "--horizon 8 is too long for an interval on the 10 steps of the series: it is calibrated on earlier "
+            "8-step forecasts, which need 11 steps or more; ask for at most 7 steps"),
+])
+def test_a_horizon_too_long_for_an_interval_is_refused_before_any_work(monkeypatch, capsys, tmp_path, values, horizon,
+                                                                      message):
+    path = tmp_path / "short.csv"
+    path.write_text("value\n" + "\n".join(str(v) for v in range(1, values + 1)) + "\n")
+    monkeypatch.setattr(_main, "_forecaster", lambda args: pytest.fail("built the forecaster before refusing"))
+    assert _main.main(["forecast", str(path), "--horizon", str(horizon)]) == 2
+    assert capsys.readouterr().err.strip().endswith(f"error: {message}")

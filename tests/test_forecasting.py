@@ -570,6 +570,15 @@ def test_networks_are_not_trained_where_the_ridges_carry_little_weight():
     assert f.selection_.networks.startswith("not trained: the ridges carry 0%") and f.estimators_ == []
 
 
+def test_networks_are_not_trained_unjudged_on_a_series_too_short_to_hold_any_out():
+    # Five values hold nothing out: the networks were trained and used at weight 1.0, unvalidated.
+    f = LSTMForecaster(tiny_lstm()).fit([3.0, 1.0, 4.0, 1.0, 5.0])
+    assert f.selection_.networks == "not trained: 5 values are too few to hold any out and judge them on"
+    assert f.estimators_ == [] and f.residual_weight_ == 0.0 and np.all(np.isfinite(f.predict(3)))
+    fixed = LSTMForecaster(tiny_lstm(), residual_weight=0.5).fit([3.0, 1.0, 4.0, 1.0, 5.0])
+    assert fixed.selection_.networks.startswith("used (weight set") and len(fixed.estimators_) > 0
+
+
 def test_a_member_that_fails_is_dropped_with_a_warning(monkeypatch):
     import sklstm.forecasting._configurations as configurations
 

@@ -585,6 +585,18 @@ def check_panel_past(data: PanelInput) -> None:
         raise CLIError(f"{exc} Fill the gaps (--fill) or drop the column.") from None
 
 
+def check_interval_reach(horizon: int, length: int) -> None:
+    """Refuse a horizon whose interval no earlier forecast could calibrate, before TensorFlow is imported.
+
+    The interval is calibrated on forecasts of ``horizon`` steps from earlier cut-offs, each fitted on what
+    comes before it: at least 3 steps must come before the first (a necessary condition; a series just
+    above it can still be too short for the windows the fit chooses, and then fails after the fit)."""
+    if length - horizon < 3:
+        most = f"ask for at most {length - 3} steps" if length > 3 else "a series needs at least 4 steps"
+        raise CLIError(f"--horizon {horizon} is too long for an interval on the {length} steps of the series: it is "
+                       f"calibrated on earlier {horizon}-step forecasts, which need {horizon + 3} steps or more; {most}")
+
+
 def check_folds(args: argparse.Namespace, length: int, what: str) -> None:
     """Refuse folds that leave too little to train on, before TensorFlow is imported."""
     tested = args.folds * args.horizon

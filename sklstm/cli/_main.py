@@ -16,7 +16,7 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 
-from ._data import CLIError, SeriesInput, check_folds, future_covariates, load_series, say
+from ._data import CLIError, SeriesInput, check_folds, check_interval_reach, future_covariates, load_series, say
 from ._files import check_outputs, emit_table, save_figure
 from ._progress import forecaster_verbosity, progress
 from ._startup import import_tensorflow_quietly
@@ -122,6 +122,8 @@ def _forecast(args: argparse.Namespace) -> int:
 
         return forecast_panel(args)
     data = _series(args)
+    if args.model != PRETRAINED:  # the pretrained model checks its own reach (it calibrates differently)
+        check_interval_reach(args.horizon, len(data.y))
     future = future_covariates(data, args.horizon)
     with progress(args.verbose):
         forecaster = _forecaster(args).fit(data.y, data.X, data.X_past)

@@ -248,6 +248,9 @@ class Configurator:
             fixed = 1.0
         if fixed == 0.0:
             return 0.0, None, mix["linear"], None, "not used (residual_weight=0)"
+        if fixed is None and plan is None:  # nothing held out to judge them on: never trained unjudged
+            return 0.0, None, mix["linear"], None, (f"not trained: {len(data.y)} values are too few to hold any out "
+                                                   "and judge them on")
         share = mix["weights"].get("ridge", 0.0)
         if fixed is None and plan is not None and share < _MIN_RIDGE_SHARE:  # decided before TensorFlow is imported
             return 0.0, None, mix["linear"], None, (f"not trained: the ridges carry {share:.0%} of the forecast "

@@ -121,7 +121,8 @@ class LSTMForecaster(BaseForecaster):
         by the validation error, 0 unless another weight beats it by 5%,
         over all the held-out origins and in each half of them (0
         drops the networks: the forecast is then exactly the members', as
-        with ``residual_weight=0``). With ``linear_baseline=False`` there is
+        with ``residual_weight=0``; a series too short to hold any values
+        out, under 6, gets 0 untrained). With ``linear_baseline=False`` there is
         no baseline to correct: "auto" (or 1) only.
     early_stopping : bool, default=True
         Choose the number of epochs (up to the estimator's ``epochs``) by
