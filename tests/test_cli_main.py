@@ -91,6 +91,8 @@ def test_the_pretrained_model_refuses_options_it_cannot_use_before_any_work(monk
             "12-step forecasts, which need 15 steps or more; a series needs at least 4 steps"),
     (10, 8, "--horizon 8 is too long for an interval on the 10 steps of the series: it is calibrated on earlier "
             "8-step forecasts, which need 11 steps or more; ask for at most 7 steps"),
+    (4, 2, "--horizon 2 is too long for an interval on the 4 steps of the series: it is calibrated on earlier "
+           "2-step forecasts, which need 5 steps or more; ask for at most 1 step"),
 ])
 def test_a_horizon_too_long_for_an_interval_is_refused_before_any_work(monkeypatch, capsys, tmp_path, values, horizon,
                                                                       message):

@@ -592,7 +592,8 @@ def check_interval_reach(horizon: int, length: int) -> None:
     comes before it: at least 3 steps must come before the first (a necessary condition; a series just
     above it can still be too short for the windows the fit chooses, and then fails after the fit)."""
     if length - horizon < 3:
-        most = f"ask for at most {length - 3} steps" if length > 3 else "a series needs at least 4 steps"
+        most = (f"ask for at most {length - 3} step{'s' if length > 4 else ''}" if length > 3
+                else "a series needs at least 4 steps")
         raise CLIError(f"--horizon {horizon} is too long for an interval on the {length} steps of the series: it is "
                        f"calibrated on earlier {horizon}-step forecasts, which need {horizon + 3} steps or more; {most}")
 
