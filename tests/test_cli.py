@@ -62,7 +62,7 @@ def test_forecast_and_backtest_user_csv(user_csv):
         ),
         (lambda df: df.assign(sales=df["sales"].where(df.index != 2)), [], "column 'sales' has a missing value at 2020-01-03"),
         (lambda df: df.drop(index=[10, 11]), [], "not regularly spaced"),
-        (lambda df: df.head(10), [], "y has 10 time steps, too"),
+        (lambda df: df.head(10), [], "--horizon 12 is too long for an interval on the 10 steps of the series"),
     ],
 )
 def test_bad_csv_gets_clear_message_and_exit_2(user_csv, tmp_path, mutate, args, message):
@@ -151,7 +151,8 @@ def test_monthly_dates_print_as_months(tmp_path):
         ("", "is empty"),
         ("day,sales\n", "has a header but no data rows"),
         ("day,sales\n2020-01-01,1\n2020-01-02,2\n", "has 2 data row(s): too short"),
-        ("sales\n1\n2\n", "y has 2 time steps, too short"),
+        ("sales\n1\n2\n", "the 2 steps of the series: it is calibrated on earlier 12-step forecasts, which need 15 steps or "
+                            "more; a series needs at least 4 steps"),
         ("day,sales\n2020-01-03,1\n2020-01-02,2\n2020-01-01,3\n2019-12-31,4\n", "not in increasing order"),
         ("day,sales\n2020-01-01,1\n2020-01-01,2\n2020-01-02,3\n", "repeats the date 2020-01-01"),
         ("when,sales\n1/2/2020,1\nx,2\n", "non-numeric value '1/2/2020' in data row 1"),
@@ -276,7 +277,9 @@ def test_a_three_row_csv_exits_2_with_one_line(tmp_path):
     path.write_text("month,value\n2020-01,206.1\n2020-02,206.3\n2020-03,225.9\n")
     out = sklstm("forecast", str(path), "--horizon", "6", *FAST)
     assert out.returncode == 2 and "Traceback" not in out.stderr and "RuntimeWarning" not in out.stderr
-    assert "error: The forecast is not finite" in out.stderr and "3 time steps" in out.stderr
+    assert out.stderr.strip().splitlines()[-1] == (
+        "sklstm forecast: error: --horizon 6 is too long for an interval on the 3 steps of the series: it is calibrated "
+        "on earlier 6-step forecasts, which need 9 steps or more; a series needs at least 4 steps")
 
 
 # ------------------------------------------------------- covariates and panels (issue 25)
