@@ -29,6 +29,7 @@ from bench_real import (  # noqa: E402
     RollingOriginSplit,
     load_cases,
     load_fresh_cases,
+    load_holdout_cases,
     mase,
     ridge_lags,
     ridge_windows,
@@ -79,7 +80,8 @@ def zero_shot_timing() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tuning", "confirmation", "fresh"], default="confirmation")
+    parser.add_argument("--half", choices=["tuning", "confirmation", "fresh", "holdout"],
+                        default="confirmation")
     parser.add_argument("--series", nargs="*", help="only these series")
     parser.add_argument("--skip", nargs="*", default=[], help="contenders to skip: fine-tuned, arima, ets, ridge")
     parser.add_argument("--timing-only", action="store_true", help="only the zero-shot time of one series")
@@ -87,7 +89,8 @@ def main() -> None:
     zero_shot_timing()
     if args.timing_only:
         return
-    cases = load_fresh_cases() if args.half == "fresh" else split_cases(load_cases())[args.half]
+    extra = {"fresh": load_fresh_cases, "holdout": load_holdout_cases}
+    cases = extra[args.half]() if args.half in extra else split_cases(load_cases())[args.half]
     cases = [c for c in cases if not args.series or c.name in args.series]
     contenders = {"seasonal naive": seasonal_naive, "ridge": ridge_windows, "AutoETS": statsforecast_model("ets"),
                   "AutoARIMA": statsforecast_model("arima"), "zero-shot": pretrained(False),
