@@ -381,6 +381,14 @@ def test_default_interval_trains_nothing_after_fit(monkeypatch):
         f.predict_interval(12, coverage=0.9, method="refit")
 
 
+def test_an_interval_no_refit_can_calibrate_is_named_with_what_to_do():
+    f = LSTMForecaster(residual_weight=0.0, members=("ridge",)).fit([3.0, 1.0, 4.0, 1.0, 5.0])
+    with pytest.raises(ValueError, match=r"y has 5 time steps, too few to calibrate intervals for horizon=4: .* "
+                                         r"Ask for fewer steps, or for points only \(predict\)"):
+        f.predict_interval(4)
+    assert f.predict(4).shape == (4,)
+
+
 @pytest.mark.slow  # 3-5 s: the quick tier stays under 5 minutes
 def test_interval_falls_back_to_refits_when_the_held_out_end_is_too_short():
     y = load_airline()

@@ -463,7 +463,7 @@ class LSTMForecaster(BaseForecaster):
         if not paths:
             raise ValueError(
                 f"y has {n} time steps, too few to calibrate intervals for horizon={horizon}: the first "
-                f"cut-off leaves too little to fit."
+                f"cut-off leaves too little to fit. Ask for fewer steps, or for points only (predict)."
             )
         return {"paths": np.concatenate(paths), "origins": np.concatenate(origins)}
 
