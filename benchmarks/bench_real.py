@@ -33,6 +33,7 @@ series (:func:`ratio_interval`: how far the luck of the set's draw moves it).
     python benchmarks/bench_real.py --half large --skip rnn nf dated default --dump /tmp/large  # 60, tuning only
     python benchmarks/bench_real.py --half employment --skip rnn nf dated  # 30 monthly, tuning only
     python benchmarks/bench_real.py --half pool --skip rnn nf    # 34 economic series, tuning only
+    python benchmarks/bench_real.py --half holdout --skip rnn nf # 20 series fixed 2026-12-07, reported only
 """
 
 from __future__ import annotations
