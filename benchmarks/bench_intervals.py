@@ -30,16 +30,7 @@ from sklstm import LSTMForecaster, SeasonalNaiveForecaster
 from sklstm.forecasting import RollingOriginSplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_real import (  # noqa: E402
-    load_cases,
-    load_employment_cases,
-    load_fresh_cases,
-    load_holdout_cases,
-    load_large_cases,
-    load_pool_cases,
-    load_unseen_cases,
-    split_cases,
-)
+from bench_real import OTHER_SETS, load_set  # noqa: E402
 
 LEVEL = 0.9
 
@@ -104,14 +95,10 @@ def run_case(case) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tuning", "confirmation", "fresh", "unseen", "holdout", "large",
-                                           "employment", "pool"], default="tuning")
+    parser.add_argument("--half", choices=["tuning", "confirmation", *OTHER_SETS], default="tuning")
     parser.add_argument("--series", nargs="*", help="only these series (of the chosen half)")
     args = parser.parse_args()
-    extra = {"fresh": load_fresh_cases, "unseen": load_unseen_cases, "holdout": load_holdout_cases,
-             "large": load_large_cases, "employment": load_employment_cases, "pool": load_pool_cases}
-    halves = extra[args.half]() if args.half in extra else split_cases(load_cases())[args.half]
-    cases = [c for c in halves if not args.series or c.name in args.series]
+    cases = [c for c in load_set(args.half) if not args.series or c.name in args.series]
     start, rows = time.perf_counter(), {}
     for case in cases:
         print(f"== {case.name} ({case.freq}, n={len(case.y)}, h={case.horizon})", file=sys.stderr, flush=True)

@@ -26,15 +26,13 @@ import pandas as pd
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_real import (  # noqa: E402
+    OTHER_SETS,
     RollingOriginSplit,
-    load_cases,
-    load_fresh_cases,
-    load_holdout_cases,
+    load_set,
     mase,
     ridge_lags,
     ridge_windows,
     seasonal_naive,
-    split_cases,
     statsforecast_model,
 )
 
@@ -80,7 +78,7 @@ def zero_shot_timing() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tuning", "confirmation", "fresh", "holdout"],
+    parser.add_argument("--half", choices=["tuning", "confirmation", *OTHER_SETS],
                         default="confirmation")
     parser.add_argument("--series", nargs="*", help="only these series")
     parser.add_argument("--skip", nargs="*", default=[], help="contenders to skip: fine-tuned, arima, ets, ridge")
@@ -89,8 +87,7 @@ def main() -> None:
     zero_shot_timing()
     if args.timing_only:
         return
-    extra = {"fresh": load_fresh_cases, "holdout": load_holdout_cases}
-    cases = extra[args.half]() if args.half in extra else split_cases(load_cases())[args.half]
+    cases = load_set(args.half)
     cases = [c for c in cases if not args.series or c.name in args.series]
     contenders = {"seasonal naive": seasonal_naive, "ridge": ridge_windows, "AutoETS": statsforecast_model("ets"),
                   "AutoARIMA": statsforecast_model("arima"), "zero-shot": pretrained(False),

@@ -360,6 +360,17 @@ def split_cases(cases: list[Case]) -> dict[str, list[Case]]:
     return halves
 
 
+#: The sets besides the two halves of :func:`split_cases`, by the name ``--half`` takes.
+OTHER_SETS = {"fresh": load_fresh_cases, "unseen": load_unseen_cases, "large": load_large_cases,
+              "employment": load_employment_cases, "pool": load_pool_cases, "holdout": load_holdout_cases}
+
+
+def load_set(name: str) -> list[Case]:
+    """The cases of one set: ``"tuning"`` or ``"confirmation"`` (the split of :func:`load_cases`) or one of
+    :data:`OTHER_SETS`."""
+    return OTHER_SETS[name]() if name in OTHER_SETS else split_cases(load_cases())[name]
+
+
 def mase(actual: np.ndarray, forecast: np.ndarray, train: np.ndarray, season: int) -> float:
     """Mean over targets of MAE / in-sample seasonal-naive MAE."""
     scale = np.mean(np.abs(train[season:] - train[:-season]), axis=0)
@@ -609,9 +620,7 @@ def run_case(case: Case, seeds: list[int], skip: set[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tuning", "confirmation", "both", "fresh", "unseen", "large", "employment",
-                                           "pool", "holdout"],
-                        default="confirmation")
+    parser.add_argument("--half", choices=["tuning", "confirmation", "both", *OTHER_SETS], default="confirmation")
     parser.add_argument("--series", nargs="*", help="only these series (of the chosen half)")
     parser.add_argument("--seeds", type=int, default=1, help="sklstm seeds on arrays (default 1)")
     parser.add_argument("--skip", nargs="*", default=[],
@@ -627,12 +636,7 @@ def main() -> None:
     args = parser.parse_args()
     global MEMBERS
     MEMBERS = tuple(args.members) if args.members else "auto"
-    halves = {**split_cases(load_cases()), "fresh": load_fresh_cases() if args.half == "fresh" else [],
-              "unseen": load_unseen_cases() if args.half == "unseen" else [],
-              "large": load_large_cases() if args.half == "large" else [],
-              "employment": load_employment_cases() if args.half == "employment" else [],
-              "pool": load_pool_cases() if args.half == "pool" else [],
-              "holdout": load_holdout_cases() if args.half == "holdout" else []}
+    halves = split_cases(load_cases()) if args.half == "both" else {args.half: load_set(args.half)}
     names = ["tuning", "confirmation"] if args.half == "both" else [args.half]
     seeds = list(range(args.seeds))
     start = time.perf_counter()

@@ -41,19 +41,10 @@ def stretches(values: np.ndarray, length: int) -> np.ndarray:
 
 
 def benchmark_series() -> dict[str, np.ndarray]:
-    from bench_real import (
-        load_cases,
-        load_employment_cases,
-        load_fresh_cases,
-        load_holdout_cases,
-        load_large_cases,
-        load_pool_cases,
-        load_unseen_cases,
-    )
+    from bench_real import OTHER_SETS, load_cases
 
     found = {}
-    for loader in (load_cases, load_fresh_cases, load_unseen_cases, load_large_cases, load_employment_cases,
-                   load_pool_cases, load_holdout_cases):
+    for loader in (load_cases, *OTHER_SETS.values()):
         for case in loader():
             for column in case.y.columns:
                 found[f"{case.name}:{column}"] = case.y[column].to_numpy(dtype=float)

@@ -94,9 +94,8 @@ def main() -> None:
     args = parser.parse_args()
     import bench_real
 
-    loaders = ("load_cases", "load_large_cases", "load_employment_cases", "load_pool_cases", "load_fresh_cases",
-               "load_unseen_cases", "load_holdout_cases")
-    seasons = {c.name: c.season for loader in loaders for c in getattr(bench_real, loader)()}
+    seasons = {c.name: c.season for loader in (bench_real.load_cases, *bench_real.OTHER_SETS.values())
+               for c in loader()}
     networks = {"shipped": load_pretrained(MEMBER_WEIGHTS)}
     networks.update({path: NumpyNetwork(read_weights(path)[0]) for path in args.weights})
     if len(networks) > 1:
