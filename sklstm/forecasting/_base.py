@@ -294,7 +294,7 @@ class BaseForecaster(BaseEstimator):
 class SeasonalNaiveForecaster(BaseForecaster):
     """Repeat the last season: the benchmark every forecaster should beat.
 
-    Covariates given to ``fit`` or ``predict`` are accepted and ignored.
+    Covariates given to ``fit`` or ``predict`` are accepted and ignored (``fit`` warns that they are).
 
     Parameters
     ----------

@@ -79,7 +79,7 @@ def conformal_bounds(point: np.ndarray, paths: np.ndarray, y: np.ndarray, origin
         # The calibration errors score a forecast below the series' smallest value as that value, so the upper
         # bound is read from there too: a forecast clipped to 0 had the interval [0, 0] otherwise (yearly SO2
         # concentrations falling to 10, four steps ahead), a 90% interval of no width.
-        upper = np.maximum(upper, y.min(axis=0) * np.exp(width))
+        upper = np.maximum(point, y.min(axis=0)) * np.exp(width)
     return lower, upper
 
 

@@ -289,7 +289,7 @@ class PretrainedLSTMForecaster(BaseForecaster):
     series), each window normalised by its own level and scale. ``fit`` only reads the
     series (and detects its season) unless ``fine_tune=True``; several
     target columns are forecast one by one. Covariates are accepted and
-    ignored.
+    ignored (``fit`` warns that they are).
 
     Parameters
     ----------
