@@ -41,7 +41,7 @@ def check_finite_numeric(array: Any, name: str) -> np.ndarray:
     if not finite.all():
         pos = tuple(int(i) for i in np.argwhere(~finite)[0])
         raise ValueError(
-            f"{name} contains NaN or infinity: {arr[pos]!r} at index {pos}. "
+            f"{name} contains NaN or infinity: {float(arr[pos])!r} at index {pos}. "
             "Fill or drop missing values before fitting."
         )
     return arr

@@ -25,6 +25,9 @@ def _csv(tmp_path, frame):
          "column 'day' has a value that is not a date, 'soon', in data row 2"),
         (pd.DataFrame({"shop": ["a", "a"], "day": ["2020-01-01", "2020-01-02"], "sales": [1.0, 2.0]}),
          ["--target", "revenue"], "--target 'revenue' is not a column"),
+        (pd.DataFrame({"shop": ["a", "b", "c"], "day": ["2020-01-01", "2020-01-02", "2020-01-03"],
+                       "sales": [1.0, 2.0, 3.0]}), [],
+         "--id-col 'shop' holds a different value on every one of the 3 rows, so each series would have one row"),
     ],
 )
 def test_long_csv_problems_are_named_before_any_fitting(tmp_path, capsys, frame, args, message):
@@ -45,6 +48,8 @@ def test_id_col_needs_a_csv(capsys):
     (["forecast", "--coverage", "0"], "argument --coverage: must be between 0 and 1, got 0"),
     (["backtest", "--season-length", "0"], "argument --season-length: must be a positive integer, got 0"),
     (["backtest", "--folds", "-1"], "argument --folds: must be a positive integer, got -1"),
+    (["forecast", "--random-state", "-1"], "argument --random-state: must be an integer of 0 or more, got -1"),
+    (["tutorial", "--random-state", "x"], "argument --random-state: must be an integer of 0 or more, got 'x'"),
 ])
 def test_bad_numbers_exit_2_before_any_work(capsys, args, message):
     with pytest.raises(SystemExit) as exit_info:

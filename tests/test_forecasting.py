@@ -95,6 +95,18 @@ def test_series_too_short():
         ridge().fit(LINE[:4])
 
 
+def test_a_window_too_long_for_the_series_is_named():
+    with pytest.raises(ValueError, match=r"n_steps_in=50 is too long for y of 30 time steps with horizon=12 "
+                                         r"\(recursive strategy\).*Use a shorter n_steps_in, or 'auto'"):
+        ridge(n_steps_in=50).fit(LINE)
+
+
+def test_a_series_too_short_for_every_window_length():
+    with pytest.raises(ValueError, match=r"y has 9 time steps, too short to fit any window length with horizon=6 "
+                                         r"\(direct strategy\)"):
+        ridge(n_steps_in="auto", horizon=6, strategy="direct").fit(LINE[:9])
+
+
 def test_rolling_origin_split_expanding_and_sliding():
     folds = list(RollingOriginSplit(3, horizon=2).split(np.zeros(10)))
     assert [te.tolist() for _, te in folds] == [[4, 5], [6, 7], [8, 9]]

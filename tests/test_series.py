@@ -108,7 +108,7 @@ def test_detect_season_edge_cases():
 
 @pytest.mark.parametrize(("y", "message"), [
     ([], r"y is empty"),
-    (np.r_[_seasonal(12, 60)[:30], np.nan, _seasonal(12, 60)[31:]], r"y contains NaN or infinity: .* at index \(30,\)"),
+    (np.r_[_seasonal(12, 60)[:30], np.nan, _seasonal(12, 60)[31:]], r"y contains NaN or infinity: nan at index \(30,\)"),
     (["a", "b", "c"], r"y must be numeric"),
 ])
 def test_detect_season_names_bad_input_instead_of_guessing(y, message):

@@ -88,7 +88,7 @@ def test_missing_dataframe_column_lists_available():
 def test_nan_or_inf_in_data(bad):
     data = np.array(SERIES, dtype=float)
     data[4] = bad
-    with pytest.raises(ValueError, match=r"data contains NaN or infinity: .* at index \(4,"):
+    with pytest.raises(ValueError, match=r"data contains NaN or infinity: (nan|inf) at index \(4,"):
         make_windows(data, 3)
 
 

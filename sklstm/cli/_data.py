@@ -499,6 +499,9 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
         row = int(np.flatnonzero(df[id_col].isna())[0])
         raise CLIError(f"--id-col {id_col!r} is empty in data row {row + 1} ({int(df[id_col].isna().sum())} row(s) in "
                        "all): every row needs its series' id")
+    if len(df) > 1 and df[id_col].nunique() == len(df):
+        raise CLIError(f"--id-col {id_col!r} holds a different value on every one of the {len(df)} rows, so each "
+                       "series would have one row: name the column that says which series a row belongs to")
     static_cols = split_names(args.static_cols)
     _columns_exist(list(df.columns), [("--static-cols", static_cols), ("--future-cols", covariates),
                                       ("--past-cols", past_cols)], args.csv)

@@ -198,7 +198,7 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
     model.add_argument("--epochs", type=_positive_int, help="training epochs (default: the model's)")
     model.add_argument("--n-models", type=_positive_int,
                        help="seed ensemble size (default 3; with --id-col 2 per window length)")
-    model.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    model.add_argument("--random-state", type=_seed, default=0, help="seed (default 0)")
     model.add_argument("--series-identity", choices=["none", "one-hot", "embedding"],
                        help="with --id-col: give the global model each series' identity, one input column per "
                             "series (one-hot, at most 1,000 series) or learned values (embedding); default none")
@@ -220,12 +220,21 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
 
 def _positive_int(text: str) -> int:
     """An argparse type: a positive integer (checked before any work; argparse exits 2 naming the option)."""
+    return _int_at_least(text, 1, "a positive integer")
+
+
+def _seed(text: str) -> int:
+    """An argparse type: a seed, an integer from 0 (what NumPy and scikit-learn accept)."""
+    return _int_at_least(text, 0, "an integer of 0 or more")
+
+
+def _int_at_least(text: str, smallest: int, what: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+        raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
+    if value < smallest:
+        raise argparse.ArgumentTypeError(f"must be {what}, got {value}")
     return value
 
 
@@ -266,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fit the tutorial's eleven setups through sklstm and print setup, ideal value, "
         "the tutorial's own printed output, sklstm's prediction, error and fit seconds.",
     )
-    tut.add_argument("--random-state", type=int, default=0, help="seed for every fit (default 0)")
+    tut.add_argument("--random-state", type=_seed, default=0, help="seed for every fit (default 0)")
     tut.add_argument("--setup", action="append", help="run only this setup (repeatable)")
     tut.set_defaults(func=_tutorial)
     return parser

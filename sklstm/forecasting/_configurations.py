@@ -156,10 +156,13 @@ class Configurator:
                 if np.isfinite(score):
                     ranked.append((score, len(ranked), t, L, paths, model))
         if not ranked:
-            raise ValueError(
-                f"y has {n} time steps, too short to fit any window length with horizon={self.settings.horizon} "
-                f"({'direct' if steps_out > 1 else 'recursive'} strategy)."
-            )
+            strategy = f"horizon={self.settings.horizon} ({'direct' if steps_out > 1 else 'recursive'} strategy)"
+            if self.settings.n_steps_in != "auto":
+                raise ValueError(
+                    f"n_steps_in={self.settings.n_steps_in} is too long for y of {n} time steps with {strategy}: "
+                    "its windows leave too few to fit and judge. Use a shorter n_steps_in, or 'auto'."
+                )
+            raise ValueError(f"y has {n} time steps, too short to fit any window length with {strategy}.")
         ranked.sort(key=lambda r: r[:2])
         return [(r[2], r[3]) for r in ranked], [r[4] for r in ranked], plan, [r[5] for r in ranked]
 
