@@ -42,6 +42,8 @@ def test_backtest_needs_a_forecaster():
     ({"refit": "no"}, "refit must be True or False, got 'no'"),
     ({"n_folds": 0}, "n_folds must be a positive integer, got 0"),
     ({"horizon": 0}, "horizon must be a positive integer, got 0"),
+    ({"n_folds": 20, "horizon": 3}, r"y has 60 time steps, too few for n_folds=20 folds of horizon=3: they test the "
+                                    r"last 60 and leave none to fit on"),
 ])
 def test_backtest_settings_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):

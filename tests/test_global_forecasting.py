@@ -209,7 +209,8 @@ def test_panel_backtest_rows_per_series_and_fold():
     assert table.attrs["mean_mase"] == pytest.approx(table["mase"].mean())
     assert 0 < table.attrs["mean_mase"] < 1  # three seasons of lags average the noise out: better than seasonal naive
     assert table["test_start"].iloc[0] == pd.Period("2008Q1")
-    with pytest.raises(ValueError, match="Series 's0' is too short for 20 folds"):
+    too_short = r"Series 's0' \(\d+ series in all\) is too short for n_folds=20 folds of horizon=4: each series needs"
+    with pytest.raises(ValueError, match=too_short + " more than 81 values"):
         panel_backtest(ridge_forecaster(), wide, horizon=4, n_folds=20)
     wide["s1"] = 3.0  # a series that never changes: its MASE is undefined, and said to be
     with pytest.warns(RuntimeWarning, match=r"MASE is undefined \(NaN\) for series 's1' fold 0, series 's1' fold 1"):

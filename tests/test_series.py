@@ -60,6 +60,18 @@ def test_time_index_must_run_forward_without_gaps():
         check_time_index(pd.PeriodIndex(["2021-01", "2021-02", "2021-04"], freq="M"))
 
 
+@pytest.mark.parametrize("labels", [["2021-01-01", "2021-02-01", "2021-03-01"], ["Jan 2021", "Feb 2021", "Mar 2021"]])
+def test_an_index_of_date_text_is_refused_with_how_to_convert_it(labels):
+    with pytest.raises(ValueError, match=r"y's index holds text that reads as dates \('.*', '.*', ...\): convert it "
+                                         r"first \(y.index = pd.to_datetime\(y.index\)\)"):
+        check_time_index(pd.Index(labels))
+
+
+@pytest.mark.parametrize("labels", [["r1", "r2", "r3"], ["1", "2", "3"], [1, 2, 3]])
+def test_an_index_of_other_labels_forecasts_by_position(labels):
+    assert check_time_index(pd.Index(labels)) is None
+
+
 def test_as_matrix_names_columns_and_refuses_3d():
     values, names = as_matrix(pd.Series([1.0, 2.0], name="sales"), "y")
     assert values.shape == (2, 1) and names == ["sales"]

@@ -233,6 +233,10 @@ def backtest(
             raise ValueError(f"{name} has {len(part)} rows, but y has {len(targets)}; they must be aligned in time.")
     index = y.index if is_pandas(y) else None
     check_time_index(index)
+    if len(targets) <= n_folds * horizon:
+        raise ValueError(f"y has {len(targets)} time steps, too few for n_folds={n_folds} folds of horizon={horizon}: "
+                         f"they test the last {n_folds * horizon} and leave none to fit on. Ask for fewer folds or a "
+                         "shorter horizon.")
     shortest = min(len(train) for train, _ in RollingOriginSplit(n_folds, horizon, window, train_size).split(targets))
     if season_length == "auto":
         first_test = len(targets) - n_folds * horizon
@@ -345,7 +349,10 @@ def panel_backtest(forecaster: Any, Y: Any, static: Any = None, *, X: Any = None
     panel = read_panel(Y, forecaster.id_col, forecaster.time_col, forecaster.target_col)
     too_short = [k for k, y in zip(panel.ids, panel.values) if len(y) <= n_folds * horizon + 1]
     if too_short:
-        raise ValueError(f"Series {too_short[0]!r} is too short for {n_folds} folds of horizon={horizon}.")
+        counted = f" ({len(too_short)} series in all)" if len(too_short) > 1 else ""
+        raise ValueError(f"Series {too_short[0]!r}{counted} is too short for n_folds={n_folds} folds of "
+                         f"horizon={horizon}: each series needs more than {n_folds * horizon + 1} values. Ask for "
+                         "fewer folds or a shorter horizon.")
     rows, forecasts = [], []
     for fold in range(n_folds):
         cut = (n_folds - fold) * horizon

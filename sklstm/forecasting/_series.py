@@ -327,6 +327,10 @@ def check_time_index(index: Any, name: str = "y") -> None:
                          "or forecast each series (one level) on its own.")
     if index is None or len(index) < 2 or isinstance(index, pd.RangeIndex) and index.step > 0:
         return
+    if _text_that_reads_as_dates(index):
+        raise ValueError(f"{name}'s index holds text that reads as dates ({index[0]!r}, {index[1]!r}, ...): convert it "
+                         f"first ({name}.index = pd.to_datetime({name}.index)), so that the forecasts are dated and the "
+                         f"season comes from the dates; or pass {name}.to_numpy() to forecast by position.")
     if not index.is_unique:
         raise ValueError(f"{name}'s index has duplicate time stamps (first: {index[index.duplicated()][0]}); "
                          "aggregate or drop them first.")
@@ -346,6 +350,22 @@ def check_time_index(index: Any, name: str = "y") -> None:
         i = int(np.flatnonzero(steps != values[counts.argmax()])[0])
         raise ValueError(f"{name}'s time stamps are not regularly spaced (a gap or uneven step after {index[i]}); "
                          f"reindex to a regular frequency and fill the gaps first (for example {name}.asfreq(...)).")
+
+
+def _text_that_reads_as_dates(index: Any) -> bool:
+    """Whether an index of text (as ``read_csv`` leaves a date column made the index) starts with dates."""
+    import warnings
+
+    import pandas as pd
+
+    if not (pd.api.types.is_object_dtype(index.dtype) or pd.api.types.is_string_dtype(index.dtype)):
+        return False
+    head = list(index[:3])
+    if not all(isinstance(label, str) for label in head):
+        return False
+    with warnings.catch_warnings():  # pandas warns when it cannot infer one format
+        warnings.simplefilter("ignore")
+        return bool(pd.to_datetime(pd.Index(head), errors="coerce").notna().all())
 
 
 def future_index(index: Any, horizon: int) -> Any:
