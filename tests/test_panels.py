@@ -67,6 +67,19 @@ def test_bad_panels_get_errors_naming_the_series(frame, message):
         read_panel(frame)
 
 
+@pytest.mark.parametrize(("frame", "message"), [
+    (pd.DataFrame({"unique_id": ["a", "a", "a"], "ds": ["Jan 2020", "Feb 2020", "Mar 2020"], "y": [1.0, 2, 3]}),
+     r"The time column 'ds' holds text that reads as dates \('Jan 2020', ...\): convert it first "
+     r"\(df\['ds'\] = pd.to_datetime\(df\['ds'\]\)\)"),
+    (pd.DataFrame({"a": [1.0, 2, 3]}, index=["2020-01", "2020-02", "2020-03"]),
+     r"The wide panel's index holds text that reads as dates \('2020-01', ...\): convert it first "
+     r"\(df.index = pd.to_datetime\(df.index\)\)"),
+])
+def test_dates_left_as_text_are_refused_with_how_to_convert_them(frame, message):
+    with pytest.raises(ValueError, match=message):
+        read_panel(frame)
+
+
 def test_a_panel_must_be_a_data_frame():
     with pytest.raises(TypeError, match="must be a pandas DataFrame"):
         read_panel(np.ones((5, 2)))

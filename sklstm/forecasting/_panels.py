@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ._series import check_time_index, frequency, future_index
+from ._series import check_time_index, frequency, future_index, text_reads_as_dates
 
 __all__ = [
     "Panel", "cut_panel", "panel_history", "read_panel", "panel_frame", "next_labels", "relative_windows",
@@ -101,10 +101,12 @@ def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", targe
             row = int(np.flatnonzero(data[id_col].isna().to_numpy())[0])
             raise ValueError(f"The id column {id_col!r} is missing in {int(data[id_col].isna().sum())} row(s) (first at "
                              f"position {row}); every row needs its series' id.")
+        _refuse_date_text(data[time_col], f"The time column {time_col!r}", f"df[{time_col!r}]")
         parts = [(key, group.sort_values(time_col)) for key, group in data.groupby(id_col, sort=False)]
         series = [(key, group[target_col], _time_index(group[time_col])) for key, group in parts]
         layout = "long"
     else:
+        _refuse_date_text(data.index, "The wide panel's index", "df.index")
         series = list(_wide_columns(data))
         layout = "wide"
     if not series:
@@ -129,6 +131,13 @@ def read_panel(data: Any, id_col: str = "unique_id", time_col: str = "ds", targe
         values.append(y)
         indexes.append(index)
     return Panel([key for key, _, _ in series], values, indexes, layout, (id_col, time_col, target_col))
+
+
+def _refuse_date_text(labels: Any, what: str, where: str) -> None:
+    if text_reads_as_dates(labels):
+        raise ValueError(f"{what} holds text that reads as dates ({list(labels[:1])[0]!r}, ...): convert it first "
+                         f"({where} = pd.to_datetime({where})), so that the forecasts are dated and the season comes "
+                         "from the dates.")
 
 
 def _wide_columns(data: Any):

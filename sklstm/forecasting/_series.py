@@ -327,7 +327,7 @@ def check_time_index(index: Any, name: str = "y") -> None:
                          "or forecast each series (one level) on its own.")
     if index is None or len(index) < 2 or isinstance(index, pd.RangeIndex) and index.step > 0:
         return
-    if _text_that_reads_as_dates(index):
+    if text_reads_as_dates(index):
         raise ValueError(f"{name}'s index holds text that reads as dates ({index[0]!r}, {index[1]!r}, ...): convert it "
                          f"first ({name}.index = pd.to_datetime({name}.index)), so that the forecasts are dated and the "
                          f"season comes from the dates; or pass {name}.to_numpy() to forecast by position.")
@@ -352,15 +352,15 @@ def check_time_index(index: Any, name: str = "y") -> None:
                          f"reindex to a regular frequency and fill the gaps first (for example {name}.asfreq(...)).")
 
 
-def _text_that_reads_as_dates(index: Any) -> bool:
-    """Whether an index of text (as ``read_csv`` leaves a date column made the index) starts with dates."""
+def text_reads_as_dates(labels: Any) -> bool:
+    """Whether an index or column of text (as ``read_csv`` leaves dates) starts with dates."""
     import warnings
 
     import pandas as pd
 
-    if not (pd.api.types.is_object_dtype(index.dtype) or pd.api.types.is_string_dtype(index.dtype)):
+    if not (pd.api.types.is_object_dtype(labels.dtype) or pd.api.types.is_string_dtype(labels.dtype)):
         return False
-    head = list(index[:3])
+    head = list(labels[:3])
     if not all(isinstance(label, str) for label in head):
         return False
     with warnings.catch_warnings():  # pandas warns when it cannot infer one format
