@@ -9,6 +9,7 @@ from sklearn.linear_model import Ridge
 import sklstm
 from sklstm.datasets import load_airline, load_energy
 from sklstm.forecasting import LSTMForecaster, RollingOriginSplit, SeasonalNaiveForecaster, backtest
+from sklstm.forecasting._series import resolve_season
 
 LINE = np.arange(10.0, 310.0, 10.0)
 
@@ -687,6 +688,27 @@ def test_every_season_parameter_defaults_to_auto_and_agrees():
     auto = backtest(SeasonalNaiveForecaster(), y, horizon=7)
     explicit = backtest(SeasonalNaiveForecaster(7), y, horizon=7, season_length=7)
     pd.testing.assert_frame_equal(auto, explicit)
+
+
+def test_a_dated_series_shorter_than_its_calendar_season_gets_the_season_of_its_values():
+    """40 weekly values cannot repeat a year of 52 weeks: "auto" reads the season from the values (a period of
+    4 here) in every forecaster and function, instead of failing on 52 (as each did before)."""
+    from sklstm import GlobalLSTMForecaster
+    from sklstm.forecasting._global import panel_season
+    from sklstm.forecasting._panels import read_panel
+
+    weeks = pd.date_range("2020-01-05", periods=40, freq="W")
+    y = pd.Series(_seasonal_array(period=4, n=40), index=weeks)
+    assert resolve_season("auto", weeks, y.to_numpy()) == 4
+    assert resolve_season("auto", weeks, np.r_[y.to_numpy(), y.to_numpy()[:13]]) == 52  # 53 weeks: the calendar's
+    assert SeasonalNaiveForecaster().fit(y).season_length_ == 4
+    assert LSTMForecaster(residual_weight=0.0, members=("ridge",)).fit(y).season_length_ == 4
+    assert backtest(SeasonalNaiveForecaster(), y, horizon=4, n_folds=2).attrs["season_length"] == 4
+    long = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 40), "ds": np.tile(weeks, 2),
+                         "y": np.r_[y.to_numpy(), _seasonal_array(period=4, n=40, seed=1)]})
+    assert panel_season("auto", read_panel(long, "unique_id", "ds", "y")) == 4
+    forecast = GlobalLSTMForecaster(Ridge(alpha=1e-6), n_models=1, horizon=4).fit(long).predict()
+    assert len(forecast) == 8
 
 
 def test_a_member_that_fails_on_all_the_data_leaves_its_weight_to_the_others(monkeypatch):

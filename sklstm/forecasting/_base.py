@@ -300,8 +300,8 @@ class SeasonalNaiveForecaster(BaseForecaster):
     ----------
     season_length : int or "auto", default="auto"
         Steps per season; the forecast repeats the last this many values.
-        ``"auto"``: the season of the index's frequency, else the period
-        detected in the series (:func:`~sklstm.forecasting._series.resolve_season`, as
+        ``"auto"``: the season of the index's frequency (when the series is
+        longer than it), else the period detected in the series (:func:`~sklstm.forecasting._series.resolve_season`, as
         every sklstm forecaster resolves it).
 
     Attributes

@@ -72,8 +72,9 @@ MAX_ONE_HOT = 1000
 
 
 def panel_season(season_length: int | str, panel: Panel) -> int:
-    """The panel's season: the integer given, else the season of its time index's frequency, else the period
-    detected in most of its series (at most 200, evenly spread; :func:`~sklstm.forecasting._series.detect_season`).
+    """The panel's season: the integer given, else the season of its time index's frequency when some series is
+    longer than it, else the period detected in most of its series (at most 200, evenly spread;
+    :func:`~sklstm.forecasting._series.detect_season`).
 
     Parameters
     ----------
@@ -88,7 +89,7 @@ def panel_season(season_length: int | str, panel: Panel) -> int:
     if season_length != "auto":
         return check_season_within(season_length, max(len(values) for values in panel.values), "the longest series")
     season = season_length_from_index(panel.indexes[0])
-    if season > 1:
+    if 1 < season < max(len(values) for values in panel.values):  # a season some series is longer than
         return season
     picks = np.unique(np.linspace(0, len(panel.values) - 1, min(200, len(panel.values))).astype(int))
     found = [detect_season(panel.values[i]) for i in picks]
@@ -172,7 +173,8 @@ class GlobalLSTMForecaster(BaseEstimator):
         Default number of steps of ``predict`` and ``predict_interval``.
     season_length : int or "auto", default="auto"
         ``"auto"`` reads it from the time stamps (12 monthly, 4 quarterly, 7
-        daily, ...), else detects the period most series show
+        daily, ...) when some series is longer than that, else detects the
+        period most series show
         (:func:`panel_season`).
     deseasonalize : {"auto", "all", "none"}, default="auto"
         Take the season out of every series that shows one before the networks

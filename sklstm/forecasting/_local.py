@@ -96,7 +96,8 @@ class LSTMForecaster(BaseForecaster):
     season_length : int or "auto", default="auto"
         Season of the series. ``"auto"`` reads it from a pandas index's
         frequency (12 monthly, 4 quarterly, 7 daily, 24 hourly) and, where
-        that gives none (a plain array, yearly data), detects the dominant
+        that gives none (a plain array, yearly data, a series not longer
+        than that season), detects the dominant
         period from the series' autocorrelation (:func:`detect_season`; 1
         when there is none). A detected period that is no calendar period
         (4, 5, 6, 7, 12, 24, 52, 60, 168, 365) is taken as a cycle, like the

@@ -296,7 +296,8 @@ class PretrainedLSTMForecaster(BaseForecaster):
     horizon : int, default=None
         Default steps for ``predict``.
     season_length : int or "auto", default="auto"
-        Steps per season: from the pandas index, else detected in the series.
+        Steps per season: from the pandas index (when the series is longer
+        than that season), else detected in the series.
     fine_tune : bool, default=False
         Train a copy of the network further on the windows of this series
         (every cut of it, ``fine_tune_epochs`` epochs) and forecast with both

@@ -250,7 +250,8 @@ def check_season_within(season_length: int, n: int, series: str) -> int:
 
 def resolve_season(season_length: int | str, index: Any, y: Any) -> int:
     """The season that ``season_length`` means for a series: the integer given, else (``"auto"``) its index's
-    season (:func:`season_length_from_index`) when that is more than 1, else :func:`detect_season` of the values.
+    season (:func:`season_length_from_index`) when that is more than 1 and the series is longer than it, else
+    :func:`detect_season` of the values (40 weekly values hold no yearly season of 52 to repeat).
 
     Every sklstm function and forecaster with a ``season_length`` parameter resolves ``"auto"`` here.
 
@@ -268,7 +269,7 @@ def resolve_season(season_length: int | str, index: Any, y: Any) -> int:
     if season_length != "auto":
         return check_season_within(season_length, len(y), "the series")
     season = season_length_from_index(index) if index is not None else 1
-    return season if season > 1 else detect_season(y)
+    return season if 1 < season < len(y) else detect_season(y)
 
 
 def model_season(season: int, season_length: int | str, index: Any) -> int:
