@@ -189,6 +189,11 @@ def test_rows_longer_than_the_header_are_an_error_not_a_shifted_table(tmp_path, 
     ("year", [1950, 1951, 1952, 1953], "Y", "1950"),  # whole years: the target had been the years themselves
     ("quarter", ["2000Q1", "2000Q2", "2000Q3", "2000Q4"], "Q", "2000Q1"),
     ("Date", ["Jan 2015", "Feb 2015", "Mar 2015", "Apr 2015"], "M", "2015-01"),
+    ("Quarter", ["1998 Q3", "1998 Q4", "1999 Q1", "1999 Q2"], "Q", "1998Q3"),  # R's tsibble, fpp3's CSVs
+    ("quarter", ["Q3 1998", "Q4 1998", "Q1 1999", "Q2 1999"], "Q", "1998Q3"),
+    ("Month", ["1998M11", "1998M12", "1999M01", "1999M02"], "M", "1998-11"),  # statistical offices
+    ("month", [199811, 199812, 199901, 199902], "M", "1998-11"),  # years and months as one number
+    ("Week", ["2020 W52", "2020 W53", "2021 W01", "2021 W02"], "W", "2020-12-15/2020-12-21"),  # ISO weeks
 ])
 def test_a_first_column_named_like_a_time_is_found_as_the_dates(tmp_path, capsys, name, stamps, freq, first):
     path = tmp_path / "t.csv"
@@ -203,8 +208,38 @@ def test_numbers_in_a_first_column_not_named_like_a_time_stay_a_series(tmp_path)
     path = tmp_path / "t.csv"
     pd.DataFrame({"sales": [1950, 1951, 1952, 1953], "other": [1.0, 2.0, 3.0, 5.0]}).to_csv(path, index=False)
     assert load_series(args_of(path)).y.name == "sales"
-    pd.DataFrame({"day": [1, 2, 3, 4], "value": [1.0, 2.0, 3.0, 5.0]}).to_csv(path, index=False)
-    assert load_series(args_of(path)).y.name == "day"  # small numbers are no years: --date-col day reads them
+
+
+@pytest.mark.parametrize("args", [[], ["--date-col", "day"]])
+def test_a_first_column_counting_the_steps_is_the_time_axis_not_the_series(tmp_path, capsys, args):
+    path = tmp_path / "t.csv"  # the column counted had been forecast, and the values ignored
+    pd.DataFrame({"day": [5, 10, 15, 20], "value": [1.0, 2.0, 3.0, 5.0]}).to_csv(path, index=False)
+    y = load_series(args_of(path, *args)).y
+    assert y.name == "value" and y.index.equals(pd.RangeIndex(5, 25, 5, name="day"))
+    assert "using column 'day' as the time steps (whole numbers, not dates" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("stamps", "bad"), [(["2000 Q3", "2000 Q4", "2000 Q5"], "2000 Q5"),
+                                             (["2020 W52", "2020 W53", "2020 W54"], "2020 W54"),
+                                             (["2019 W52", "2019 W53", "2020 W01"], "2019 W53")])  # 2019: 52 weeks
+def test_a_period_out_of_range_is_named(tmp_path, capsys, stamps, bad):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"when": stamps, "value": [1.0, 2.0, 3.0]}).to_csv(path, index=False)
+    assert main(["forecast", str(path)]) == 2
+    assert f"column 'when' has a value that is not a date, {bad!r}" in capsys.readouterr().err
+
+
+def test_a_panel_time_column_counting_each_series_steps_is_read_as_steps(tmp_path, capsys):
+    path = tmp_path / "p.csv"  # neuralforecast's examples: ds = 1, 2, 3, ... per series
+    frame = pd.DataFrame({"unique_id": ["a"] * 4 + ["b"] * 3, "ds": [1, 2, 3, 4, 1, 2, 3], "y": np.arange(7.0)})
+    frame.to_csv(path, index=False)
+    data = load_panel(args_of(path, "--id-col", "unique_id"))
+    assert data.frame["ds"].tolist() == [1, 2, 3, 4, 1, 2, 3] and data.frame["y"].tolist() == list(np.arange(7.0))
+    assert "using column 'ds' as the time steps of each series" in capsys.readouterr().err
+    frame.drop(index=1).to_csv(path, index=False)
+    with pytest.raises(CLIError, match=r"the time steps in 'ds' \(series 'a'\) are not increasing in one constant "
+                                       r"step: 1, then 3"):
+        load_panel(args_of(path, "--id-col", "unique_id"))
 
 
 def test_a_panel_year_column_is_found_as_the_dates(tmp_path):
@@ -372,9 +407,13 @@ def test_dates_with_time_zone_offsets_read_as_the_local_times_written(tmp_path, 
 
 def test_a_numeric_date_column_is_named_with_its_plain_value(tmp_path):
     path = tmp_path / "four.csv"
-    path.write_text("d,v\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n2020-01-04,4\n")
+    path.write_text("d,v\n2020-01-01,1\n2020-01-02,5\n2020-01-03,3\n2020-01-04,4\n")
     with pytest.raises(CLIError, match=r"column 'v' has a value that is not a date, 1, in data row 1 \(the column "
                                        r"holds numbers, not dates\)"):
+        load_series(args_of(path, "--date-col", "v"))
+    path.write_text("d,v\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n2020-01-04,4\n")  # counts steps: the dates left
+    with pytest.raises(CLIError, match=r"column 'd' has a non-numeric value '2020-01-01' in data row 1; it looks like "
+                                       r"a date: pass --date-col d"):
         load_series(args_of(path, "--date-col", "v"))
 
 

@@ -128,6 +128,9 @@ def _separator(header: list) -> str:
 _ISO = r"^\d{4}-\d{2}(-\d{2})?([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 _OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"  # a time-zone offset at the end of an ISO time
 _NUMERIC_DAY = r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$"  # 02/01/2023, 2.1.23: day or month first
+# Periods as R's tsibble and statistical offices write them: 1998 Q1, 1998-Q1, Q1 1998, 1998M01, 1998 W05 (ISO week)
+_PERIOD_AFTER = r"^(\d{4})\s*-?\s*([QMW])(\d{1,2})$"
+_PERIOD_BEFORE = r"^Q([1-4])\s*-?\s*(\d{4})$"
 
 
 def _text(column: Any) -> Any:
@@ -143,7 +146,47 @@ def looks_like_dates(column: Any) -> bool:
     if text.str.match(_ISO).all():
         wall = text.str.replace(_OFFSET, "", regex=True)
         return bool(pd.to_datetime(wall, errors="coerce", format="ISO8601").notna().all())
-    return bool(text.str.match(_NUMERIC_DAY).all())
+    return bool(text.str.match(_NUMERIC_DAY).all()) or _period_text(text) is not None
+
+
+def _period_text(text: Any) -> Any:
+    """The first days of the quarters, months or ISO weeks that text like ``1998 Q1`` names (NaT where the
+    number is out of range), or None unless every value is such a period, all of one kind."""
+    pd = _pandas()
+    upper = text.str.upper()
+    after = upper.str.extract(_PERIOD_AFTER)
+    if after.notna().all(axis=None) and after[1].nunique() == 1:
+        year, kind, part = after[0].astype(int), after[1].iloc[0], after[2].astype(int)
+    else:
+        before = upper.str.extract(_PERIOD_BEFORE)
+        if not len(text) or not before.notna().all(axis=None):
+            return None
+        year, kind, part = before[1].astype(int), "Q", before[0].astype(int)
+    if kind == "W":
+        valid = (part >= 1) & (part <= 53)
+        iso = year.astype(str) + "-W" + part.astype(str).str.zfill(2) + "-1"
+        dates = pd.to_datetime(iso, format="%G-W%V-%u", errors="coerce")
+        return dates.where(valid & (dates.dt.isocalendar().week.astype(float) == part))  # no week 53 in 52-week years
+    month = 3 * (part - 1) + 1 if kind == "Q" else part
+    valid = (part >= 1) & (part <= (4 if kind == "Q" else 12))
+    return pd.to_datetime(pd.DataFrame({"year": year, "month": month.where(valid), "day": 1}), errors="coerce")
+
+
+def _year_months(column: Any) -> bool:
+    """Whether a column of whole numbers holds years and months written together (199801 for January 1998)."""
+    if column.dtype.kind not in "iu" or not len(column):
+        return False
+    values = column.to_numpy()
+    return bool((values >= 100001).all() and (values <= 299912).all() and np.isin(values % 100, range(1, 13)).all())
+
+
+def step_counter(column: Any) -> bool:
+    """Whether a column of whole numbers counts time steps (1, 2, 3, ... or any constant positive step) and
+    reads as no years or year-months."""
+    if column.dtype.kind not in "iu" or len(column) < 2 or _reads_as_dates(column):
+        return False
+    steps = np.diff(column.to_numpy())
+    return bool(steps[0] > 0 and (steps == steps[0]).all())
 
 
 def _numeric_day(text: Any, dayfirst: bool) -> Any:
@@ -172,7 +215,12 @@ def parse_dates(column: Any, name: str, dayfirst: bool) -> Any:
     if column.dtype.kind == "M":
         return column
     text = _text(column)
-    if text.str.match(_NUMERIC_DAY).all():
+    periods = _period_text(text)
+    if _year_months(column):
+        dates = pd.to_datetime(text, format="%Y%m")
+    elif periods is not None:
+        dates = periods
+    elif text.str.match(_NUMERIC_DAY).all():
         dates = _numeric_day(text, dayfirst)
         other = _numeric_day(text, not dayfirst)
         differ = np.flatnonzero((dates != other).to_numpy())
@@ -300,6 +348,35 @@ def _columns_exist(columns: list, flags: list[tuple[str, Any]], path: str) -> No
 _TIME_NAMES = {"date", "ds", "time", "timestamp", "datetime", "period", "year", "month", "quarter", "week", "day"}
 
 
+def _counts_steps(column: Any, ids: Any) -> bool:
+    """Whether a long CSV's time column counts each series' steps in whole numbers (every series in constant
+    positive steps: no gaps); a column that reads as years or year-months is dates."""
+    if column.dtype.kind not in "iu" or _reads_as_dates(column):
+        return False
+    for key, part in column.groupby(ids, sort=False):
+        steps = np.diff(part.to_numpy())
+        step = steps.min() if len(steps) else 1  # a gap is a longer step, a step back a negative one
+        if step <= 0 or (steps != step).any():
+            where = int(np.flatnonzero(steps <= 0)[0]) if step <= 0 else int(np.flatnonzero(steps != step)[0])
+            raise CLIError(f"the time steps in {column.name!r} (series {key!r}) are not increasing in one constant "
+                           f"step: {part.iloc[where]}, then {part.iloc[where + 1]}; sort the file and fill the "
+                           "missing steps")
+    return True
+
+
+def _steps_column(df: Any, date_col: str | None) -> str | None:
+    """The column of whole numbers that counts the time steps (``--date-col``, or a first column named like a
+    time), said on stderr; None when there is none."""
+    name = date_col
+    if name is None and len(df.columns) > 1 and str(df.columns[0]).strip().lower() in _TIME_NAMES:
+        name = df.columns[0]
+    if name is None or not step_counter(df[name]):
+        return None
+    choose = "" if date_col else "; pass --date-col to choose another"
+    say(f"using column {name!r} as the time steps (whole numbers, not dates{choose})")
+    return name
+
+
 def find_date_column(df: Any) -> str | None:
     """The first column when it holds dates (used without --date-col, and said on stderr): ISO or numeric
     day/month/year dates, or, when the column is named like a time (``year``, ``date``, ``quarter``...), any
@@ -322,7 +399,7 @@ def _reads_as_dates(column: Any) -> bool:
     pd = _pandas()
     if column.dtype.kind in "iu":
         years = column.to_numpy()  # their order is checked with the dates (per series in a panel)
-        return bool(len(years) and years.min() >= 1000 and years.max() <= 2999)
+        return bool(len(years) and years.min() >= 1000 and years.max() <= 2999) or _year_months(column)
     if column.dtype.kind not in "OSU":
         return False
     with warnings.catch_warnings():
@@ -354,17 +431,24 @@ def load_series(args: argparse.Namespace) -> SeriesInput:
     _columns_exist(list(df.columns), [("--date-col", args.date_col), ("--target", args.target),
                                       ("--future-cols", covariates), ("--past-cols", past_cols)], args.csv)
     _disjoint(covariates, past_cols)
-    date_col = args.date_col if args.date_col is not None else find_date_column(df)
-    target = args.target or next((c for c in df.columns if c != date_col and c not in covariates + past_cols), None)
+    steps_col = _steps_column(df, args.date_col)
+    date_col = None
+    if steps_col is None:
+        date_col = args.date_col if args.date_col is not None else find_date_column(df)
+    time_col = steps_col if steps_col is not None else date_col
+    target = args.target or next((c for c in df.columns if c != time_col and c not in covariates + past_cols), None)
     if target is None:
         raise CLIError(f"{args.csv} has no column to forecast besides the dates and covariates")
-    if target in covariates + past_cols or target == date_col:
-        raise CLIError(f"--target {target!r} is also named as {'the dates' if target == date_col else 'a covariate'}")
-    _ignored(list(df.columns), {date_col, target, *covariates, *past_cols},
+    if target in covariates + past_cols or target == time_col:
+        raise CLIError(f"--target {target!r} is also named as {'the dates' if target == time_col else 'a covariate'}")
+    _ignored(list(df.columns), {time_col, target, *covariates, *past_cols},
              "name future-known covariates with --future-cols, past-only ones with --past-cols")
     table = df[[target, *covariates, *past_cols]]
     if date_col is not None:
         table = _dated(table, parse_dates(df[date_col], date_col, args.dayfirst), date_col, args.fill, args.csv)
+    elif steps_col is not None:  # 1, 2, 3, ...: the forecast's steps continue them
+        first, step = int(df[steps_col].iloc[0]), int(df[steps_col].iloc[1] - df[steps_col].iloc[0])
+        table = table.set_axis(pd.RangeIndex(first, first + step * len(table), step, name=steps_col), axis=0)
     else:
         table = table.set_axis(pd.RangeIndex(len(table)), axis=0)
     where = None if date_col is None else table.index
@@ -408,7 +492,7 @@ def _future_file(args: argparse.Namespace, covariates: list[str], date_col: str 
     df = read_csv(args.future)
     _columns_exist(list(df.columns), [("--future-cols", covariates)], args.future)
     if date_col is None:
-        return df[covariates].set_axis(pd.RangeIndex(index.stop, index.stop + len(df)), axis=0)
+        return df[covariates].set_axis(pd.RangeIndex(index.stop, index.stop + index.step * len(df), index.step), axis=0)
     name = date_col if date_col in df.columns else find_date_column(df)
     if name is None:
         raise CLIError(f"--future {args.future} has no date column {date_col!r}")
@@ -507,7 +591,8 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
                                       ("--past-cols", past_cols)], args.csv)
     _ignored(list(df.columns), {id_col, date_col, target, *static_cols, *covariates, *past_cols},
              "name per-series constants with --static-cols, covariates with --future-cols or --past-cols")
-    dates = parse_dates(df[date_col], date_col, args.dayfirst)
+    steps = _counts_steps(df[date_col], df[id_col])
+    dates = df[date_col] if steps else parse_dates(df[date_col], date_col, args.dayfirst)
     values = numbers(df[target], target)
     X = X_past = None
     keep = _up_to_last_value(values, df[id_col])  # each series' rows after its last value hold only covariates
@@ -527,8 +612,13 @@ def load_panel(args: argparse.Namespace) -> PanelInput:
     if past_cols:  # observed with the series, at its own dates
         X_past = pd.DataFrame({id_col: df[id_col], date_col: dates, **{c: numbers(df[c], c) for c in past_cols}})
     parts, periods = [], None
+    if steps:
+        say(f"using column {date_col!r} as the time steps of each series (whole numbers, not dates)")
     for key, rows in pd.DataFrame({date_col: dates, target: values}).groupby(df[id_col], sort=False):
-        series = _dated(rows[[target]], rows[date_col], date_col, args.fill, f"series {key!r}", f" (series {key!r})")
+        if steps:  # each series' own 1, 2, 3, ...
+            series = rows[[target]].set_axis(pd.Index(rows[date_col].to_numpy(), name=date_col), axis=0)
+        else:
+            series = _dated(rows[[target]], rows[date_col], date_col, args.fill, f"series {key!r}", f" (series {key!r})")
         series[target] = filled(series[target], target, args.fill, [f"{key!r} {d}" for d in series.index])
         if isinstance(series.index, pd.PeriodIndex):
             periods = series.index.freq
@@ -557,7 +647,8 @@ def _panel_future_file(args: argparse.Namespace, covariates: list[str], id_col: 
     for name, flag in ((id_col, "--id-col"), (date_col, "--date-col")):
         if name not in df.columns:
             raise CLIError(f"--future {args.future} has no {flag.removeprefix('--')} column {name!r}")
-    dates = parse_dates(df[date_col], date_col, args.dayfirst)
+    steps = df[date_col].dtype.kind in "iu" and not _reads_as_dates(df[date_col])
+    dates = df[date_col] if steps else parse_dates(df[date_col], date_col, args.dayfirst)
     return pd.DataFrame({id_col: df[id_col], date_col: dates, **{c: numbers(df[c], c) for c in covariates}})
 
 

@@ -168,8 +168,10 @@ def _add_series_options(p: argparse.ArgumentParser) -> None:
     data.add_argument("csv", nargs="?", help="CSV file, or - for stdin (default: the bundled monthly airline "
                       "passengers)")
     data.add_argument("--target", help="column to forecast (default: the first column after --date-col)")
-    data.add_argument("--date-col", help="column of dates (default: the first column, when it holds dates, or "
-                      "whole years or other dates and is named like a time: year, date, quarter...)")
+    data.add_argument("--date-col", help="column of dates (default: the first column, when it holds dates, "
+                      "periods such as 1998 Q1, 1998M01 or 1998 W05, or whole years or other dates and is named like "
+                      "a time: year, date, quarter...); whole numbers counting the steps (1, 2, 3...) there are "
+                      "read as steps, not as a series")
     data.add_argument("--dayfirst", action="store_true", help="read numeric dates day first: 02/01/2023 is 2 January")
     data.add_argument("--future-cols", metavar="COLS",
                       help="comma-separated future-known covariates (promo,price): their values for the forecast "
