@@ -180,13 +180,21 @@ def _year_months(column: Any) -> bool:
     return bool((values >= 100001).all() and (values <= 299912).all() and np.isin(values % 100, range(1, 13)).all())
 
 
-def step_counter(column: Any) -> bool:
+def _step_counter(column: Any) -> bool:
     """Whether a column of whole numbers counts time steps (1, 2, 3, ... or any constant positive step) and
     reads as no years or year-months."""
     if column.dtype.kind not in "iu" or len(column) < 2 or _reads_as_dates(column):
         return False
-    steps = np.diff(column.to_numpy())
-    return bool(steps[0] > 0 and (steps == steps[0]).all())
+    return _irregular_step(column.to_numpy()) is None
+
+
+def _irregular_step(values: np.ndarray) -> int | None:
+    """Where whole-number time steps stop increasing by their smallest step (a gap, or a step back), else None."""
+    steps = np.diff(values)
+    if not len(steps):
+        return None
+    bad = np.flatnonzero(steps <= 0) if steps.min() <= 0 else np.flatnonzero(steps != steps.min())
+    return int(bad[0]) if len(bad) else None
 
 
 def _numeric_day(text: Any, dayfirst: bool) -> Any:
@@ -354,10 +362,8 @@ def _counts_steps(column: Any, ids: Any) -> bool:
     if column.dtype.kind not in "iu" or _reads_as_dates(column):
         return False
     for key, part in column.groupby(ids, sort=False):
-        steps = np.diff(part.to_numpy())
-        step = steps.min() if len(steps) else 1  # a gap is a longer step, a step back a negative one
-        if step <= 0 or (steps != step).any():
-            where = int(np.flatnonzero(steps <= 0)[0]) if step <= 0 else int(np.flatnonzero(steps != step)[0])
+        where = _irregular_step(part.to_numpy())
+        if where is not None:
             raise CLIError(f"the time steps in {column.name!r} (series {key!r}) are not increasing in one constant "
                            f"step: {part.iloc[where]}, then {part.iloc[where + 1]}; sort the file and fill the "
                            "missing steps")
@@ -370,7 +376,7 @@ def _steps_column(df: Any, date_col: str | None) -> str | None:
     name = date_col
     if name is None and len(df.columns) > 1 and str(df.columns[0]).strip().lower() in _TIME_NAMES:
         name = df.columns[0]
-    if name is None or not step_counter(df[name]):
+    if name is None or not _step_counter(df[name]):
         return None
     choose = "" if date_col else "; pass --date-col to choose another"
     say(f"using column {name!r} as the time steps (whole numbers, not dates{choose})")
