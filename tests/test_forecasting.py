@@ -784,3 +784,29 @@ def test_a_season_as_long_as_the_series_is_refused():
         ridge(season_length=10**6).fit(LINE)
     with pytest.raises(ValueError, match=r"season_length=30 leaves no seasonal-naive error"):
         backtest(ridge(), LINE, horizon=2, season_length=30)
+
+
+def _half_hourly_week(days=28, seed=0):
+    """Half-hourly demand: a daily shape, 30% lower on Saturdays and Sundays (the series starts on a Monday)."""
+    t = np.arange(48 * days)
+    day = 1 + 0.3 * np.sin(2 * np.pi * t / 48)
+    weekend = np.where((t // 48) % 7 >= 5, 0.7, 1.0)
+    return 100 * day * weekend * (1 + 0.01 * np.random.default_rng(seed).normal(size=len(t)))
+
+
+def test_sub_daily_series_forecast_the_week_not_only_the_day(capsys):
+    y = _half_hourly_week(days=26)  # ends on a Friday: the next 48 steps are a Saturday
+    saturday = _half_hourly_week(days=27)[-48:]
+    f = LSTMForecaster(residual_weight=0.0, verbose=1).fit(y)
+    assert "season 48" in capsys.readouterr().err and f.selection_.member_weights.get("snaive", 0) > 0
+    assert 336 in (f.n_steps_in_, *[int(c.split("=")[1]) for c in f.selection_.combined_with])
+    forecast = f.predict(48)
+    assert np.mean(np.abs(forecast - saturday)) < 0.1 * saturday.mean()  # 5% with the week, 40% without it
+
+
+def test_only_the_day_of_sub_daily_data_two_weeks_long_brings_the_week():
+    f = LSTMForecaster(residual_weight=0.0).fit(_seasonal_array(period=12, n=144))
+    assert "snaive" not in f.selection_.member_weights
+    assert all(int(c.split("=")[1]) <= 36 for c in f.selection_.combined_with)
+    ten_days = LSTMForecaster(residual_weight=0.0).fit(_half_hourly_week(days=10))  # too short to show a week
+    assert ten_days.season_length_ == 48 and "snaive" not in ten_days.selection_.member_weights

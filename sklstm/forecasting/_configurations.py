@@ -57,6 +57,7 @@ class FitSettings:
     n_steps_in: int | str
     season: int
     member_season: int  # the season of the statistical and pretrained members (:func:`model_season`)
+    week: int  # the week of sub-daily data (:func:`week_of`; 1: none): a ridge window, and the seasonal naive's season
     linear_baseline: bool
     residual_weight: float | str
     early_stopping: bool
@@ -119,7 +120,9 @@ class Configurator:
             return [int(self.settings.n_steps_in)]
         m = self.settings.season
         # Without a season, 24 steps too: cycles longer than a year of months (chosen on bench_real's tuning half).
-        base = sorted({max(L, shortest) for L in ([m, 2 * m, 3 * m] if m > 1 else [3, 6, 12, 24])})
+        # Sub-daily data: a window of a week as well (chosen on elecdemand; benchmarks/README.md).
+        week = [self.settings.week] if self.settings.week > 1 else []
+        base = sorted({max(L, shortest) for L in ([m, 2 * m, 3 * m, *week] if m > 1 else [3, 6, 12, 24])})
         fits = [L for L in base if stop - lost - L - layout_steps + 1 >= max(8, L)]
         return fits or [max(1, min(base[0], (stop - lost - layout_steps) // 3))]
 
@@ -188,7 +191,8 @@ class Configurator:
             if name == "ridge":
                 continue
             try:
-                fitted.append(fit_stat_member(name, data.y[:stop], self.settings.member_season, data.future))
+                season = self.settings.week if name == "snaive" and self.settings.week > 1 else self.settings.member_season
+                fitted.append(fit_stat_member(name, data.y[:stop], season, data.future))
             except Exception as exc:  # any failure of the statistical library: the member is dropped, never a crash
                 warnings.warn(f"LSTMForecaster: the {name!r} member could not be fitted and is dropped "
                               f"({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=3)
@@ -237,7 +241,8 @@ class Configurator:
         configurations in ``ridge_paths``), their weights and the validation
         MASE without networks (``linear``). The networks are trained only
         where they can change the forecast: the ridges must carry at least
-        :data:`_MIN_RIDGE_SHARE` of the weight. The ``n_models`` networks are
+        :data:`_MIN_RIDGE_SHARE` of the weight (and the first ridge must not
+        read a week of sub-daily steps, too long to train on). The ``n_models`` networks are
         trained on the windows before the held-out end (early stopping on the
         last fifth of them); a weight is kept only if it lowers the
         validation MASE of the whole forecast by at least
@@ -259,6 +264,9 @@ class Configurator:
             return 0.0, None, mix["linear"], None, (f"not trained: the ridges carry {share:.0%} of the forecast "
                                                    f"(under {_MIN_RIDGE_SHARE:.0%}), too little for a correction to matter")
         transform, n_steps_in = members[0]
+        if fixed is None and 1 < self.settings.week == n_steps_in:  # an LSTM over a week of sub-daily steps: 4x the time
+            return 0.0, None, mix["linear"], None, (f"not trained: the best ridge reads a week ({n_steps_in} steps), "
+                                                   "a window too long for the networks to train in reasonable time")
         windows = int(plan.origins[0]) - n_steps_in - transform.diff if plan is not None else 0
         if fixed is None and plan is not None and windows < _MIN_NETWORK_WINDOWS:
             return 0.0, None, mix["linear"], None, (f"not trained: {windows} training windows, under the "

@@ -30,7 +30,7 @@ from ._combination import COMBINATIONS, Ensemble, ForecasterSelection, label, ra
 from ._configurations import Configurator, FitSettings, default_network
 from ._intervals import check_coverage, conformal_bounds, forecast_reached, held_out_origins
 from ._lags import TRANSFORMS
-from ._series import SeriesData, check_time_index, detect_season, model_season, resolve_season, season_length_from_index
+from ._series import SeriesData, check_time_index, detect_season, model_season, resolve_season, season_length_from_index, week_of
 from ._statistical import AUTO_MEMBERS, MEMBERS
 
 # The forecasting API in one place (its parts live in the modules named above).
@@ -262,8 +262,9 @@ class LSTMForecaster(BaseForecaster):
         split = config.validation_plan(n)
         cycle = " (a cycle, not a calendar season: the statistical members model none)" if (
             settings.member_season != settings.season) else ""
+        week = f" and a week of {settings.week}" if settings.week > 1 else ""
         config.say(
-            f"{n} steps, season {settings.season}{cycle}: members {', '.join(settings.members)}"
+            f"{n} steps, season {settings.season}{cycle}{week}: members {', '.join(settings.members)}"
             + (f", scored on forecasts from the last {len(split[1])} origins" if split else "")
         )
         members, paths, plan, held_out = config.select_linear(data)
@@ -299,10 +300,12 @@ class LSTMForecaster(BaseForecaster):
         """This fit's settings, with the season and the floor at zero resolved on ``data``."""
         linear = self._linear_baseline()
         season = resolve_season(self.season_length, self.index_, data.y)
+        week = week_of(season) if len(data.y) >= 2 * week_of(season) + 2 else 1  # two weeks show one, as seasons do
         return FitSettings(
             horizon=self.horizon, strategy=self.strategy, transform=self.transform, n_steps_in=self.n_steps_in,
-            season=season, member_season=model_season(season, self.season_length, self.index_), linear_baseline=linear,
-            residual_weight=self.residual_weight, early_stopping=self.early_stopping, members=self._member_names(linear),
+            season=season, member_season=model_season(season, self.season_length, self.index_), week=week,
+            linear_baseline=linear, residual_weight=self.residual_weight, early_stopping=self.early_stopping,
+            members=self._member_names(linear, week),
             combination=self.combination,
             nonnegative=bool(np.all(data.y >= 0)) if self.nonnegative == "auto" else bool(self.nonnegative),
             n_models=self.n_models, estimator=self.estimator, random_state=self.random_state, verbose=self.verbose,
@@ -320,10 +323,12 @@ class LSTMForecaster(BaseForecaster):
             )
             raise ValueError(f"members must be 'auto' or distinct names from {list(known)}; got {self.members!r}.{hints}")
 
-    def _member_names(self, linear_baseline: bool) -> tuple:
+    def _member_names(self, linear_baseline: bool, week: int) -> tuple:
         if self.members != "auto":
             return tuple(self.members)
-        return ("ridge", *AUTO_MEMBERS) if linear_baseline else ("ridge",)
+        if not linear_baseline:
+            return ("ridge",)
+        return ("ridge", *AUTO_MEMBERS, "snaive") if week > 1 else ("ridge", *AUTO_MEMBERS)
 
     def _linear_baseline(self) -> bool:
         """``linear_baseline``, or the deprecated ``linear_model`` when it was given (with a FutureWarning)."""

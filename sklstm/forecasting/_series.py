@@ -27,12 +27,16 @@ __all__ = [
     "index_state",
     "is_pandas",
     "resolve_season",
+    "week_of",
     "season_length_from_index",
     "seasonal_indices",
 ]
 
 # Periods that a detected period this close to (3%) is snapped to: weekly data has 52.18 weeks a year.
 _COMMON_PERIODS = (4, 5, 6, 7, 12, 24, 52, 60, 168, 365)
+
+#: The week of sub-daily data, by the season that is its day: hourly, half-hourly and quarter-hourly steps.
+_WEEKS = {24: 168, 48: 336, 96: 672}
 
 
 def _seasons() -> list:
@@ -270,6 +274,20 @@ def resolve_season(season_length: int | str, index: Any, y: Any) -> int:
         return check_season_within(season_length, len(y), "the series")
     season = season_length_from_index(index) if index is not None else 1
     return season if 1 < season < len(y) else detect_season(y)
+
+
+def week_of(season: int) -> int:
+    """The week, in steps, of sub-daily data whose day is ``season`` steps (24, 48 or 96); 1 (none) otherwise.
+
+    Demand, traffic and calls repeat by the day and again by the week (a Monday is not a Sunday): a forecaster
+    that sees only the day's cycle forecasts every day of the week alike.
+
+    Examples
+    --------
+    >>> week_of(24), week_of(48), week_of(12)
+    (168, 336, 1)
+    """
+    return _WEEKS.get(int(season), 1)
 
 
 def model_season(season: int, season_length: int | str, index: Any) -> int:
