@@ -142,7 +142,11 @@ class LSTMForecaster(BaseForecaster):
         synthetic series only, zero-shot, per target), ``"ces"`` (complex exponential
         smoothing, statsforecast's ``AutoCES``) and ``"snaive"`` (seasonal
         naive, statsforecast's ``SeasonalNaive``).
-        ``"auto"``: all but ``"ces"`` and ``"snaive"`` (only ``"ridge"`` with
+        ``"auto"``: all but ``"ces"`` and ``"snaive"``, and ``"snaive"`` too
+        for sub-daily data (a season of 24, 48 or 96 steps, the day, and at
+        least two weeks of values: the seasonal naive member then repeats the
+        week, and a ridge window of a week joins the others; chosen on fpp2's
+        ``elecdemand``) (only ``"ridge"`` with
         ``linear_baseline=False``; the pretrained member joined on the tuning
         half of ``benchmarks/bench_real.py``, where it lowered the mean MASE,
         and seasonal naive and CES stayed out, where they raised it).
