@@ -1,3 +1,4 @@
+import re
 import warnings
 
 import numpy as np
@@ -584,6 +585,15 @@ def test_networks_keep_or_drop_is_reported_in_selection():
         assert chosen.networks.startswith(("trained and dropped", "not trained")) and f.estimators_ == []
         assert chosen.validation_mase == chosen.linear_mase and f.residual_weight_ == 0.0
     assert LSTMForecaster(residual_weight=0.0).fit(y).selection_.networks.startswith("not used")
+
+
+def test_dropped_networks_report_their_best_effect_even_a_loss():
+    from sklearn.dummy import DummyRegressor
+
+    harmful = DummyRegressor(strategy="constant", constant=3.0)  # a correction of three standard deviations
+    f = LSTMForecaster(harmful, members=("ridge",), n_models=1).fit(_seasonal_array())
+    assert re.match(r"trained and dropped: 1 network did not lower .* \(best -\d+\.\d%: -\d+\.\d% and "
+                    r"-\d+\.\d% in the earlier", f.selection_.networks), f.selection_.networks
 
 
 def test_networks_are_not_trained_where_the_ridges_carry_little_weight():

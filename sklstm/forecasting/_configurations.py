@@ -289,7 +289,7 @@ class Configurator:
         if fixed is not None:
             return fixed, epochs, scores[fixed], model, "used (weight set)"
         weight = self._network_weight(scores, halves)
-        top = min(scores, key=lambda w: (scores[w], w))
+        top = min((w for w in scores if w > 0), key=lambda w: (scores[w], w))  # the networks' best, even a loss
         gains = [1 - h / h0 if h0 > 0 else 0.0 for h, h0 in zip(halves[top], halves[0.0])]
         trained = f"{len(model.networks)} network{'s' if len(model.networks) > 1 else ''}"
         split = f"{gains[0]:+.1%} and {gains[1]:+.1%} in the earlier and later half of the origins"
