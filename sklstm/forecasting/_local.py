@@ -141,7 +141,8 @@ class LSTMForecaster(BaseForecaster):
         :class:`~sklstm.forecasting.PretrainedLSTMForecaster`, trained on
         synthetic series only, zero-shot, per target), ``"ces"`` (complex exponential
         smoothing, statsforecast's ``AutoCES``) and ``"snaive"`` (seasonal
-        naive, statsforecast's ``SeasonalNaive``).
+        naive, statsforecast's ``SeasonalNaive``; of the week for sub-daily
+        data).
         ``"auto"``: all but ``"ces"`` and ``"snaive"``, and ``"snaive"`` too
         for sub-daily data (a season of 24, 48 or 96 steps, the day, and at
         least two weeks of values: the seasonal naive member then repeats the

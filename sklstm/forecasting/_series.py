@@ -27,9 +27,9 @@ __all__ = [
     "index_state",
     "is_pandas",
     "resolve_season",
-    "week_of",
     "season_length_from_index",
     "seasonal_indices",
+    "week_of",
 ]
 
 # Periods that a detected period this close to (3%) is snapped to: weekly data has 52.18 weeks a year.
