@@ -596,6 +596,27 @@ def test_dropped_networks_report_their_best_effect_even_a_loss():
                     r"-\d+\.\d% in the earlier", f.selection_.networks), f.selection_.networks
 
 
+class _Diverging(Ridge):
+    """A network whose training always diverges, as an LSTM over hundreds of steps can."""
+
+    def fit(self, X, y, sample_weight=None):
+        raise RuntimeError("VanillaLSTMRegressor: training diverged (the loss became NaN or inf, or exploded) 3 times")
+
+
+def test_networks_whose_training_diverges_are_dropped_with_a_warning_not_a_crash():
+    with pytest.warns(RuntimeWarning, match="the networks are dropped: VanillaLSTMRegressor: training diverged"):
+        f = LSTMForecaster(_Diverging(), members=("ridge",), n_models=1).fit(_seasonal_array())
+    assert f.selection_.networks.startswith("dropped: training failed") and f.estimators_ == []
+    assert np.all(np.isfinite(f.predict(12)))
+    with pytest.raises(RuntimeError, match="training diverged"):  # a weight set explicitly is used, or fails
+        LSTMForecaster(_Diverging(), members=("ridge",), n_models=1, residual_weight=0.5).fit(_seasonal_array())
+
+
+def test_no_network_is_trained_over_a_window_of_168_steps_or_more():
+    f = LSTMForecaster(tiny_lstm(), n_steps_in=168, members=("ridge",), n_models=1).fit(_seasonal_array(n=1200))
+    assert f.selection_.networks.startswith("not trained: the best ridge reads 168 steps, a window too long")
+
+
 def test_networks_are_not_trained_where_the_ridges_carry_little_weight():
     f = LSTMForecaster(tiny_lstm(), members=("ets", "theta")).fit(_seasonal_array())
     assert f.selection_.networks.startswith("not trained: the ridges carry 0%") and f.estimators_ == []

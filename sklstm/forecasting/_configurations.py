@@ -38,6 +38,11 @@ _NETWORK_MARGIN = 0.05
 # ... and only on at least this many training windows (on the tuning half, the one series the networks made
 # more than 5% worse had fewer: 40 monthly values).
 _MIN_NETWORK_WINDOWS = 50
+# "auto" trains no network over windows this long or longer (a week of hours): an LSTM over hundreds of steps takes
+# minutes per network on two cores (1,052 s against 275 s for a fit on taylor's 336-step week), and its ReLU
+# recurrence can diverge (408 steps of hourly temperature, even at a learning rate of 1e-5). No benchmark window is
+# this long: 3 seasons of 52 weeks are 156 steps.
+_LONGEST_NETWORK_WINDOW = 168
 
 
 def default_network() -> Any:
@@ -241,8 +246,8 @@ class Configurator:
         configurations in ``ridge_paths``), their weights and the validation
         MASE without networks (``linear``). The networks are trained only
         where they can change the forecast: the ridges must carry at least
-        :data:`_MIN_RIDGE_SHARE` of the weight (and the first ridge must not
-        read a week of sub-daily steps, too long to train on). The ``n_models`` networks are
+        :data:`_MIN_RIDGE_SHARE` of the weight (and the first ridge must read
+        fewer than :data:`_LONGEST_NETWORK_WINDOW` steps). The ``n_models`` networks are
         trained on the windows before the held-out end (early stopping on the
         last fifth of them); a weight is kept only if it lowers the
         validation MASE of the whole forecast by at least
@@ -264,9 +269,10 @@ class Configurator:
             return 0.0, None, mix["linear"], None, (f"not trained: the ridges carry {share:.0%} of the forecast "
                                                    f"(under {_MIN_RIDGE_SHARE:.0%}), too little for a correction to matter")
         transform, n_steps_in = members[0]
-        if fixed is None and 1 < self.settings.week == n_steps_in:  # an LSTM over a week of sub-daily steps: 4x the time
-            return 0.0, None, mix["linear"], None, (f"not trained: the best ridge reads a week ({n_steps_in} steps), "
-                                                   "a window too long for the networks to train in reasonable time")
+        if fixed is None and n_steps_in >= _LONGEST_NETWORK_WINDOW:
+            return 0.0, None, mix["linear"], None, (f"not trained: the best ridge reads {n_steps_in} steps, a window "
+                                                   f"too long (>= {_LONGEST_NETWORK_WINDOW}) for the networks to "
+                                                   "train in reasonable time")
         windows = int(plan.origins[0]) - n_steps_in - transform.diff if plan is not None else 0
         if fixed is None and plan is not None and windows < _MIN_NETWORK_WINDOWS:
             return 0.0, None, mix["linear"], None, (f"not trained: {windows} training windows, under the "
@@ -276,14 +282,20 @@ class Configurator:
         if plan is None or (fixed is not None and not early):
             return (1.0 if fixed is None else fixed), None, float("nan"), None, "used (weight set, not validated)"
         fit = dict(networks=True, val_start=int(plan.origins[0]), early=early)
-        # One network first: when it cannot earn its place, the others are never trained.
-        model = self.fit_model(data, len(data.y), transform, n_steps_in, n_models=self.settings.n_models, last=1, **fit)
-        scores, halves = self._network_scores(plan, data, model, mix, fixed)
-        if self.settings.n_models > 1 and (fixed is not None or self._network_weight(scores, halves) > 0):
-            more = self.fit_model(data, len(data.y), transform, n_steps_in, n_models=self.settings.n_models, first=1,
-                                   stats=model, **fit)
-            model.networks += more.networks
+        try:  # one network first: when it cannot earn its place, the others are never trained
+            model = self.fit_model(data, len(data.y), transform, n_steps_in, n_models=self.settings.n_models, last=1,
+                                   **fit)
             scores, halves = self._network_scores(plan, data, model, mix, fixed)
+            if self.settings.n_models > 1 and (fixed is not None or self._network_weight(scores, halves) > 0):
+                more = self.fit_model(data, len(data.y), transform, n_steps_in, n_models=self.settings.n_models,
+                                       first=1, stats=model, **fit)
+                model.networks += more.networks
+                scores, halves = self._network_scores(plan, data, model, mix, fixed)
+        except RuntimeError as exc:  # training diverged at every learning rate tried: the forecast goes on without
+            if fixed is not None:  # a weight set explicitly is used exactly, or fails
+                raise
+            warnings.warn(f"LSTMForecaster: the networks are dropped: {exc}", RuntimeWarning, stacklevel=3)
+            return 0.0, None, mix["linear"], None, f"dropped: training failed ({exc})"
         best = [int(np.argmin(net.history_["val_loss"])) + 1 for net in model.networks] if early else []
         epochs = int(np.median(best)) if best else None
         if fixed is not None:
