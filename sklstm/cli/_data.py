@@ -180,12 +180,15 @@ def _year_months(column: Any) -> bool:
     return bool((values >= 100001).all() and (values <= 299912).all() and np.isin(values % 100, range(1, 13)).all())
 
 
+def _whole_numbers_not_dates(column: Any) -> bool:
+    """Whether a column holds whole numbers that read as no years or year-months: time steps, if anything."""
+    return column.dtype.kind in "iu" and not _reads_as_dates(column)
+
+
 def _step_counter(column: Any) -> bool:
     """Whether a column of whole numbers counts time steps (1, 2, 3, ... or any constant positive step) and
     reads as no years or year-months."""
-    if column.dtype.kind not in "iu" or len(column) < 2 or _reads_as_dates(column):
-        return False
-    return _irregular_step(column.to_numpy()) is None
+    return len(column) > 1 and _whole_numbers_not_dates(column) and _irregular_step(column.to_numpy()) is None
 
 
 def _irregular_step(values: np.ndarray) -> int | None:
@@ -223,10 +226,9 @@ def parse_dates(column: Any, name: str, dayfirst: bool) -> Any:
     if column.dtype.kind == "M":
         return column
     text = _text(column)
-    periods = _period_text(text)
     if _year_months(column):
         dates = pd.to_datetime(text, format="%Y%m")
-    elif periods is not None:
+    elif (periods := _period_text(text)) is not None:
         dates = periods
     elif text.str.match(_NUMERIC_DAY).all():
         dates = _numeric_day(text, dayfirst)
@@ -359,7 +361,7 @@ _TIME_NAMES = {"date", "ds", "time", "timestamp", "datetime", "period", "year", 
 def _counts_steps(column: Any, ids: Any) -> bool:
     """Whether a long CSV's time column counts each series' steps in whole numbers (every series in constant
     positive steps: no gaps); a column that reads as years or year-months is dates."""
-    if column.dtype.kind not in "iu" or _reads_as_dates(column):
+    if not _whole_numbers_not_dates(column):
         return False
     for key, part in column.groupby(ids, sort=False):
         where = _irregular_step(part.to_numpy())
@@ -653,8 +655,7 @@ def _panel_future_file(args: argparse.Namespace, covariates: list[str], id_col: 
     for name, flag in ((id_col, "--id-col"), (date_col, "--date-col")):
         if name not in df.columns:
             raise CLIError(f"--future {args.future} has no {flag.removeprefix('--')} column {name!r}")
-    steps = df[date_col].dtype.kind in "iu" and not _reads_as_dates(df[date_col])
-    dates = df[date_col] if steps else parse_dates(df[date_col], date_col, args.dayfirst)
+    dates = df[date_col] if _whole_numbers_not_dates(df[date_col]) else parse_dates(df[date_col], date_col, args.dayfirst)
     return pd.DataFrame({id_col: df[id_col], date_col: dates, **{c: numbers(df[c], c) for c in covariates}})
 
 

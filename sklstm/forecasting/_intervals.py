@@ -74,13 +74,10 @@ def conformal_bounds(point: np.ndarray, paths: np.ndarray, y: np.ndarray, origin
     # whichever kind was narrower on the calibration forecasts, and a Box-Cox power by Guerrero's method. Both
     # helped the tuning half (sunspotarea, lynx) and hurt the confirmation half; neither was kept.
     width = conformal_width(forecast_errors(paths, y, origins, multiplicative=positive), coverage)
-    lower, upper = interval_bounds(point, width, multiplicative=positive)
-    if positive:
-        # The calibration errors score a forecast below the series' smallest value as that value, so the upper
-        # bound is read from there too: a forecast clipped to 0 had the interval [0, 0] otherwise (yearly SO2
-        # concentrations falling to 10, four steps ahead), a 90% interval of no width.
-        upper = np.maximum(point, y.min(axis=0)) * np.exp(width)
-    return lower, upper
+    # The calibration errors score a forecast below the series' smallest value as that value, so the upper
+    # bound grows from there too: a forecast clipped to 0 had the interval [0, 0] otherwise (yearly SO2
+    # concentrations falling to 10, four steps ahead), a 90% interval of no width.
+    return interval_bounds(point, width, multiplicative=positive, smallest=y.min(axis=0) if positive else None)
 
 
 def held_out_origins(data: SeriesData, start: int, horizon: int, direct_horizon: int | None) -> tuple[SeriesData, np.ndarray]:
@@ -105,10 +102,13 @@ def held_out_origins(data: SeriesData, start: int, horizon: int, direct_horizon:
     return data, np.arange(start, last + 1)
 
 
-def interval_bounds(point: np.ndarray, width: np.ndarray, multiplicative: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper bounds around ``point``: ``point * exp(-+width)`` when multiplicative, else ``point -+ width``."""
+def interval_bounds(point: np.ndarray, width: np.ndarray, multiplicative: bool,
+                    smallest: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds around ``point``: ``point * exp(-+width)`` when multiplicative (the upper one from
+    ``max(point, smallest)`` when ``smallest`` is given), else ``point -+ width``."""
     if multiplicative:
-        return point * np.exp(-width), point * np.exp(width)
+        base = point if smallest is None else np.maximum(point, smallest)
+        return point * np.exp(-width), base * np.exp(width)
     return point - width, point + width
 
 

@@ -305,7 +305,8 @@ class LSTMForecaster(BaseForecaster):
         """This fit's settings, with the season and the floor at zero resolved on ``data``."""
         linear = self._linear_baseline()
         season = resolve_season(self.season_length, self.index_, data.y)
-        week = week_of(season) if len(data.y) >= 2 * week_of(season) + 2 else 1  # two weeks show one, as seasons do
+        week = week_of(season)
+        week = week if len(data.y) >= 2 * week + 2 else 1  # two weeks show one, as two seasons show a season
         return FitSettings(
             horizon=self.horizon, strategy=self.strategy, transform=self.transform, n_steps_in=self.n_steps_in,
             season=season, member_season=model_season(season, self.season_length, self.index_), week=week,
