@@ -149,3 +149,59 @@ def test_the_forecaster_takes_seasonal_naive_on_request_only():
     alone = LSTMForecaster(horizon=6, members=("snaive",), residual_weight=0.0, season_length=12).fit(y)
     np.testing.assert_allclose(alone.predict(6), y[-12:-6])
     assert "snaive" not in LSTMForecaster(residual_weight=0.0).fit(y).selection_.member_scores
+
+
+def _half_hourly(n_weeks=3):
+    t = np.arange(n_weeks * 336)
+    day = 10 * np.sin(2 * np.pi * t / 48)
+    weekend = np.where((t // 48) % 7 >= 5, -15.0, 0.0)
+    return 100 + 0.01 * t + day + weekend + np.random.default_rng(0).normal(0, 0.5, t.size)
+
+
+def test_mstl_at_the_end_of_its_fit_is_statsforecasts_mstl_forecast():
+    from statsforecast.models import MSTL
+
+    y = _half_hourly()
+    member = fit_stat_member("mstl", y[:, np.newaxis], 48, week=336)
+    assert member.periods == (48, 336)
+    paths = member.forecast(y[:, np.newaxis], np.array([len(y)]), 60)
+    expected = MSTL(season_length=[48, 336]).forecast(y=y, h=60)["mean"]
+    np.testing.assert_allclose(paths[0, :, 0], expected, rtol=1e-6)
+
+
+def test_mstl_keeps_its_decomposition_and_forecasts_the_weekend_from_later_origins():
+    y = _half_hourly(4)
+    member = fit_stat_member("mstl", y[: 3 * 336, np.newaxis], 48, week=336)
+    origin = 3 * 336 + 4 * 48  # Thursday night of the fourth week, a day and a half after the fit ended
+    paths = member.forecast(y[:, np.newaxis], np.array([origin]), 96)
+    # Saturday is 15 lower than Friday; a forecaster of the day alone would see no difference.
+    np.testing.assert_allclose(paths[0, :, 0], y[origin: origin + 96], atol=2.5)
+    # The seasonal part after the fit repeats each component's last cycle.
+    part = member.seasonal_part(0, 3 * 336 + 10)
+    np.testing.assert_allclose(part[-10:], sum(c[:10] for c in member.cycles[0]))
+
+
+def test_mstl_without_two_cycles_of_any_season_is_an_error_and_the_forecaster_drops_it():
+    from sklstm import LSTMForecaster
+
+    with pytest.raises(ValueError, match="MSTL needs a season"):
+        fit_stat_member("mstl", _monthly(n=20), 12)
+    y = _monthly(n=60)[:, 0] + np.random.default_rng(1).normal(0, 1, 60)
+    with pytest.warns(RuntimeWarning, match="'mstl' member could not be fitted and is dropped"):
+        f = LSTMForecaster(horizon=6, members=("ridge", "mstl"), residual_weight=0.0, season_length=1).fit(y)
+    assert set(f.selection_.member_scores) == {"ridge"}
+
+
+def test_the_forecaster_takes_mstl_on_request_with_the_week_of_sub_daily_data():
+    from statsforecast.models import MSTL
+
+    from sklstm import LSTMForecaster
+
+    y = _half_hourly()
+    f = LSTMForecaster(horizon=12, members=("ridge", "mstl"), residual_weight=0.0, season_length=48,
+                       random_state=0).fit(y)
+    assert set(f.selection_.member_scores) == {"ridge", "mstl"}
+    alone = LSTMForecaster(horizon=12, members=("mstl",), residual_weight=0.0, season_length=48).fit(y)
+    expected = MSTL(season_length=[48, 336]).forecast(y=y, h=60)["mean"]  # the day and the week
+    np.testing.assert_allclose(alone.predict(60), expected, rtol=1e-6)
+    assert "mstl" not in LSTMForecaster(residual_weight=0.0).fit(_monthly(n=120)[:, 0]).selection_.member_scores

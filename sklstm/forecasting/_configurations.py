@@ -196,8 +196,8 @@ class Configurator:
             if name == "ridge":
                 continue
             try:
-                season = self.settings.week if name == "snaive" and self.settings.week > 1 else self.settings.member_season
-                fitted.append(fit_stat_member(name, data.y[:stop], season, data.future))
+                fitted.append(fit_stat_member(name, data.y[:stop], self.settings.member_season, data.future,
+                                              self.settings.week))
             except Exception as exc:  # any failure of the statistical library: the member is dropped, never a crash
                 warnings.warn(f"LSTMForecaster: the {name!r} member could not be fitted and is dropped "
                               f"({type(exc).__name__}: {exc}).", RuntimeWarning, stacklevel=3)

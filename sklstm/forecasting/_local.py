@@ -140,9 +140,11 @@ class LSTMForecaster(BaseForecaster):
         ``"pretrained"`` (the architecture of
         :class:`~sklstm.forecasting.PretrainedLSTMForecaster`, trained on
         synthetic series only, zero-shot, per target), ``"ces"`` (complex exponential
-        smoothing, statsforecast's ``AutoCES``) and ``"snaive"`` (seasonal
+        smoothing, statsforecast's ``AutoCES``), ``"snaive"`` (seasonal
         naive, statsforecast's ``SeasonalNaive``; of the week for sub-daily
-        data).
+        data) and ``"mstl"`` (statsforecast's ``MSTL``: the day and the week of
+        sub-daily data, else the season, taken out by loess, and ``AutoETS`` on
+        the rest).
         ``"auto"``: all but ``"ces"`` and ``"snaive"``, and ``"snaive"`` too
         for sub-daily data (a season of 24, 48 or 96 steps, the day, and at
         least two weeks of values: the seasonal naive member then repeats the
