@@ -31,7 +31,7 @@ from ._configurations import Configurator, FitSettings, default_network
 from ._intervals import check_coverage, conformal_bounds, forecast_reached, held_out_origins
 from ._lags import TRANSFORMS
 from ._series import SeriesData, check_time_index, detect_season, model_season, resolve_season, season_length_from_index, week_of
-from ._statistical import AUTO_MEMBERS, MEMBERS
+from ._statistical import AUTO_MEMBERS, MEMBERS, SUB_DAILY_MEMBERS
 
 # The forecasting API in one place (its parts live in the modules named above).
 __all__ = [
@@ -145,10 +145,11 @@ class LSTMForecaster(BaseForecaster):
         data) and ``"mstl"`` (statsforecast's ``MSTL``: the day and the week of
         sub-daily data, else the season, taken out by loess, and ``AutoETS`` on
         the rest).
-        ``"auto"``: all but ``"ces"`` and ``"snaive"``, and ``"snaive"`` too
-        for sub-daily data (a season of 24, 48 or 96 steps, the day, and at
-        least two weeks of values: the seasonal naive member then repeats the
-        week, and a ridge window of a week joins the others; chosen on fpp2's
+        ``"auto"``: all but ``"ces"``, ``"snaive"`` and ``"mstl"``, and
+        ``"snaive"`` and ``"mstl"`` too for sub-daily data (a season of 24, 48
+        or 96 steps, the day, and at least two weeks of values: the seasonal
+        naive member then repeats the week, MSTL takes the day and the week,
+        and a ridge window of a week joins the others; chosen on fpp2's
         ``elecdemand``) (only ``"ridge"`` with
         ``linear_baseline=False``; the pretrained member joined on the tuning
         half of ``benchmarks/bench_real.py``, where it lowered the mean MASE,
@@ -336,7 +337,7 @@ class LSTMForecaster(BaseForecaster):
             return tuple(self.members)
         if not linear_baseline:
             return ("ridge",)
-        return ("ridge", *AUTO_MEMBERS, "snaive") if week > 1 else ("ridge", *AUTO_MEMBERS)
+        return ("ridge", *AUTO_MEMBERS, *SUB_DAILY_MEMBERS) if week > 1 else ("ridge", *AUTO_MEMBERS)
 
     def _linear_baseline(self) -> bool:
         """``linear_baseline``, or the deprecated ``linear_model`` when it was given (with a FutureWarning)."""

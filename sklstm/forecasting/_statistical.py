@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["AUTO_MEMBERS", "MEMBERS", "MSTLMember", "PretrainedMember", "STATISTICAL_MEMBERS", "StatMember",
-           "fit_stat_member"]
+__all__ = ["AUTO_MEMBERS", "MEMBERS", "MSTLMember", "PretrainedMember", "STATISTICAL_MEMBERS", "SUB_DAILY_MEMBERS",
+           "StatMember", "fit_stat_member"]
 
 #: The statistical members, by the name ``LSTMForecaster(members=...)`` takes.
 STATISTICAL_MEMBERS = ("ets", "theta", "arima", "ces", "snaive", "mstl")
@@ -44,6 +44,9 @@ MEMBERS = (*STATISTICAL_MEMBERS, "pretrained")
 
 #: The members besides the ridges of ``LSTMForecaster(members="auto")`` (chosen on bench_real.py's tuning half).
 AUTO_MEMBERS = ("ets", "theta", "arima", "pretrained")
+
+#: The members ``members="auto"`` adds for sub-daily data with a week (chosen on fpp2's ``elecdemand``).
+SUB_DAILY_MEMBERS = ("snaive", "mstl")
 
 # The longest season each model is given; longer ones are given as none. Seasonal ETS and CES are slow and poorly
 # identified beyond 24 (R's forecast::ets refuses m > 24). Seasonal ARIMA's search is far slower still:
