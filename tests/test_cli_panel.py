@@ -173,3 +173,26 @@ def test_a_panel_forecast_with_a_learned_series_embedding(visits_csv_factory, ca
     captured = capsys.readouterr()
     assert "from 2 series: 1 network(s), each series embedded in 2 values" in captured.err
     assert len([line for line in captured.out.splitlines() if line.lstrip().startswith(("a ", "b "))]) == 6
+
+
+def test_quarterly_panels_print_quarters_as_single_series_do(tmp_path, capsys):
+    rows = [{"shop": shop, "ds": f"{2010 + i // 4} Q{i % 4 + 1}", "sales": 100.0 + i + (i % 4) * 5 + k * 50}
+            for k, shop in enumerate(["a", "b"]) for i in range(24)]
+    path = _csv(tmp_path, pd.DataFrame(rows))
+    small = ["--id-col", "shop", "--horizon", "2", "--epochs", "2", "--n-models", "1", "--n-steps-in", "4"]
+    assert main(["forecast", path, *small]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"a\s+2016Q1\s", out) and re.search(r"b\s+2016Q2\s", out) and "2016-01-01" not in out, out
+    assert main(["backtest", path, *small, "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2015Q3" in out and "2015-07-01" not in out, out
+
+
+def test_daily_panels_keep_their_dates():
+    from sklstm.cli._data import as_periods
+
+    days = pd.Series(pd.date_range("2020-01-01", periods=10, freq="D"))
+    table = pd.DataFrame({"day": days})
+    assert as_periods(table, ["day"], days)["day"].equals(days)
+    steps = pd.Series(range(1, 11))  # a panel whose time column counts steps
+    assert as_periods(pd.DataFrame({"day": steps}), ["day"], steps)["day"].equals(steps)

@@ -261,6 +261,20 @@ def parse_dates(column: Any, name: str, dayfirst: bool) -> Any:
 _PERIODS = ("W", "M", "Q", "A", "Y")  # frequencies printed as periods (2024-05), not timestamps
 
 
+def as_periods(table: Any, columns: list, dates: Any) -> Any:
+    """``table``'s date ``columns`` as periods (2016Q1, 2016-05) where ``dates`` (one series' own) are monthly,
+    quarterly, yearly or weekly, as a single series' forecast prints them; otherwise ``table`` unchanged."""
+    pd = _pandas()
+    if not pd.api.types.is_datetime64_any_dtype(dates) or len(dates) < 3:
+        return table
+    index = pd.DatetimeIndex(dates)
+    freq = frequency(index)
+    if freq is None or freq.freqstr.lstrip("0123456789")[:1] not in _PERIODS:
+        return table
+    period = pd.DatetimeIndex(index, freq=freq).to_period().freq
+    return table.assign(**{c: pd.DatetimeIndex(table[c]).to_period(period) for c in columns if c in table})
+
+
 def _grid(index: Any) -> Any:
     """The regular dates from ``index[0]`` to ``index[-1]`` that hold every date of ``index`` (month ends and
     starts, quarters, years, weeks, else the greatest common step), or None when only a far denser grid would."""

@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._data import CLIError, PanelInput, check_folds, check_panel_future, check_panel_past, load_panel, say, split_names
+from ._data import (
+    CLIError,
+    PanelInput,
+    as_periods,
+    check_folds,
+    check_panel_future,
+    check_panel_past,
+    load_panel,
+    say,
+    split_names,
+)
 from ._files import check_outputs, emit_table, save_figure
 from ._progress import forecaster_verbosity, progress
 from ._startup import import_tensorflow_quietly
@@ -78,7 +88,7 @@ def forecast_panel(args: argparse.Namespace) -> int:
     with progress(args.verbose):
         forecaster = _forecaster(args, data).fit(data.frame, data.static, X=data.X, X_past=data.X_past)
         table = forecaster.predict_interval(args.horizon, coverage=args.coverage, X=data.X)
-    emit_table(table, args.output, 2, index=False)
+    emit_table(as_periods(table, [data.date_col], _first_dates(data)), args.output, 2, index=False)
     if args.plot:
         _plot(args, data, table, f"{data.target}: {args.horizon}-step forecasts")
     return 0
@@ -95,12 +105,18 @@ def backtest_panel(args: argparse.Namespace) -> int:
     with progress(args.verbose):
         table = panel_backtest(_forecaster(args, data), data.frame, data.static, X=data.X, X_past=data.X_past,
                                horizon=args.horizon, n_folds=args.folds, season_length=args.season_length or "auto")
-    emit_table(table, args.output, 3, index=False,
+    emit_table(as_periods(table, ["test_start"], _first_dates(data)), args.output, 3, index=False,
                summary=f"mean MASE {table.attrs['mean_mase']:.3f} over {table['series'].nunique()} series and "
                        f"{args.folds} folds")
     if args.plot:
         _plot(args, data, _fold_forecasts(table, data, args.horizon), f"{data.target}: backtest", by="fold")
     return 0
+
+
+def _first_dates(data: PanelInput) -> Any:
+    """The dates of the panel's first series (its frequency is every series')."""
+    first = data.frame[data.id_col].iloc[0]
+    return data.frame.loc[data.frame[data.id_col] == first, data.date_col]
 
 
 def _fold_forecasts(table: Any, data: PanelInput, horizon: int) -> Any:
