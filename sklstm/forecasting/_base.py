@@ -170,7 +170,9 @@ class BaseForecaster(BaseEstimator):
             training series (skforecast's ``last_window``): the targets, then
             the past-only and the future-known covariates, in the order (or
             with the column names) of ``fit``. With a pandas index, the
-            forecast is dated after it.
+            forecast is dated after it. ``LSTMForecaster`` fits its
+            statistical members again on these rows (their states start at
+            the first row they read).
 
         Returns
         -------

@@ -500,9 +500,21 @@ class LSTMForecaster(BaseForecaster):
     def _forecast_from(self, history: SeriesData, horizon: int, future: np.ndarray | None) -> np.ndarray:
         """Raw forecast ``(horizon, n_targets)`` from the end of ``history`` (aligned as in fit)."""
         data, origin = history.with_future(future), np.array([len(history.y)])
+        ensemble = self._final if history is self._data else self._on_rows(data, len(history.y))
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by _clip, in words
-            paths = self._final.forecast(data, origin, horizon)
+            paths = ensemble.forecast(data, origin, horizon)
         return self._clip(paths[0])
+
+    def _on_rows(self, data: SeriesData, n: int) -> Ensemble:
+        """The final members for other rows than the training series (``last_window``): the statistical ones
+        fitted again on those ``n`` rows. Their states start at the first step they were fitted on, so they
+        cannot filter rows that do not continue it (a window of 3 years of a monthly series was 9-26 off);
+        the ridges and the networks read any window."""
+        final = self._final
+        if not final.stats:
+            return final
+        stats = self._config.fit_stats(data, n, tuple(member.name for member in final.stats))
+        return Ensemble.of(final.ridges, final.ridge_weights, stats, final.weights, final.residual_weight)
 
     def _clip(self, values: np.ndarray) -> np.ndarray:
         if not np.all(np.isfinite(values)):
