@@ -636,10 +636,10 @@ def test_a_member_that_fails_is_dropped_with_a_warning(monkeypatch):
 
     real = configurations.fit_stat_member
 
-    def flaky(name, y, season, future=None):
+    def flaky(name, y, season, future=None, week=1):
         if name == "arima":
             raise np.linalg.LinAlgError("did not converge")
-        return real(name, y, season, future)
+        return real(name, y, season, future, week)
 
     monkeypatch.setattr(configurations, "fit_stat_member", flaky)
     with pytest.warns(RuntimeWarning, match="'arima' member could not be fitted and is dropped .*did not converge"):
@@ -747,11 +747,11 @@ def test_a_member_that_fails_on_all_the_data_leaves_its_weight_to_the_others(mon
 
     real, calls = configurations.fit_stat_member, []
 
-    def fails_the_second_time(name, y, season, future=None):
+    def fails_the_second_time(name, y, season, future=None, week=1):
         calls.append(name)
         if name == "ets" and calls.count("ets") == 2:  # the final fit, on all the data
             raise ValueError("no convergence")
-        return real(name, y, season, future)
+        return real(name, y, season, future, week)
 
     monkeypatch.setattr(configurations, "fit_stat_member", fails_the_second_time)
     y = _seasonal_array()
