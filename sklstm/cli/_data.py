@@ -261,6 +261,11 @@ def parse_dates(column: Any, name: str, dayfirst: bool) -> Any:
 _PERIODS = ("W", "M", "Q", "A", "Y")  # frequencies printed as periods (2024-05), not timestamps
 
 
+def _prints_as_period(freq: Any) -> bool:
+    """Whether dates of the pandas offset ``freq`` print as periods (weeks, months, quarters, years)."""
+    return freq is not None and freq.freqstr.lstrip("0123456789")[:1] in _PERIODS
+
+
 def as_periods(table: Any, columns: list, dates: Any) -> Any:
     """``table``'s date ``columns`` as periods (2016Q1, 2016-05) where ``dates`` (one series' own) are monthly,
     quarterly, yearly or weekly, as a single series' forecast prints them; otherwise ``table`` unchanged."""
@@ -269,7 +274,7 @@ def as_periods(table: Any, columns: list, dates: Any) -> Any:
         return table
     index = pd.DatetimeIndex(dates)
     freq = frequency(index)
-    if freq is None or freq.freqstr.lstrip("0123456789")[:1] not in _PERIODS:
+    if not _prints_as_period(freq):
         return table
     period = pd.DatetimeIndex(index, freq=freq).to_period().freq
     return table.assign(**{c: pd.DatetimeIndex(table[c]).to_period(period) for c in columns if c in table})
@@ -322,7 +327,7 @@ def _dated(df: Any, dates: Any, name: str, fill: str, source: str, of: str = "")
         df = df.reindex(grid.rename(name))
         freq = frequency(df.index)
     df.index = pd.DatetimeIndex(df.index, freq=freq)
-    if freq is not None and freq.freqstr.lstrip("0123456789")[:1] in _PERIODS:
+    if _prints_as_period(freq):
         df.index = df.index.to_period()
     return df
 

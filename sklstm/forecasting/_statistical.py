@@ -98,7 +98,7 @@ class StatMember:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for i, origin in enumerate(np.asarray(origins, dtype=int)):
-                start = self.first if origin > self.first else 0  # 0: a shorter series (last_window)
+                start = self.first if origin > self.first else 0  # 0: a series shorter than the fit's
                 exog = _exogenous(future, start, origin, horizon) if self.exogenous else {}
                 for j, model in enumerate(self.models):
                     z = np.ascontiguousarray(y[start:origin, j])
